@@ -1,0 +1,76 @@
+import path from 'node:path';
+import type { Request, Response } from 'express';
+import OpenAPIBackend, { Context, Document } from 'openapi-backend';
+import type { Deps } from '../deps';
+import { configureAjv } from './ajv';
+import { AppError, ERROR_STATUS, ErrorCode, validationError } from '../errors';
+import { handlers } from './handlers';
+import { bearerAuth, rejectBadOptionalToken, unauthorizedError } from './security';
+import { toValidationDetails } from './validationDetails';
+
+interface ErrorExample { error?: { code?: ErrorCode; message?: string } }
+
+/** The operation's own 404 (COURSE_NOT_FOUND, ORDER_NOT_FOUND, ...), read from its documented example. */
+function notFoundFor(operation: Context['operation']): AppError {
+  const content = (operation?.responses?.['404'] as { content?: Record<string, { example?: ErrorExample; examples?: Record<string, { value?: ErrorExample }> }> } | undefined)
+    ?.content?.['application/json'];
+  const example = content?.example ?? Object.values(content?.examples ?? {})[0]?.value;
+  const code = example?.error?.code;
+  if (code && ERROR_STATUS[code] === 404) return new AppError(code, example?.error?.message ?? 'The requested resource does not exist');
+  return new AppError('NOT_FOUND', 'The requested resource does not exist');
+}
+
+export const SPEC_PATH = path.resolve(__dirname, '../generated/openapi.json');
+
+/** Loads the bundled contract once per process; it is the router, the validator and the response checker. */
+export function loadDefinition(): Document {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(SPEC_PATH) as Document;
+}
+
+/**
+ * Builds the openapi-backend instance with the settings that work here (TOOLING-NOTES): exact trailing
+ * slashes, strict definition, formats on, every error reported, query and path values coerced.
+ */
+export function createBackend(deps: Deps): OpenAPIBackend {
+  const api = new OpenAPIBackend({
+    definition: loadDefinition(),
+    strict: true,
+    // quick: skip re-validating the whole document at boot (5 s; `npm run lint:spec` does that in CI) and
+    // compile each operation's validators on first use.
+    quick: true,
+    validate: true,
+    ignoreTrailingSlashes: false,
+    coerceTypes: true,
+    ajvOpts: { allErrors: true, strict: false },
+    customizeAjv: (ajv) => configureAjv(ajv),
+  });
+
+  api.registerSecurityHandler('bearerAuth', bearerAuth(deps));
+  api.register({
+    notFound: () => {
+      throw new AppError('NOT_FOUND', 'The requested resource does not exist');
+    },
+    methodNotAllowed: () => {
+      throw new AppError('METHOD_NOT_ALLOWED', 'This method is not allowed on this resource.');
+    },
+    notImplemented: () => {
+      throw new AppError('NOT_IMPLEMENTED', 'This operation is not implemented yet.');
+    },
+    postSecurityHandler: (c: Context) => rejectBadOptionalToken(c),
+    unauthorizedHandler: (c: Context) => {
+      throw unauthorizedError(c);
+    },
+    // Non-JSON bodies were already answered 415 by the express layer (see app.ts).
+    validationFail: (c: Context) => {
+      const errors = c.validation.errors ?? [];
+      // An id that cannot exist (not a UUID, a malformed code) is "not found", as the guide answers for
+      // /courses/invalid-course-id/, not a validation error.
+      if (errors.length > 0 && errors.every((e) => e.instancePath.startsWith('/path'))) throw notFoundFor(c.operation);
+      throw validationError(toValidationDetails(errors));
+    },
+  });
+  api.register(handlers as unknown as Record<string, (c: Context, req: Request, res: Response, deps: Deps) => unknown>);
+  void api.init();
+  return api;
+}

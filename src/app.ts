@@ -1,0 +1,111 @@
+import crypto from 'node:crypto';
+import cors from 'cors';
+import express, { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import { createBackend } from './api/backend';
+import type { Deps } from './deps';
+import { AppError } from './errors';
+import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
+
+export const API_PREFIX = '/api/v1';
+
+/** Paths whose raw body must be kept byte for byte (Stripe signs the exact bytes it sent). */
+const RAW_BODY_PATHS = new Set([`${API_PREFIX}/payments/webhook/`]);
+
+declare module 'http' {
+  interface IncomingMessage {
+    rawBody?: Buffer;
+  }
+}
+
+function hasBody(req: Request): boolean {
+  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+}
+
+/** Builds the express app (no listen): middleware, the contract's router and the error mapping. */
+export function createApp(deps: Deps): express.Express {
+  const api = createBackend(deps);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.env === 'production' ? 1 : false);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+    }),
+  );
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+    }),
+  );
+
+  // The global per-IP ceiling; login and register have tighter limits of their own in the auth service.
+  app.use(async (req: Request, res: Response, next: NextFunction) => {
+    const limit = deps.rateLimits.global;
+    try {
+      setRateLimitHeaders(res, limit.points, await limit.consume(req.ip ?? 'unknown'));
+      next();
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        setRateLimitHeaders(res, limit.points, rejection);
+        next(rateLimitExceeded(res, rejection));
+      } else next(rejection);
+    }
+  });
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody(req) && !req.is('application/json')) {
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content type must be application/json.'));
+    } else next();
+  });
+  app.use(
+    express.json({
+      limit: deps.config.bodyLimit,
+      strict: false,
+      verify: (req, _res, buf) => {
+        if (RAW_BODY_PATHS.has((req as Request).originalUrl.split('?')[0] as string)) req.rawBody = Buffer.from(buf);
+      },
+    }),
+  );
+
+  app.use(API_PREFIX, (req: Request, res: Response, next: NextFunction) => {
+    const request = { method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body };
+    api.handleRequest(request, req, res, deps).catch(next);
+  });
+
+  app.use((_req: Request, _res: Response, next: NextFunction) => {
+    next(new AppError('NOT_FOUND', 'The requested resource does not exist'));
+  });
+
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+    if (res.headersSent) return;
+    res.status(appError.status).json(appError.toBody());
+  });
+  return app;
+}
+
+/** Maps anything thrown to the envelope; unknown causes become a generic 500 and are logged, never returned. */
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const type = (err as { type?: string } | undefined)?.type;
+  if (type === 'entity.parse.failed') return new AppError('BAD_REQUEST', 'Malformed JSON in the request body.');
+  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
+  }
+  return new AppError('INTERNAL_ERROR', 'An unexpected error occurred.');
+}

@@ -1,0 +1,28 @@
+import { TokenService } from './auth/tokens';
+import { Config } from './config';
+import { createDb } from './db/knex';
+import type { Deps } from './deps';
+import { createRateLimits } from './http/rateLimits';
+import { createRedis } from './jobs/queue';
+import { createLogger } from './logger';
+
+/** Builds the process's infrastructure from config. Tests call it with their own database and Redis prefix. */
+export function buildDeps(config: Readonly<Config>): Deps {
+  const log = createLogger(config.logLevel);
+  const db = createDb(config.databaseUrl);
+  const redis = createRedis(config.redisUrl);
+  // A Redis outage is survivable (rate limits fall back to memory, jobs wait in the outbox): log, don't crash.
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  return {
+    config,
+    db,
+    redis,
+    log,
+    tokens: new TokenService(config.jwt),
+    rateLimits: createRateLimits(redis, config),
+  };
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await Promise.allSettled([deps.db.destroy(), deps.redis.quit()]);
+}

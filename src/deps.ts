@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import type IORedis from 'ioredis';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { TokenService } from './auth/tokens';
+import type { RateLimits } from './http/rateLimits';
+
+/** The infrastructure every handler and service may use; built once per process (or per test file). */
+export interface Deps {
+  config: Readonly<Config>;
+  db: Knex;
+  redis: IORedis;
+  log: Logger;
+  tokens: TokenService;
+  rateLimits: RateLimits;
+}

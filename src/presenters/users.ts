@@ -1,0 +1,37 @@
+import type { Knex } from 'knex';
+import type { components } from '../generated/api';
+import type { UserRow } from '../repositories/users';
+
+type Schemas = components['schemas'];
+
+export function userSummary(user: UserRow): Schemas['AuthUser'] {
+  return { id: user.id, email: user.email, first_name: user.first_name, last_name: user.last_name, is_instructor: user.is_instructor };
+}
+
+interface StatsRow {
+  total_seconds_learned: number;
+  courses_completed: number;
+  certificates_earned: number;
+  current_streak_days: number;
+  last_activity: Date | null;
+}
+
+/** The `GET /auth/me/` body: the user, their profile and the figures the stats worker keeps. */
+export async function currentUserView(db: Knex, user: UserRow): Promise<Schemas['AuthCurrentUser']> {
+  const stats = (await db('learner_stats').where({ user_id: user.id }).first()) as StatsRow | undefined;
+  return {
+    ...userSummary(user),
+    profile: {
+      bio: user.bio,
+      profile_picture: user.profile_picture,
+      phone: user.phone,
+      country: user.country,
+      timezone: user.timezone,
+      total_hours_learned: Math.round(((stats?.total_seconds_learned ?? 0) / 3600) * 10) / 10,
+      courses_completed: stats?.courses_completed ?? 0,
+      certificates_earned: stats?.certificates_earned ?? 0,
+      current_streak_days: stats?.current_streak_days ?? 0,
+      last_activity: stats?.last_activity ? stats.last_activity.toISOString() : null,
+    },
+  };
+}

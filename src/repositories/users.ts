@@ -1,0 +1,27 @@
+import type { Knex } from 'knex';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  is_instructor: boolean;
+  timezone: string;
+  bio: string | null;
+  profile_picture: string | null;
+  phone: string | null;
+  country: string | null;
+  target_hours_per_month: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function findUserById(db: Knex | Knex.Transaction, id: string): Promise<UserRow | undefined> {
+  return db<UserRow>('users').where({ id }).first();
+}
+
+/** Emails are unique regardless of case. */
+export function findUserByEmail(db: Knex | Knex.Transaction, email: string): Promise<UserRow | undefined> {
+  return db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).first();
+}

@@ -1,0 +1,167 @@
+import crypto from 'node:crypto';
+import type { Response } from 'express';
+import type { Knex } from 'knex';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import type { Deps } from '../deps';
+import { AppError, validationError } from '../errors';
+import { isUniqueViolation } from '../db/pgErrors';
+import { withTransaction } from '../db/transaction';
+import { assertNotBlocked, consumeOrThrow } from '../http/rateLimits';
+import { findUserByEmail, findUserById, UserRow } from '../repositories/users';
+import { isValidTimeZone } from '../time/zones';
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+}
+
+const invalidToken = (): AppError => new AppError('TOKEN_INVALID', 'Token is invalid or expired');
+const invalidCredentials = (): AppError => new AppError('INVALID_CREDENTIALS', 'Invalid email or password.');
+
+function assertTimeZone(zone: string | undefined, field: string): void {
+  if (zone !== undefined && !isValidTimeZone(zone)) throw validationError({ [field]: ['Unknown time zone.'] });
+}
+
+/** Starts a refresh-token family (one per login) or continues one (rotation), and signs the pair. */
+async function issueTokens(deps: Deps, db: Knex | Knex.Transaction, userId: string, familyId: string = crypto.randomUUID()): Promise<TokenPair & { jti: string }> {
+  const jti = crypto.randomUUID();
+  const refresh = deps.tokens.signRefresh(userId, jti, familyId);
+  await db('refresh_tokens').insert({ id: jti, user_id: userId, family_id: familyId, expires_at: refresh.expiresAt });
+  return { access_token: deps.tokens.signAccess(userId), refresh_token: refresh.token, jti };
+}
+
+export async function register(
+  deps: Deps,
+  input: { email: string; password: string; first_name: string; last_name: string; timezone?: string },
+  ip: string,
+  res: Response,
+): Promise<{ user: UserRow; tokens: TokenPair }> {
+  await consumeOrThrow(deps.rateLimits.registerByIp, ip, res);
+  assertTimeZone(input.timezone, 'timezone');
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await withTransaction(deps.db, async (trx) => {
+      const [user] = (await trx('users')
+        .insert({
+          email: input.email.trim(),
+          password_hash: passwordHash,
+          first_name: input.first_name.trim(),
+          last_name: input.last_name.trim(),
+          timezone: input.timezone ?? 'UTC',
+        })
+        .returning('*')) as UserRow[];
+      const { jti: _jti, ...tokens } = await issueTokens(deps, trx, (user as UserRow).id);
+      return { user: user as UserRow, tokens };
+    });
+  } catch (err) {
+    // The unique index on lower(email) decides, so two concurrent registrations cannot both succeed.
+    if (isUniqueViolation(err)) throw new AppError('EMAIL_ALREADY_REGISTERED', 'A user with this email already exists.');
+    throw err;
+  }
+}
+
+/** Login failures are limited per email and per IP; a success clears the email's count. */
+export async function login(deps: Deps, input: { email: string; password: string }, ip: string, res: Response): Promise<{ user: UserRow; tokens: TokenPair }> {
+  const emailKey = input.email.trim().toLowerCase();
+  const limits = deps.rateLimits;
+  await assertNotBlocked(limits.loginFailuresByEmail, emailKey, res);
+  await assertNotBlocked(limits.loginFailuresByIp, ip, res);
+  const user = await findUserByEmail(deps.db, input.email.trim());
+  if (!(await verifyPassword(user?.password_hash, input.password)) || !user) {
+    await consumeOrThrow(limits.loginFailuresByEmail, emailKey, res);
+    await consumeOrThrow(limits.loginFailuresByIp, ip, res);
+    throw invalidCredentials();
+  }
+  await limits.loginFailuresByEmail.delete(emailKey);
+  const { jti: _jti, ...tokens } = await issueTokens(deps, deps.db, user.id);
+  return { user, tokens };
+}
+
+interface RefreshRow { id: string; user_id: string; family_id: string; rotated_at: Date | null; revoked_at: Date | null; expires_at: Date }
+
+/**
+ * Rotates a refresh token. Presenting a token that was already rotated means it leaked (or was replayed):
+ * the whole family is revoked, so neither the thief nor the owner can continue it.
+ */
+export async function refresh(deps: Deps, refreshToken: string): Promise<TokenPair> {
+  const claims = deps.tokens.verifyRefresh(refreshToken);
+  const outcome = await withTransaction(deps.db, async (trx) => {
+    const row = (await trx('refresh_tokens').where({ id: claims.jti }).forUpdate().first()) as RefreshRow | undefined;
+    if (!row || row.user_id !== claims.userId || row.family_id !== claims.familyId || row.revoked_at) return 'invalid' as const;
+    if (row.rotated_at) {
+      await trx('refresh_tokens').where({ family_id: row.family_id }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+      return 'reused' as const;
+    }
+    const next = await issueTokens(deps, trx, row.user_id, row.family_id);
+    await trx('refresh_tokens').where({ id: row.id }).update({ rotated_at: trx.fn.now(), replaced_by: next.jti });
+    return { access_token: next.access_token, refresh_token: next.refresh_token };
+  });
+  if (typeof outcome === 'string') throw invalidToken();
+  return outcome;
+}
+
+/** Revokes the family of the presented refresh token when it is the caller's; always succeeds (idempotent). */
+export async function logout(deps: Deps, userId: string, refreshToken: string): Promise<void> {
+  let familyId: string;
+  try {
+    const claims = deps.tokens.verifyRefresh(refreshToken);
+    if (claims.userId !== userId) return;
+    familyId = claims.familyId;
+  } catch {
+    return;
+  }
+  await deps.db('refresh_tokens').where({ family_id: familyId, user_id: userId }).whereNull('revoked_at').update({ revoked_at: deps.db.fn.now() });
+}
+
+export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string, res: Response): Promise<void> {
+  const user = await requireUser(deps, userId);
+  const emailKey = user.email.toLowerCase();
+  await assertNotBlocked(deps.rateLimits.loginFailuresByEmail, emailKey, res);
+  if (!(await verifyPassword(user.password_hash, input.current_password))) {
+    // A wrong current password is a guess like a failed login and is limited the same way.
+    await consumeOrThrow(deps.rateLimits.loginFailuresByEmail, emailKey, res);
+    await consumeOrThrow(deps.rateLimits.loginFailuresByIp, ip, res);
+    throw invalidCredentials();
+  }
+  const passwordHash = await hashPassword(input.new_password);
+  await withTransaction(deps.db, async (trx) => {
+    await trx('users').where({ id: userId }).update({ password_hash: passwordHash, updated_at: trx.fn.now() });
+    await trx('refresh_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+  });
+}
+
+export async function requireUser(deps: Deps, userId: string): Promise<UserRow> {
+  const user = await findUserById(deps.db, userId);
+  // A valid token for a user that no longer exists is as good as no token.
+  if (!user) throw invalidToken();
+  return user;
+}
+
+export interface ProfileUpdate {
+  first_name?: string;
+  last_name?: string;
+  profile?: { bio?: string | null; profile_picture?: string | null; phone?: string | null; country?: string | null; timezone?: string };
+}
+
+export async function updateProfile(deps: Deps, userId: string, patch: ProfileUpdate): Promise<void> {
+  assertTimeZone(patch.profile?.timezone, 'profile.timezone');
+  const changes: Record<string, unknown> = {};
+  if (patch.first_name !== undefined) changes.first_name = patch.first_name.trim();
+  if (patch.last_name !== undefined) changes.last_name = patch.last_name.trim();
+  for (const key of ['bio', 'profile_picture', 'phone', 'country', 'timezone'] as const) {
+    if (patch.profile && key in patch.profile) changes[key] = patch.profile[key];
+  }
+  if (Object.keys(changes).length === 0) return;
+  await deps.db('users').where({ id: userId }).update({ ...changes, updated_at: deps.db.fn.now() });
+}
+
+/** Compare-and-set: only a learner becomes an instructor, once. */
+export async function becomeInstructor(deps: Deps, userId: string, bio: string | undefined): Promise<void> {
+  const changes: Record<string, unknown> = { is_instructor: true, updated_at: deps.db.fn.now() };
+  if (bio !== undefined) changes.bio = bio;
+  const updated = await deps.db('users').where({ id: userId, is_instructor: false }).update(changes);
+  if (updated === 0) {
+    await requireUser(deps, userId);
+    throw new AppError('ALREADY_INSTRUCTOR', 'You are already an instructor.');
+  }
+}

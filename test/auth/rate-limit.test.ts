@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { startTestServer, TestServer } from '../support/harness';
+import { registerLearner } from '../support/users';
+
+let t: TestServer;
+before(async () => {
+  t = await startTestServer({ env: { RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: '3', RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '4' } });
+});
+after(async () => {
+  await t.close();
+});
+
+it('limits login failures per email with 429, retry_after and Retry-After', async () => {
+  const user = await registerLearner(t.api);
+  for (let i = 0; i < 3; i++) {
+    const res = await t.api.post('/auth/login/', { email: user.email, password: 'wrong-password' });
+    assert.equal(res.status, 401);
+  }
+  const blocked = await t.api.post('/auth/login/', { email: user.email, password: user.password });
+  assert.equal(blocked.status, 429);
+  assert.equal(blocked.body.error.code, 'RATE_LIMIT_EXCEEDED');
+  assert.ok(blocked.body.error.retry_after > 0);
+  assert.equal(blocked.headers.get('retry-after'), String(blocked.body.error.retry_after));
+  assert.match(blocked.body.error.message, /^Request rate limit exceeded\. Please try again in \d+ seconds\.$/);
+  // Another email from the same IP is not affected by this email's failures.
+  const other = await registerLearner(t.api);
+  assert.equal((await t.api.post('/auth/login/', { email: other.email, password: other.password })).status, 200);
+});
+
+it('limits registrations per IP and sends RateLimit headers', async () => {
+  // One registration per test above already used part of the budget of 4.
+  const statuses: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const res = await t.api.post('/auth/register/', { email: `rl-${i}@example.com`, password: 'SecurePassword123!', first_name: 'R', last_name: 'L' });
+    statuses.push(res.status);
+  }
+  assert.ok(statuses.includes(429), `statuses: ${statuses.join(',')}`);
+  const res = await t.api.get('/health/');
+  assert.ok(Number(res.headers.get('ratelimit-limit')) > 0);
+  assert.ok(res.headers.get('ratelimit-remaining') !== null);
+});

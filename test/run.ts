@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { prepareTemplate } from './support/databases';
+
+/**
+ * `npm test`: builds the migrated template database once, then runs every test file with node's test runner
+ * (each file in its own process, with a database copied from the template). Arguments narrow the files:
+ * `npm test -- test/auth` runs the files whose path contains "test/auth".
+ */
+function findTests(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'support' ? [] : findTests(full);
+    return entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+async function main(): Promise<void> {
+  const filters = process.argv.slice(2);
+  const files = [...findTests('test'), ...findTests('contract-tests')]
+    .sort()
+    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+  if (files.length === 0) throw new Error('No test files found');
+  await prepareTemplate();
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-reporter=spec', ...files],
+    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  process.exit(result.status ?? 1);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import { assertMatchesContract } from './contract';
+
+export interface ApiResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  /** The raw bytes, for PDFs and other non-JSON answers. */
+  raw: Buffer;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent as-is instead of JSON (malformed JSON, wrong content types, signed webhooks). */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Skip the contract check: only for tests that deliberately break HTTP itself. */
+  unchecked?: boolean;
+}
+
+/**
+ * An HTTP client for the tests. Every response it receives is checked against the contract (documented status,
+ * schema of the body), so a test fails when the server drifts from the document, whatever the test asserts.
+ */
+export class ApiClient {
+  constructor(readonly baseUrl: string, readonly prefix = '/api/v1') {}
+
+  async request<T = any>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const url = new URL(this.baseUrl + this.prefix + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let payload: string | Buffer | undefined;
+    if (opts.rawBody !== undefined) payload = opts.rawBody;
+    else if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url, { method, headers, body: payload });
+    const raw = Buffer.from(await res.arrayBuffer());
+    const contentType = res.headers.get('content-type') ?? '';
+    let body: unknown = raw;
+    if (contentType.startsWith('application/json')) body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+    else if (contentType.startsWith('text/')) body = raw.toString('utf8');
+    if (!opts.unchecked) assertMatchesContract(method, url.pathname.slice(this.prefix.length), res.status, contentType, body);
+    return { status: res.status, headers: res.headers, body: body as T, raw };
+  }
+
+  get<T = any>(path: string, opts?: RequestOptions) {
+    return this.request<T>('GET', path, opts);
+  }
+  post<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
+    return this.request<T>('POST', path, { ...opts, body });
+  }
+  put<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
+    return this.request<T>('PUT', path, { ...opts, body });
+  }
+  patch<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
+    return this.request<T>('PATCH', path, { ...opts, body });
+  }
+  delete<T = any>(path: string, opts?: RequestOptions) {
+    return this.request<T>('DELETE', path, opts);
+  }
+}

@@ -1,0 +1,16 @@
+import type { Job } from 'bullmq';
+import type { Knex } from 'knex';
+import type { Config } from '../src/config';
+import type { JobName, JobPayloads } from '../src/jobs/names';
+import type { Logger } from '../src/logger';
+
+export interface WorkerDeps {
+  config: Readonly<Config>;
+  db: Knex;
+  log: Logger;
+}
+
+/** A job processor: idempotent (a rerun changes nothing) and returns a sentence saying what it did. */
+export type Processor<N extends JobName> = (job: Job<JobPayloads[N], string, N>, deps: WorkerDeps) => Promise<string>;
+
+export type ProcessorMap = { [N in JobName]?: Processor<N> };

@@ -1,0 +1,61 @@
+import { Job, Worker } from 'bullmq';
+import type { Knex } from 'knex';
+import type { Config } from '../src/config';
+import { QUEUE_NAME } from '../src/jobs/names';
+import { createQueue, createRedis } from '../src/jobs/queue';
+import { OutboxRelay } from '../src/jobs/relay';
+import type { Logger } from '../src/logger';
+import type { ProcessorMap, WorkerDeps } from './processor';
+import { processors as defaultProcessors } from './processors';
+
+export interface WorkerRuntime {
+  relay: OutboxRelay;
+  worker: Worker;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Starts the outbox relay and the BullMQ worker that dispatches jobs to their processors by name.
+ * Used by workers/main.ts and, in-process, by the tests.
+ */
+export function startWorkers(
+  config: Readonly<Config>,
+  db: Knex,
+  log: Logger,
+  opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number } = {},
+): WorkerRuntime {
+  const processors = opts.processors ?? defaultProcessors;
+  const deps: WorkerDeps = { config, db, log };
+  const queueConnection = createRedis(config.redisUrl, { failFast: true });
+  const workerConnection = createRedis(config.redisUrl, { forWorker: true });
+  for (const c of [queueConnection, workerConnection]) c.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
+  const queue = createQueue(queueConnection, config.redisPrefix);
+  const relay = new OutboxRelay(db, queue, log);
+
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job: Job) => {
+      const processor = processors[job.name as keyof ProcessorMap] as
+        | ((job: Job, deps: WorkerDeps) => Promise<string>)
+        | undefined;
+      if (!processor) throw new Error(`No processor for job "${job.name}"`);
+      const outcome = await processor(job, deps);
+      log.info({ job: job.name, id: job.id, outcome }, 'job done');
+      return outcome;
+    },
+    { connection: workerConnection, prefix: config.redisPrefix, concurrency: opts.concurrency ?? 4 },
+  );
+  worker.on('failed', (job, err) => log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+  relay.start(opts.relayIntervalMs ?? 250);
+
+  return {
+    relay,
+    worker,
+    stop: async () => {
+      await relay.stop();
+      await worker.close();
+      await queue.close();
+      await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+    },
+  };
+}

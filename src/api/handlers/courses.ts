@@ -1,0 +1,25 @@
+import * as authoring from '../../services/authoring';
+import * as catalog from '../../services/catalog';
+import { listCourses as searchCourses } from '../../services/courseSearch';
+import { optionalUser, requireUser } from '../security';
+import { body, Handler, params, query, ResponseBody } from '../types';
+
+export const listCourses: Handler = async (c, req, res, deps) => {
+  const page = await searchCourses(deps, optionalUser(c)?.id ?? null, query<'listCourses'>(c), req.query as Record<string, unknown>);
+  res.status(200).json(page satisfies ResponseBody<'listCourses', 200>);
+};
+
+export const getCourse: Handler = async (c, _req, res, deps) => {
+  const course = await catalog.getCourse(deps, params<'getCourse'>(c).course_id, optionalUser(c)?.id ?? null);
+  res.status(200).json(course satisfies ResponseBody<'getCourse', 200>);
+};
+
+export const createCourse: Handler = async (c, _req, res, deps) => {
+  const course = await authoring.createCourse(deps, requireUser(c).id, body<'createCourse'>(c));
+  res.status(201).json(course satisfies ResponseBody<'createCourse', 201>);
+};
+
+export const updateCourse: Handler = async (c, _req, res, deps) => {
+  const course = await authoring.updateCourse(deps, requireUser(c).id, params<'updateCourse'>(c).course_id, body<'updateCourse'>(c));
+  res.status(200).json(course satisfies ResponseBody<'updateCourse', 200>);
+};

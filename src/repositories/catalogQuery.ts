@@ -1,0 +1,201 @@
+import type { Knex } from 'knex';
+import type { Level } from './courses';
+
+type Db = Knex | Knex.Transaction;
+
+/** The catalog filters after normalization: cents, tenths of a star, a resolved category. */
+export interface CatalogFilters {
+  /** undefined: no filter; null: a category that does not exist (matches nothing). */
+  categoryId?: string | null;
+  level?: Level;
+  language?: string;
+  minPriceCents?: number;
+  maxPriceCents?: number;
+  isFree?: boolean;
+  /** The lowest shown rating in tenths of a star (4.5 → 45). */
+  ratingMinTenths?: number;
+  instructorId?: string;
+  search?: { text: string; mode: SearchMode };
+}
+
+/** `ranked`: full text with weights; `fuzzy`: trigram word similarity, the fallback for typos. */
+export type SearchMode = 'ranked' | 'fuzzy';
+
+export type Ordering =
+  | 'relevance' | 'rating' | '-rating' | 'price' | '-price' | 'newest' | '-newest'
+  | 'popularity' | '-popularity' | 'review_count' | '-review_count' | 'title' | '-title';
+
+type Dir = 'asc' | 'desc';
+
+// Each ordering's key, key direction and id tie-break. The tie-break is chosen so that every ordering reads one of
+// the partial sort indexes ((student_count DESC, id), (price_cents, id), ...) forwards or backwards, and so that
+// `x` is exactly the reverse of `-x`.
+const ORDERINGS: Record<Exclude<Ordering, 'relevance'>, [key: string, keyDir: Dir, idDir: Dir]> = {
+  '-popularity': ['student_count', 'desc', 'asc'],
+  popularity: ['student_count', 'asc', 'desc'],
+  '-rating': ['rating_avg', 'desc', 'asc'],
+  rating: ['rating_avg', 'asc', 'desc'],
+  '-review_count': ['review_count', 'desc', 'asc'],
+  review_count: ['review_count', 'asc', 'desc'],
+  price: ['price_cents', 'asc', 'asc'],
+  '-price': ['price_cents', 'desc', 'desc'],
+  title: ['title', 'asc', 'asc'],
+  '-title': ['title', 'desc', 'desc'],
+  newest: ['last_updated', 'desc', 'asc'],
+  '-newest': ['last_updated', 'asc', 'desc'],
+};
+
+export interface SortSpec {
+  /** The expression of the page's sort key, selected as `s0` by the page query. */
+  key: Knex.Raw;
+  keyDir: Dir;
+  idDir: Dir;
+}
+
+function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): Knex.Raw {
+  return search.mode === 'ranked'
+    ? db.raw(`ts_rank(search_vector, websearch_to_tsquery('english', ?))`, [search.text])
+    : db.raw('greatest(word_similarity(?, title), word_similarity(?, instructor_name))', [search.text, search.text]);
+}
+
+/** `relevance` is the best match first with a search, and `-popularity` without one. */
+export function sortSpec(db: Db, ordering: Ordering, search: CatalogFilters['search']): SortSpec {
+  if (ordering === 'relevance' && search) return { key: rankExpression(db, search), keyDir: 'desc', idDir: 'asc' };
+  const [key, keyDir, idDir] = ORDERINGS[ordering === 'relevance' ? '-popularity' : ordering];
+  return { key: db.raw('??', [key]), keyDir, idDir };
+}
+
+/** The filters of one facet dimension; undefined when the request does not filter on it. */
+type Dimension = Knex.Raw | undefined;
+
+interface Predicates {
+  base: Knex.Raw[];
+  category: Dimension;
+  level: Dimension;
+  language: Dimension;
+  price: Dimension;
+}
+
+function and(db: Db, parts: Dimension[]): Knex.Raw {
+  const present = parts.filter((p): p is Knex.Raw => p !== undefined);
+  if (present.length === 0) return db.raw('TRUE');
+  return db.raw(present.map(() => '(?)').join(' AND '), present);
+}
+
+/**
+ * The filters as SQL predicates, split by facet dimension: `base` applies everywhere, the others are left out
+ * of their own facet (disjunctive faceting).
+ */
+const filtersRating = (f: CatalogFilters): f is CatalogFilters & { ratingMinTenths: number } => (f.ratingMinTenths ?? 0) > 0;
+
+function predicates(db: Db, f: CatalogFilters): Predicates {
+  const base: Knex.Raw[] = [db.raw('is_published')];
+  if (f.instructorId) base.push(db.raw('instructor_id = ?', [f.instructorId]));
+  if (filtersRating(f)) {
+    // rating_avg (two decimals) narrows through its index; the exact shown rating, rounded half up from the star
+    // counts (floor((20*sum + n) / 2n) tenths), decides, so the filter agrees with the `rating` the client sees.
+    const v = f.ratingMinTenths;
+    base.push(db.raw(
+      'rating_avg >= ? AND 20 * (rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5) + rating_count >= ? * rating_count',
+      [((v - 0.5) / 10).toFixed(2), 2 * v],
+    ));
+  }
+  if (f.search?.mode === 'ranked') base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
+  if (f.search?.mode === 'fuzzy') base.push(db.raw('(? <% title OR ? <% instructor_name)', [f.search.text, f.search.text]));
+
+  const price: Knex.Raw[] = [];
+  if (f.minPriceCents !== undefined) price.push(db.raw('price_cents >= ?', [f.minPriceCents]));
+  if (f.maxPriceCents !== undefined) price.push(db.raw('price_cents <= ?', [f.maxPriceCents]));
+  if (f.isFree === true) price.push(db.raw('price_cents = 0'));
+  if (f.isFree === false) price.push(db.raw('price_cents > 0'));
+
+  return {
+    base,
+    category: f.categoryId === undefined ? undefined : f.categoryId === null ? db.raw('FALSE') : db.raw('category_id = ?', [f.categoryId]),
+    level: f.level ? db.raw('level = ?', [f.level]) : undefined,
+    language: f.language ? db.raw('lower(language) = lower(?)', [f.language]) : undefined,
+    price: price.length > 0 ? and(db, price) : undefined,
+  };
+}
+
+/** Every filter at once: the WHERE clause of the page. */
+export function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
+  const p = predicates(db, f);
+  return and(db, [...p.base, p.category, p.level, p.language, p.price]);
+}
+
+/** The ids and sort keys of one page, in order (the subquery selectListRows joins names onto). */
+export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number): Knex.Raw {
+  return db.raw(
+    `SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${sort.keyDir}, id ${sort.idDir} LIMIT ? OFFSET ?`,
+    [sort.key, matchAll(db, f), limit, offset],
+  );
+}
+
+const PRICE_BAND_SQL = `CASE WHEN price_cents IS NULL THEN NULL WHEN price_cents = 0 THEN 'free'
+  WHEN price_cents < 2000 THEN 'under_20' WHEN price_cents < 5000 THEN '20_to_50'
+  WHEN price_cents < 10000 THEN '50_to_100' ELSE 'over_100' END`;
+
+/** Whether the request filters only on facet dimensions, so catalog_facet_counts can answer the facets and total. */
+function facetDimensionsOnly(f: CatalogFilters): boolean {
+  return !f.search && !f.instructorId && !filtersRating(f);
+}
+
+/**
+ * One aggregate giving the total and the four facets at once. Each facet counts the rows passing every filter
+ * but its own dimension (FILTER clauses over GROUPING SETS). The rows are the trigger-maintained
+ * catalog_facet_counts (published courses per category, level, language and price, weighted by their count)
+ * when only those dimensions are filtered, which is the common browse; otherwise the published courses passing
+ * the other filters (search, rating, instructor), read through the covering facets index.
+ * GROUPING(category_id, level, language, band) tells the sets apart: 7 category, 11 level, 13 language, 14 band, 15 total.
+ */
+export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
+  const p = predicates(db, f);
+  const source = facetDimensionsOnly(f)
+    ? db.raw('SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0')
+    : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
+  return db.raw(
+    `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug FROM (
+       SELECT category_id, level, language, band, GROUPING(category_id, level, language, band) AS g,
+         coalesce(sum(weight) FILTER (WHERE pl AND pg AND pp), 0)::int AS by_category,
+         coalesce(sum(weight) FILTER (WHERE pc AND pg AND pp), 0)::int AS by_level,
+         coalesce(sum(weight) FILTER (WHERE pc AND pl AND pp), 0)::int AS by_language,
+         coalesce(sum(weight) FILTER (WHERE pc AND pl AND pg), 0)::int AS by_band,
+         coalesce(sum(weight) FILTER (WHERE pc AND pl AND pg AND pp), 0)::int AS total
+       FROM (
+         SELECT category_id, level, language, weight, ${PRICE_BAND_SQL} AS band,
+                (?) AS pc, (?) AS pl, (?) AS pg, (?) AS pp
+         FROM (?) rows
+       ) m
+       GROUP BY GROUPING SETS ((category_id), (level), (language), (band), ())
+     ) f LEFT JOIN categories cat ON cat.id = f.category_id`,
+    [and(db, [p.category]), and(db, [p.level]), and(db, [p.language]), and(db, [p.price]), source],
+  );
+}
+
+export interface FacetRow {
+  g: number;
+  category_id: string | null;
+  category_name: string | null;
+  category_slug: string | null;
+  level: Level | null;
+  language: string | null;
+  band: string | null;
+  by_category: number;
+  by_level: number;
+  by_language: number;
+  by_band: number;
+  total: number;
+}
+
+export async function runFacets(db: Db, f: CatalogFilters): Promise<FacetRow[]> {
+  return (await facetsQuery(db, f)).rows as FacetRow[];
+}
+
+/** The fuzzy pass's similarity bar: under pg_trgm's 0.6, so that a word with a swapped letter ("desing", 0.57) still matches. */
+export const FUZZY_WORD_SIMILARITY = 0.4;
+
+/** Applies the fuzzy pass's threshold to this transaction only (the index consults the setting). */
+export async function useFuzzyThreshold(trx: Knex.Transaction): Promise<void> {
+  await trx.raw(`SELECT set_config('pg_trgm.word_similarity_threshold', ?, true)`, [String(FUZZY_WORD_SIMILARITY)]);
+}

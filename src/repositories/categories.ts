@@ -1,0 +1,30 @@
+import type { Knex } from 'knex';
+
+type Db = Knex | Knex.Transaction;
+
+export interface CategoryRow {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  course_count: number;
+}
+
+/** Every category by name with its number of published courses (0 included). */
+export function listCategoriesWithCounts(db: Db): Promise<CategoryRow[]> {
+  return db({ cat: 'categories' })
+    .leftJoin({ c: 'courses' }, (on) => on.on('c.category_id', 'cat.id').andOnVal('c.is_published', true))
+    .groupBy('cat.id')
+    .orderBy('cat.name')
+    .select('cat.id', 'cat.name', 'cat.slug', 'cat.description', db.raw('count(c.id)::int AS course_count')) as unknown as Promise<CategoryRow[]>;
+}
+
+/** A category's id from its name (citext: any case) or its slug (stored lowercase). */
+export async function findCategoryId(db: Db, nameOrSlug: string): Promise<string | undefined> {
+  const row = await db('categories').where('name', nameOrSlug).orWhere('slug', nameOrSlug.toLowerCase()).first('id');
+  return (row as { id: string } | undefined)?.id;
+}
+
+export async function categoryExists(db: Db, id: string): Promise<boolean> {
+  return (await db('categories').where({ id }).first('id')) !== undefined;
+}

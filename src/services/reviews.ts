@@ -1,0 +1,109 @@
+import type { Knex } from 'knex';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import type { components } from '../generated/api';
+import { pgCode, PG } from '../db/pgErrors';
+import { withTransaction } from '../db/transaction';
+import { toPage } from '../pagination';
+import { reviewItem } from '../presenters/reviews';
+import { findCourseState, lockCourse } from '../repositories/courses';
+import {
+  countReviews, findReview, findReviewAccess, listReviews, recomputeCourseRatings, ReviewOrdering, ReviewRow, setHelpfulVote,
+} from '../repositories/reviews';
+import { isEnrolled } from '../repositories/viewerState';
+import { assertCourseVisible } from './catalog';
+import { checkedPageRequest, rejectNulCharacters } from './inputGuards';
+
+type Schemas = components['schemas'];
+
+const reviewNotFound = (): AppError => new AppError('REVIEW_NOT_FOUND', 'The requested review does not exist');
+
+export async function listCourseReviews(
+  deps: Deps,
+  courseId: string,
+  viewerId: string | null,
+  q: { rating?: number; ordering?: ReviewOrdering; page?: number; page_size?: number },
+  linkQuery: Record<string, unknown>,
+): Promise<Schemas['ReviewListPage']> {
+  assertCourseVisible(await findCourseState(deps.db, courseId), viewerId);
+  const page = checkedPageRequest(q);
+  const [rows, count] = await Promise.all([
+    listReviews(deps.db, courseId, { viewerId, rating: q.rating, ordering: q.ordering ?? '-created_at', limit: page.pageSize, offset: page.offset }),
+    countReviews(deps.db, courseId, q.rating),
+  ]);
+  return toPage(rows.map(reviewItem), count, page, { baseUrl: deps.config.publicBaseUrl, path: `/courses/${courseId}/reviews/`, query: linkQuery });
+}
+
+async function reviewView(deps: Deps, reviewId: string, viewerId: string): Promise<Schemas['ReviewItem']> {
+  return reviewItem((await findReview(deps.db, reviewId, viewerId)) as ReviewRow);
+}
+
+/**
+ * Only an enrolled learner reviews, once (the unique constraint decides). The course row is locked first and the
+ * rating figures are recomputed from the reviews before commit, so concurrent reviews leave them exact.
+ */
+export async function createReview(deps: Deps, userId: string, courseId: string, input: Schemas['ReviewCreateRequest']): Promise<Schemas['ReviewItem']> {
+  rejectNulCharacters(input);
+  const id = await withTransaction(deps.db, async (trx) => {
+    const course = assertCourseVisible(await lockCourse(trx, courseId), userId);
+    if (course.instructor_id === userId || !(await isEnrolled(trx, userId, courseId))) {
+      throw new AppError('NOT_ENROLLED', 'You must be enrolled in this course to review it.');
+    }
+    const [row] = (await trx('reviews')
+      .insert({ course_id: courseId, user_id: userId, rating: input.rating, title: (input.title ?? '').trim(), comment: (input.comment ?? '').trim() })
+      .onConflict(['course_id', 'user_id'])
+      .ignore()
+      .returning('id')) as Array<{ id: string }>;
+    if (!row) throw new AppError('REVIEW_ALREADY_EXISTS', 'You have already reviewed this course.');
+    await recomputeCourseRatings(trx, courseId);
+    return row.id;
+  });
+  return reviewView(deps, id, userId);
+}
+
+/** The author's own review, with its course locked for the rating recompute; someone else's is "not found". */
+async function withOwnReview(deps: Deps, userId: string, reviewId: string, work: (trx: Knex.Transaction, courseId: string) => Promise<void>): Promise<void> {
+  await withTransaction(deps.db, async (trx) => {
+    const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as { course_id: string } | undefined;
+    if (!review) throw reviewNotFound();
+    await lockCourse(trx, review.course_id);
+    await work(trx, review.course_id);
+    await recomputeCourseRatings(trx, review.course_id);
+  });
+}
+
+export async function updateReview(deps: Deps, userId: string, reviewId: string, input: Schemas['ReviewUpdateRequest']): Promise<Schemas['ReviewItem']> {
+  rejectNulCharacters(input);
+  await withOwnReview(deps, userId, reviewId, async (trx) => {
+    const changes: Record<string, unknown> = {};
+    if (input.rating !== undefined) changes.rating = input.rating;
+    if (input.title !== undefined) changes.title = input.title.trim();
+    if (input.comment !== undefined) changes.comment = input.comment.trim();
+    const updated = await trx('reviews').where({ id: reviewId, user_id: userId }).update({ ...changes, updated_at: trx.fn.now() });
+    if (updated === 0) throw reviewNotFound();
+  });
+  return reviewView(deps, reviewId, userId);
+}
+
+export async function deleteReview(deps: Deps, userId: string, reviewId: string): Promise<void> {
+  await withOwnReview(deps, userId, reviewId, async (trx) => {
+    if ((await trx('reviews').where({ id: reviewId, user_id: userId }).delete()) === 0) throw reviewNotFound();
+  });
+}
+
+/** Anyone signed in but the author votes; reviews of an unpublished course exist for its instructor only. */
+export async function setHelpful(deps: Deps, userId: string, reviewId: string, helpful: boolean): Promise<Schemas['ReviewHelpfulState']> {
+  const review = await findReviewAccess(deps.db, reviewId);
+  if (!review || (!review.course_is_published && review.course_instructor_id !== userId)) throw reviewNotFound();
+  if (review.user_id === userId) throw new AppError('PERMISSION_DENIED', 'You cannot vote on your own review.');
+  let count: number | undefined;
+  try {
+    count = await withTransaction(deps.db, (trx) => setHelpfulVote(trx, reviewId, userId, helpful));
+  } catch (err) {
+    // The review was deleted between the check and the vote.
+    if (pgCode(err) === PG.FOREIGN_KEY_VIOLATION) throw reviewNotFound();
+    throw err;
+  }
+  if (count === undefined) throw reviewNotFound();
+  return { review_id: reviewId, helpful_count: count, is_helpful_by_me: helpful };
+}

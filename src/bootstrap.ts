@@ -5,6 +5,8 @@ import type { Deps } from './deps';
 import { createRateLimits } from './http/rateLimits';
 import { createRedis } from './jobs/queue';
 import { createLogger } from './logger';
+import { createStripeClient } from './payments/stripe';
+import { FileStorage } from './storage/files';
 
 /** Builds the process's infrastructure from config. Tests call it with their own database and Redis prefix. */
 export function buildDeps(config: Readonly<Config>): Deps {
@@ -20,6 +22,8 @@ export function buildDeps(config: Readonly<Config>): Deps {
     log,
     tokens: new TokenService(config.jwt),
     rateLimits: createRateLimits(redis, config),
+    storage: new FileStorage(config.storageDir),
+    stripe: createStripeClient(config.stripe),
   };
 }
 

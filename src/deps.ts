@@ -4,6 +4,8 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import type { TokenService } from './auth/tokens';
 import type { RateLimits } from './http/rateLimits';
+import type { Stripe } from './payments/stripe';
+import type { FileStorage } from './storage/files';
 
 /** The infrastructure every handler and service may use; built once per process (or per test file). */
 export interface Deps {
@@ -13,4 +15,6 @@ export interface Deps {
   log: Logger;
   tokens: TokenService;
   rateLimits: RateLimits;
+  storage: FileStorage;
+  stripe: Stripe;
 }

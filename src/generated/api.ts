@@ -1038,12 +1038,13 @@ export interface paths {
          *     **Idempotent:** the `payment_intent.succeeded` webhook fulfils the same order independently; whichever
          *     comes first does it, and a confirmation of an already fulfilled order answers the same 200. A `failed`
          *     order whose PaymentIntent has since succeeded (the card was retried in the same payment sheet) is
-         *     fulfilled too: a received payment always grants access.
+         *     fulfilled too, and so is a `cancelled` one (replaced by a newer order) whose intent succeeded anyway: a
+         *     received payment always grants access.
          *
          *     Errors: unknown order or another user's, 404 ORDER_NOT_FOUND; no such PaymentIntent at Stripe, 404
          *     PAYMENT_NOT_FOUND; intent not `succeeded` (still processing, requires action, canceled), 422
          *     PAYMENT_NOT_SUCCEEDED; intent of another order or user, or amount or currency different from the
-         *     order's, 422 PAYMENT_MISMATCH; order `refunded` or `cancelled`, or `failed` with an intent that did not
+         *     order's, 422 PAYMENT_MISMATCH; order `refunded`, or `failed` or `cancelled` with an intent that did not
          *     succeed, 409 ORDER_NOT_PENDING; Stripe unreachable, 502 PAYMENT_PROVIDER_ERROR.
          */
         post: operations["confirmPayment"];
@@ -2335,7 +2336,8 @@ export interface components {
          * @description `pending` until paid; `completed` once the payment succeeded and the enrollments exist; `failed` when the
          *     last payment attempt failed; `cancelled` when replaced by a newer order of the same learner; `refunded`
          *     after a refund. Moves only forward: pending → completed | failed | cancelled, failed → completed (a retry of
-         *     the same PaymentIntent succeeded), completed → refunded.
+         *     the same PaymentIntent succeeded), cancelled → completed (its PaymentIntent succeeded anyway: a received
+         *     payment is honoured), completed → refunded.
          * @enum {string}
          */
         OrderStatus: "pending" | "completed" | "failed" | "refunded" | "cancelled";
@@ -2504,30 +2506,14 @@ export interface components {
             courses_now_available: components["schemas"]["CourseNowAvailable"][];
         };
         /**
-         * @description A Stripe Event object, as Stripe sends it (https://docs.stripe.com/api/events/object). The schema is
-         *     Stripe's, not ours, and Stripe adds fields without notice, so unknown properties are allowed here (the only
-         *     request body of the API that allows them); the body is trusted only after its `Stripe-Signature` is verified.
+         * @description A Stripe Event object, as Stripe sends it (https://docs.stripe.com/api/events/object): `id` (`evt_...`),
+         *     `object` (`event`), `type` (e.g. `payment_intent.succeeded`), `created` (Unix seconds), `livemode`, and
+         *     `data.object`, the Stripe object the event is about (a PaymentIntent, a Charge, ...). The schema is Stripe's,
+         *     not ours, and Stripe adds fields without notice, so nothing is constrained here (the only request body of the
+         *     API that is not): the body is authenticated by its `Stripe-Signature` over the raw bytes before anything is
+         *     read, and a body of any shape without a valid signature answers 400 WEBHOOK_SIGNATURE_INVALID.
          */
-        StripeEvent: {
-            id: string;
-            /** @enum {string} */
-            object?: "event";
-            /** @description Event type, e.g. `payment_intent.succeeded`. */
-            type: string;
-            /** @description Unix timestamp (seconds). */
-            created?: number;
-            livemode?: boolean;
-            data: {
-                /** @description The Stripe object the event is about (a PaymentIntent, a Charge, ...). */
-                object: {
-                    [key: string]: unknown;
-                };
-            } & {
-                [key: string]: unknown;
-            };
-        } & {
-            [key: string]: unknown;
-        };
+        StripeEvent: unknown;
         StripeWebhookAck: {
             /** @enum {boolean} */
             received: true;
@@ -6872,17 +6858,23 @@ export interface operations {
     handleStripeWebhook: {
         parameters: {
             query?: never;
-            header: {
+            header?: {
                 /**
-                 * @description Stripe's signature header, `t=<unix time>,v1=<hex HMAC-SHA256>`.
+                 * @description Stripe's signature header, `t=<unix time>,v1=<hex HMAC-SHA256>`. Stripe always sends it; it is not a
+                 *     schema requirement because the handler checks it before anything else: without it, the answer is 400
+                 *     WEBHOOK_SIGNATURE_INVALID.
                  * @example t=1769529600,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd
                  */
-                "Stripe-Signature": string;
+                "Stripe-Signature"?: string;
             };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /**
+         * @description The Stripe Event. Not constrained by a schema: it is read only after its signature is verified (an
+         *     unsigned body of any shape, or none, answers 400 WEBHOOK_SIGNATURE_INVALID).
+         */
+        requestBody?: {
             content: {
                 /**
                  * @example {

@@ -5,6 +5,7 @@ import { createApp } from '../../src/app';
 import { buildDeps, closeDeps } from '../../src/bootstrap';
 import { loadConfig, Config } from '../../src/config';
 import type { Deps } from '../../src/deps';
+import { startStripeTestServer, StripeTestServer } from '../../stripe-test-server/server';
 import { startWorkers, WorkerRuntime } from '../../workers/runtime';
 import { ApiClient } from './client';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from './databases';
@@ -16,6 +17,8 @@ export interface TestServer {
   deps: Deps;
   config: Readonly<Config>;
   workers?: WorkerRuntime;
+  /** The file's Stripe test server, when started with `stripe: true`. */
+  stripe?: StripeTestServer;
   close: () => Promise<void>;
 }
 
@@ -24,6 +27,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Run the outbox relay and the job processors in this process too. */
   workers?: boolean;
+  /** Start a Stripe test server for this file, point the Stripe SDK at it and its webhooks at this server. */
+  stripe?: boolean;
 }
 
 /**
@@ -36,6 +41,18 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
+  const stripeKeys = { secretKey: 'sk_test_harness', publishableKey: 'pk_test_harness', webhookSecret: 'whsec_harness' };
+  const stripe = opts.stripe ? await startStripeTestServer({ ...stripeKeys, webhookUrl: `${baseUrl}/api/v1/payments/webhook/` }) : undefined;
+  const stripeEnv: Record<string, string> = stripe
+    ? {
+        STRIPE_SECRET_KEY: stripeKeys.secretKey,
+        STRIPE_PUBLISHABLE_KEY: stripeKeys.publishableKey,
+        STRIPE_WEBHOOK_SECRET: stripeKeys.webhookSecret,
+        STRIPE_API_HOST: stripe.host,
+        STRIPE_API_PORT: String(stripe.port),
+        STRIPE_API_PROTOCOL: 'http',
+      }
+    : {};
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
@@ -49,6 +66,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     RATE_LIMIT_GLOBAL_PER_MINUTE: '100000',
     RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_LOGIN_FAILURES_PER_IP: '100000',
+    ...stripeEnv,
     ...opts.env,
   });
   const deps = buildDeps(config);
@@ -57,14 +75,20 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 
   const close = async (): Promise<void> => {
     await workers?.stop();
+    await stripe?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    const keys = await deps.redis.keys(`${config.redisPrefix}:*`);
-    if (keys.length > 0) await deps.redis.del(...keys);
+    // Best effort: a test may point this server at a Redis that is down on purpose.
+    try {
+      const keys = await deps.redis.keys(`${config.redisPrefix}:*`);
+      if (keys.length > 0) await deps.redis.del(...keys);
+    } catch {
+      /* nothing to clean */
+    }
     await closeDeps(deps);
     await dropTestDatabase(dbName);
   };
-  return { api: new ApiClient(baseUrl), baseUrl, db: deps.db, deps, config, workers, close };
+  return { api: new ApiClient(baseUrl), baseUrl, db: deps.db, deps, config, workers, stripe, close };
 }
 
 /** Polls `probe` until it returns a truthy value (jobs run asynchronously); fails after `timeoutMs`. */

@@ -1,0 +1,22 @@
+import * as cart from '../../services/cart';
+import { requireUser } from '../security';
+import { body, Handler, params, ResponseBody } from '../types';
+
+export const getCart: Handler = async (c, _req, res, deps) => {
+  res.status(200).json((await cart.getCart(deps, requireUser(c).id)) satisfies ResponseBody<'getCart', 200>);
+};
+
+export const clearCart: Handler = async (c, _req, res, deps) => {
+  await cart.clearCart(deps, requireUser(c).id);
+  res.status(204).end();
+};
+
+export const addCartItem: Handler = async (c, _req, res, deps) => {
+  const item = await cart.addCartItem(deps, requireUser(c).id, body<'addCartItem'>(c).course_id);
+  res.status(201).json(item satisfies ResponseBody<'addCartItem', 201>);
+};
+
+export const removeCartItem: Handler = async (c, _req, res, deps) => {
+  await cart.removeCartItem(deps, requireUser(c).id, params<'removeCartItem'>(c).item_id);
+  res.status(204).end();
+};

@@ -1,0 +1,38 @@
+import { AppError } from '../../errors';
+import * as orders from '../../services/orders';
+import { orderReceipt } from '../../services/receipts';
+import { requestRefund } from '../../services/refunds';
+import { requireUser } from '../security';
+import { body, Handler, params, query, ResponseBody } from '../types';
+
+export const createOrderFromCart: Handler = async (c, _req, res, deps) => {
+  const { order, created } = await orders.createOrderFromCart(deps, requireUser(c).id, body<'createOrderFromCart'>(c).billing_address);
+  if (created) res.status(201).json(order satisfies ResponseBody<'createOrderFromCart', 201>);
+  else res.status(200).json(order satisfies ResponseBody<'createOrderFromCart', 200>);
+};
+
+export const listOrders: Handler = async (c, _req, res, deps) => {
+  res.status(200).json((await orders.listOrders(deps, requireUser(c).id, query<'listOrders'>(c))) satisfies ResponseBody<'listOrders', 200>);
+};
+
+export const getOrder: Handler = async (c, _req, res, deps) => {
+  res.status(200).json((await orders.getOrder(deps, requireUser(c).id, params<'getOrder'>(c).order_id)) satisfies ResponseBody<'getOrder', 200>);
+};
+
+export const downloadOrderReceipt: Handler = async (c, _req, res, deps) => {
+  try {
+    const { filename, pdf } = await orderReceipt(deps, requireUser(c).id, params<'downloadOrderReceipt'>(c).order_id);
+    res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.end(pdf);
+  } catch (err) {
+    if (err instanceof AppError && err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
+    throw err;
+  }
+};
+
+export const requestOrderRefund: Handler = async (c, _req, res, deps) => {
+  const reason = (body<'requestOrderRefund'>(c) as { reason?: string } | undefined)?.reason;
+  const order = await requestRefund(deps, requireUser(c).id, params<'requestOrderRefund'>(c).order_id, reason);
+  res.status(200).json(order satisfies ResponseBody<'requestOrderRefund', 200>);
+};

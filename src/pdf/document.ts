@@ -1,0 +1,19 @@
+import PDFDocument from 'pdfkit';
+import { FONTS } from './fonts';
+
+/**
+ * A pdfkit document with DejaVu Sans registered as 'regular' and 'bold' (fonts.ts), and its bytes once
+ * `doc.end()` is called. Pass `info.CreationDate` so that rendering the same content twice gives the same file.
+ */
+export function startPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDocument; bytes: Promise<Buffer> } {
+  const doc = new PDFDocument(options);
+  doc.registerFont('regular', FONTS.regular);
+  doc.registerFont('bold', FONTS.bold);
+  const chunks: Buffer[] = [];
+  const bytes = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  return { doc, bytes };
+}

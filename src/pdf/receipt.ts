@@ -1,0 +1,77 @@
+import { centsToAmount } from '../money';
+import { startPdf } from './document';
+
+export interface ReceiptContent {
+  orderNumber: string;
+  paidAt: Date;
+  currency: string;
+  billedTo: { name: string; email: string; lines: string[] };
+  items: Array<{ title: string; priceCents: number }>;
+  subtotalCents: number;
+  discountCents: number;
+  totalCents: number;
+  paymentReference: string | null;
+}
+
+const INK = '#1f2937';
+const ACCENT = '#4f46e5';
+const MUTED = '#6b7280';
+const MARGIN = 56;
+
+const money = (cents: number, currency: string): string => `${centsToAmount(cents).toFixed(2)} ${currency.toUpperCase()}`;
+
+/**
+ * Renders an order's one-page A4 receipt. Every text is set in DejaVu Sans (fonts.ts) so the learner's name
+ * and address print as written in any script DejaVu covers. The creation date is the payment date, so
+ * rendering twice gives the same document.
+ */
+export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
+  const { doc, bytes } = startPdf({
+    size: 'A4',
+    margin: MARGIN,
+    info: { Title: `Receipt ${content.orderNumber}`, Author: 'LearnFlow', CreationDate: content.paidAt },
+  });
+
+  const width = doc.page.width - 2 * MARGIN;
+  const priceWidth = 140;
+  doc.font('bold').fontSize(22).fillColor(ACCENT).text('LearnFlow', MARGIN, MARGIN);
+  doc.font('bold').fontSize(16).fillColor(INK).text('Receipt', { continued: false });
+  doc.moveDown(0.5);
+  doc.font('regular').fontSize(10).fillColor(MUTED);
+  doc.text(`Order number: ${content.orderNumber}`);
+  doc.text(`Paid on: ${new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }).format(content.paidAt)} UTC`);
+  if (content.paymentReference) doc.text(`Payment reference: ${content.paymentReference}`);
+
+  doc.moveDown(1.2);
+  doc.font('bold').fontSize(11).fillColor(INK).text('Billed to');
+  doc.font('regular').fontSize(10).text(content.billedTo.name).text(content.billedTo.email);
+  for (const line of content.billedTo.lines) doc.text(line);
+
+  doc.moveDown(1.2);
+  const row = (label: string, amount: string, font: 'regular' | 'bold'): void => {
+    const y = doc.y;
+    doc.font(font).fontSize(10).fillColor(INK);
+    doc.text(label, MARGIN, y, { width: width - priceWidth - 10 });
+    const after = doc.y;
+    doc.text(amount, MARGIN + width - priceWidth, y, { width: priceWidth, align: 'right' });
+    doc.y = Math.max(after, doc.y) + 4;
+  };
+  const rule = (): void => {
+    doc.moveTo(MARGIN, doc.y).lineTo(MARGIN + width, doc.y).lineWidth(0.5).strokeColor(MUTED).stroke();
+    doc.y += 6;
+  };
+  row('Course', 'Price', 'bold');
+  rule();
+  for (const item of content.items) row(item.title, money(item.priceCents, content.currency), 'regular');
+  rule();
+  row('Subtotal', money(content.subtotalCents, content.currency), 'regular');
+  row('Discount', money(content.discountCents, content.currency), 'regular');
+  row('Total paid', money(content.totalCents, content.currency), 'bold');
+
+  doc.moveDown(2);
+  doc.font('regular').fontSize(9).fillColor(MUTED);
+  doc.text('Thank you for learning with LearnFlow. Orders can be refunded within 30 days of purchase while less than 30% of each course has been consumed.', MARGIN, doc.y, { width });
+
+  doc.end();
+  return bytes;
+}

@@ -1,0 +1,54 @@
+import type { Knex } from 'knex';
+
+type Db = Knex | Knex.Transaction;
+
+export interface PaymentRow {
+  id: string;
+  order_id: string;
+  user_id: string;
+  stripe_payment_intent_id: string;
+  amount_cents: number;
+  currency: string;
+  status: string;
+  client_secret: string;
+  fulfilled_at: Date | null;
+}
+
+export function findPaymentByOrder(db: Db, orderId: string): Promise<PaymentRow | undefined> {
+  return db('payments').where({ order_id: orderId }).first();
+}
+
+export function findPaymentByIntent(db: Db, paymentIntentId: string): Promise<PaymentRow | undefined> {
+  return db('payments').where({ stripe_payment_intent_id: paymentIntentId }).first();
+}
+
+export function findPaymentsByOrders(db: Db, orderIds: string[]): Promise<PaymentRow[]> {
+  if (orderIds.length === 0) return Promise.resolve([]);
+  return db('payments').whereIn('order_id', orderIds);
+}
+
+/** Records the order's PaymentIntent unless one is recorded already (payments.order_id is unique). */
+export async function insertPayment(
+  db: Db,
+  payment: { orderId: string; userId: string; paymentIntentId: string; amountCents: number; currency: string; status: string; clientSecret: string },
+): Promise<void> {
+  await db('payments')
+    .insert({
+      order_id: payment.orderId,
+      user_id: payment.userId,
+      stripe_payment_intent_id: payment.paymentIntentId,
+      amount_cents: payment.amountCents,
+      currency: payment.currency,
+      status: payment.status,
+      client_secret: payment.clientSecret,
+    })
+    .onConflict('order_id')
+    .ignore();
+}
+
+/** Stripe's status of the intent; `fulfilled` also stamps fulfilled_at, once. */
+export async function updatePaymentStatus(trx: Knex.Transaction, orderId: string, status: string, fulfilled = false): Promise<void> {
+  await trx('payments')
+    .where({ order_id: orderId })
+    .update({ status, ...(fulfilled ? { fulfilled_at: trx.raw('coalesce(fulfilled_at, now())') } : {}) });
+}

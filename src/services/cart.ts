@@ -1,0 +1,60 @@
+import type { Knex } from 'knex';
+import type { components } from '../generated/api';
+import type { Deps } from '../deps';
+import { AppError, validationError } from '../errors';
+import { withTransaction } from '../db/transaction';
+import { cartItemView, cartView } from '../presenters/cart';
+import { cartLines, CartLineRow, deleteCartCourses, deleteCartItem, ensureCart, findCartLine, insertCartItem, touchCart } from '../repositories/carts';
+import { ownedCourseIds } from '../repositories/enrollmentGrants';
+import { findPublishedCourse, isFree, SellableCourseRow } from '../repositories/sellableCourses';
+
+type Schemas = components['schemas'];
+
+export const courseNotFound = (): AppError => new AppError('COURSE_NOT_FOUND', 'The requested course does not exist');
+
+/** A published course, or 404 COURSE_NOT_FOUND (unknown and unpublished look the same). */
+export async function requirePublishedCourse(db: Knex | Knex.Transaction, courseId: string): Promise<SellableCourseRow> {
+  const course = await findPublishedCourse(db, courseId);
+  if (!course) throw courseNotFound();
+  return course;
+}
+
+export async function getCart(deps: Deps, userId: string): Promise<Schemas['Cart']> {
+  const cart = await ensureCart(deps.db, userId);
+  return cartView(cart, await cartLines(deps.db, cart.id));
+}
+
+/**
+ * The rules of putting a course in the cart, in the caller's transaction (adding, and moving from the
+ * wishlist): published, not the buyer's own, not free, not owned, not already there (a constraint decides).
+ */
+export async function putCourseInCart(trx: Knex.Transaction, userId: string, courseId: string): Promise<CartLineRow> {
+  const course = await requirePublishedCourse(trx, courseId);
+  if (course.instructor_id === userId) throw new AppError('CANNOT_BUY_OWN_COURSE', 'You cannot buy your own course');
+  if (isFree(course)) throw validationError({ course_id: ['This course is free; enroll in it directly.'] });
+  if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw new AppError('ALREADY_ENROLLED', 'You are already enrolled in this course');
+  const cart = await ensureCart(trx, userId);
+  const itemId = await insertCartItem(trx, cart.id, course.id);
+  if (!itemId) throw new AppError('ITEM_ALREADY_IN_CART', 'This course is already in your cart');
+  await touchCart(trx, userId);
+  return (await findCartLine(trx, itemId)) as CartLineRow;
+}
+
+export async function addCartItem(deps: Deps, userId: string, courseId: string): Promise<Schemas['CartItem']> {
+  return cartItemView(await withTransaction(deps.db, (trx) => putCourseInCart(trx, userId, courseId)));
+}
+
+export async function removeCartItem(deps: Deps, userId: string, itemId: string): Promise<void> {
+  await withTransaction(deps.db, async (trx) => {
+    if ((await deleteCartItem(trx, userId, itemId)) === 0) throw new AppError('CART_ITEM_NOT_FOUND', 'This item is not in your cart');
+    await touchCart(trx, userId);
+  });
+}
+
+export async function clearCart(deps: Deps, userId: string): Promise<void> {
+  await withTransaction(deps.db, async (trx) => {
+    await ensureCart(trx, userId);
+    await deleteCartCourses(trx, userId);
+    await touchCart(trx, userId);
+  });
+}

@@ -1,0 +1,39 @@
+import type { components } from '../generated/api';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { withTransaction } from '../db/transaction';
+import { enqueueJob } from '../jobs/outbox';
+import { grantEnrollments, ownedCourseIds } from '../repositories/enrollmentGrants';
+import { isFree } from '../repositories/sellableCourses';
+import { requirePublishedCourse } from './cart';
+
+const alreadyEnrolled = (): AppError => new AppError('ALREADY_ENROLLED', 'You are already enrolled in this course');
+
+/**
+ * Enrolls the user in a free course. Paid courses go through the cart; the unique (user_id, course_id) makes
+ * concurrent calls one enrollment; a refunded enrollment comes back active with its progress.
+ */
+export async function enrollInFreeCourse(deps: Deps, userId: string, courseId: string): Promise<components['schemas']['FreeEnrollment']> {
+  return withTransaction(deps.db, async (trx) => {
+    const course = await requirePublishedCourse(trx, courseId);
+    if (course.instructor_id === userId) throw new AppError('CANNOT_BUY_OWN_COURSE', 'You cannot enroll in your own course');
+    // Already enrolled says more than "not free", whatever the price; the insert below still decides races.
+    if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw alreadyEnrolled();
+    if (!isFree(course)) throw new AppError('PAYMENT_REQUIRED', 'This course is not free. Add it to your cart to buy it.');
+    const [enrollment] = await grantEnrollments(trx, { userId, source: 'free', orderId: null, courses: [{ id: course.id, lessonCount: course.lesson_count }] });
+    if (!enrollment) throw alreadyEnrolled();
+    await enqueueJob(trx, 'recompute-course-stats', { courseId: course.id });
+    await enqueueJob(trx, 'recompute-learner-stats', { userId });
+    return {
+      id: enrollment.id,
+      course_id: course.id,
+      course_title: course.title,
+      enrolled_at: enrollment.enrolled_at.toISOString(),
+      progress_percent: enrollment.progress_percent,
+      lessons_completed: enrollment.lessons_completed,
+      total_lessons: enrollment.total_lessons,
+      is_completed: enrollment.status === 'completed',
+      message: `You are now enrolled in ${course.title}`,
+    };
+  });
+}

@@ -1,0 +1,108 @@
+import type Stripe from 'stripe';
+import type { components } from '../generated/api';
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import { withTransaction } from '../db/transaction';
+import { isStripeNotFound, providerError } from '../payments/stripe';
+import { paymentConfirmationView } from '../presenters/orders';
+import { findUserOrder, orderItems, OrderRow } from '../repositories/orders';
+import { findPaymentByOrder, insertPayment, PaymentRow } from '../repositories/payments';
+import { fulfilOrder } from './fulfilment';
+import { orderNotFound } from './orders';
+
+type Schemas = components['schemas'];
+
+export const orderNotPending = (status: string): AppError => new AppError('ORDER_NOT_PENDING', `This order is not awaiting payment (status ${status})`);
+
+/**
+ * True when the PaymentIntent is the one LearnFlow created for this order: recorded on the order (which is the
+ * buyer's), carrying the order in its metadata (and its buyer, which LearnFlow always writes: a different one
+ * refuses it), for exactly the order's amount and currency.
+ */
+export function intentMatchesOrder(intent: Stripe.PaymentIntent, order: OrderRow, payment: PaymentRow | undefined): boolean {
+  return (
+    payment?.stripe_payment_intent_id === intent.id &&
+    intent.metadata?.order_id === order.id &&
+    (intent.metadata.user_id ?? order.user_id) === order.user_id &&
+    intent.amount === order.total_cents &&
+    intent.currency === order.currency
+  );
+}
+
+/**
+ * The order's one PaymentIntent, created at Stripe on the first call (the amount always from the order) with
+ * an idempotency key derived from the order, so retries and concurrent calls get the same intent.
+ */
+export async function createPaymentIntent(deps: Deps, userId: string, orderId: string): Promise<Schemas['PaymentIntent']> {
+  const order = await findUserOrder(deps.db, userId, orderId);
+  if (!order) throw orderNotFound();
+  if (order.status !== 'pending') throw orderNotPending(order.status);
+  let payment = await findPaymentByOrder(deps.db, order.id);
+  if (!payment) {
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = await deps.stripe.paymentIntents.create(
+        {
+          amount: order.total_cents,
+          currency: order.currency,
+          payment_method_types: ['card'],
+          description: `LearnFlow order ${order.order_number}`,
+          metadata: { order_id: order.id, user_id: order.user_id, order_number: order.order_number },
+        },
+        { idempotencyKey: `payment-intent-${order.id}` },
+      );
+    } catch (err) {
+      deps.log.warn({ err: (err as Error).message, orderId: order.id }, 'Stripe refused or failed to create a PaymentIntent');
+      throw providerError(err);
+    }
+    await insertPayment(deps.db, {
+      orderId: order.id,
+      userId: order.user_id,
+      paymentIntentId: intent.id,
+      amountCents: intent.amount,
+      currency: intent.currency,
+      status: intent.status,
+      clientSecret: intent.client_secret as string,
+    });
+    payment = (await findPaymentByOrder(deps.db, order.id)) as PaymentRow;
+  }
+  return {
+    client_secret: payment.client_secret,
+    publishable_key: deps.config.stripe.publishableKey,
+    amount: payment.amount_cents,
+    currency: payment.currency as Schemas['OrderCurrency'],
+    order_id: order.id,
+    payment_intent_id: payment.stripe_payment_intent_id,
+  };
+}
+
+async function retrieveIntent(deps: Deps, paymentIntentId: string): Promise<Stripe.PaymentIntent> {
+  try {
+    return await deps.stripe.paymentIntents.retrieve(paymentIntentId);
+  } catch (err) {
+    if (isStripeNotFound(err)) throw new AppError('PAYMENT_NOT_FOUND', 'The payment does not exist');
+    deps.log.warn({ err: (err as Error).message }, 'could not retrieve a PaymentIntent from Stripe');
+    throw providerError(err);
+  }
+}
+
+/**
+ * The client says the payment succeeded; Stripe is asked. Only a succeeded intent that is this order's own
+ * fulfils it, through the same function as the webhook, so whichever comes first does it once.
+ */
+export async function confirmPayment(deps: Deps, userId: string, input: { order_id: string; payment_intent_id: string }): Promise<Schemas['PaymentConfirmation']> {
+  const intentId = input.payment_intent_id.split('_secret_')[0] as string;
+  const order = await findUserOrder(deps.db, userId, input.order_id);
+  if (!order) throw orderNotFound();
+  const intent = await retrieveIntent(deps, intentId);
+  if (!intentMatchesOrder(intent, order, await findPaymentByOrder(deps.db, order.id))) {
+    throw new AppError('PAYMENT_MISMATCH', 'This payment does not belong to this order');
+  }
+  if (intent.status !== 'succeeded') {
+    if (order.status === 'pending') throw new AppError('PAYMENT_NOT_SUCCEEDED', `The payment has not succeeded (status: ${intent.status})`);
+    throw orderNotPending(order.status);
+  }
+  const { order: after } = await withTransaction(deps.db, (trx) => fulfilOrder(trx, order.id));
+  if (after.status !== 'completed') throw orderNotPending(after.status);
+  return paymentConfirmationView(deps.config.publicBaseUrl, after, await orderItems(deps.db, [after.id]));
+}

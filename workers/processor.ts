@@ -3,11 +3,13 @@ import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import type { JobName, JobPayloads } from '../src/jobs/names';
 import type { Logger } from '../src/logger';
+import type { FileStorage } from '../src/storage/files';
 
 export interface WorkerDeps {
   config: Readonly<Config>;
   db: Knex;
   log: Logger;
+  storage: FileStorage;
 }
 
 /** A job processor: idempotent (a rerun changes nothing) and returns a sentence saying what it did. */

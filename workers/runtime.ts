@@ -5,8 +5,10 @@ import { QUEUE_NAME } from '../src/jobs/names';
 import { createQueue, createRedis } from '../src/jobs/queue';
 import { OutboxRelay } from '../src/jobs/relay';
 import type { Logger } from '../src/logger';
+import { FileStorage } from '../src/storage/files';
 import type { ProcessorMap, WorkerDeps } from './processor';
 import { processors as defaultProcessors } from './processors';
+import { CLOSE_BROKEN_STREAKS_SCHEDULE } from './processors/close-broken-streaks';
 
 export interface WorkerRuntime {
   relay: OutboxRelay;
@@ -25,7 +27,7 @@ export function startWorkers(
   opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number } = {},
 ): WorkerRuntime {
   const processors = opts.processors ?? defaultProcessors;
-  const deps: WorkerDeps = { config, db, log };
+  const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir) };
   const queueConnection = createRedis(config.redisUrl, { failFast: true });
   const workerConnection = createRedis(config.redisUrl, { forWorker: true });
   for (const c of [queueConnection, workerConnection]) c.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
@@ -47,12 +49,17 @@ export function startWorkers(
   );
   worker.on('failed', (job, err) => log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
   relay.start(opts.relayIntervalMs ?? 250);
+  // Upserting is idempotent, so every worker process may (re)declare the schedule at start.
+  const scheduled = queue
+    .upsertJobScheduler(CLOSE_BROKEN_STREAKS_SCHEDULE.id, { pattern: CLOSE_BROKEN_STREAKS_SCHEDULE.pattern, tz: 'UTC' }, { name: 'close-broken-streaks', data: {} })
+    .catch((err: Error) => log.warn({ err: err.message }, 'could not schedule close-broken-streaks'));
 
   return {
     relay,
     worker,
     stop: async () => {
       await relay.stop();
+      await scheduled;
       await worker.close();
       await queue.close();
       await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);

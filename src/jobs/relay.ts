@@ -1,8 +1,42 @@
-import { Queue } from 'bullmq';
+import { JobsOptions, Queue } from 'bullmq';
 import { Knex } from 'knex';
 import { Logger } from '../logger';
 
 interface OutboxRow { id: string; job_name: string; payload: unknown }
+
+/**
+ * Recompute jobs rebuild from the source tables, so a burst for one learner or course needs one run: after a
+ * short wait, every later row with the same key joins the waiting job. A row arriving while the run is active
+ * is kept as one follow-up run (keepLastIfActive), so the last change is never missed.
+ */
+const COLLAPSE_DELAY_MS = 500;
+const COLLAPSE_KEYS: Record<string, (payload: Record<string, unknown>) => unknown> = {
+  'recompute-learner-stats': (p) => p.userId,
+  'recompute-course-stats': (p) => p.courseId,
+};
+
+function jobOptions(row: OutboxRow): JobsOptions {
+  const key = COLLAPSE_KEYS[row.job_name]?.((row.payload ?? {}) as Record<string, unknown>);
+  if (typeof key !== 'string') return { jobId: row.id };
+  return { jobId: row.id, delay: COLLAPSE_DELAY_MS, deduplication: { id: `${row.job_name}-${key}`, keepLastIfActive: true } };
+}
+
+/**
+ * BullMQ waits for its connection to become ready before sending anything, so with Redis down an add never
+ * settles. Give up after a while; if the add lands later anyway, the next pass re-adds the same job ids, which
+ * BullMQ ignores.
+ */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Moves committed outbox rows to BullMQ, oldest first, with the outbox id as the job id (so a row handed over
@@ -18,6 +52,7 @@ export class OutboxRelay {
     private readonly queue: Queue,
     private readonly log: Logger,
     private readonly batchSize = 100,
+    private readonly handoffTimeoutMs = 3000,
   ) {}
 
   /** One pass; returns how many rows were handed to BullMQ. Concurrent calls share one pass. */
@@ -40,7 +75,10 @@ export class OutboxRelay {
           .skipLocked();
         if (rows.length === 0) return 0;
         try {
-          await this.queue.addBulk(rows.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: r.id } })));
+          await withTimeout(
+            this.queue.addBulk(rows.map((r) => ({ name: r.job_name, data: r.payload, opts: jobOptions(r) }))),
+            this.handoffTimeoutMs,
+          );
         } catch (err) {
           await trx('outbox')
             .whereIn('id', rows.map((r) => r.id))

@@ -1,0 +1,32 @@
+import { certificateVerification, certificateView } from '../../presenters/certificates';
+import * as certificates from '../../services/certificates';
+import { AppError } from '../../errors';
+import { requireUser } from '../security';
+import { Handler, params, query, ResponseBody } from '../types';
+
+export const listCertificates: Handler = async (c, _req, res, deps) => {
+  const page = await certificates.listCertificates(deps, requireUser(c).id, query<'listCertificates'>(c));
+  res.status(200).json(page satisfies ResponseBody<'listCertificates', 200>);
+};
+
+export const getCertificate: Handler = async (c, _req, res, deps) => {
+  const row = await certificates.getCertificate(deps, requireUser(c).id, params<'getCertificate'>(c).certificate_id);
+  res.status(200).json(certificateView(row, deps.config.publicBaseUrl) satisfies ResponseBody<'getCertificate', 200>);
+};
+
+export const downloadCertificate: Handler = async (c, _req, res, deps) => {
+  try {
+    const pdf = await certificates.certificatePdf(deps, requireUser(c).id, params<'downloadCertificate'>(c).certificate_id);
+    // The name holds only [A-Za-z0-9.-], so quoting it is all the header needs (as the contract shows it).
+    res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${pdf.filename}"`);
+    res.send(pdf.bytes);
+  } catch (err) {
+    if (err instanceof AppError && err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
+    throw err;
+  }
+};
+
+export const verifyCertificate: Handler = async (c, _req, res, deps) => {
+  const row = await certificates.verifyCertificate(deps, params<'verifyCertificate'>(c).verification_code);
+  res.status(200).json(certificateVerification(row) satisfies ResponseBody<'verifyCertificate', 200>);
+};

@@ -1,0 +1,63 @@
+import type { Deps } from '../deps';
+import type { components } from '../generated/api';
+import { continueLearningItem, statsView } from '../presenters/dashboard';
+import { EnrollmentViewRow, listUnfinishedEnrollmentViews } from '../repositories/enrollments';
+import { lastActiveDates } from '../repositories/learningActivity';
+import { findLearnerStats } from '../repositories/learnerStats';
+import { localDate } from '../time/zones';
+import { currentMonthSeconds, learnerProfile } from './goals';
+import { addDays, isStreakAlive } from './streaks';
+
+type Schemas = components['schemas'];
+
+const DAY_MS = 86_400_000;
+const PACE_WINDOW_DAYS = 30;
+const CONTINUE_LEARNING_LIMIT = 10;
+
+/**
+ * The recomputed figures from learner_stats. Two of them depend on the calendar rather than on learning, so
+ * they are checked against today at read time: a streak whose last day is before yesterday is over even if the
+ * daily close has not run yet, and a month with no recomputation has no hours.
+ */
+export async function dashboardStats(deps: Deps, userId: string): Promise<Schemas['DashboardStats']> {
+  const [profile, stats, lastDates] = await Promise.all([
+    learnerProfile(deps.db, userId),
+    findLearnerStats(deps.db, userId),
+    lastActiveDates(deps.db, [userId]),
+  ]);
+  const now = new Date();
+  const streakAlive = isStreakAlive(lastDates.get(userId) ?? null, localDate(now, profile.timezone));
+  return statsView({
+    targetHoursPerMonth: profile.target_hours_per_month,
+    thisMonthSeconds: currentMonthSeconds(stats, profile.timezone, now),
+    coursesEnrolled: stats?.courses_enrolled ?? 0,
+    coursesCompleted: stats?.courses_completed ?? 0,
+    totalSeconds: stats?.total_seconds_learned ?? 0,
+    currentStreakDays: streakAlive ? stats?.current_streak_days ?? 0 : 0,
+    longestStreakDays: stats?.longest_streak_days ?? 0,
+    averageRatingGiven: stats?.average_rating_given ?? null,
+    certificatesEarned: stats?.certificates_earned ?? 0,
+    lastActivity: stats?.last_activity ?? null,
+  });
+}
+
+/**
+ * The learner's local date at which the remaining lessons would be done at their pace in this course: minutes of
+ * lessons completed over the last 30 days (or since enrolling, if later), per day. Null without any such pace.
+ */
+export function estimateCompletionDate(row: EnrollmentViewRow, now: Date, timezone: string): string | null {
+  if (row.recent_minutes <= 0) return null;
+  const windowStart = Math.max(row.enrolled_at.getTime(), now.getTime() - PACE_WINDOW_DAYS * DAY_MS);
+  const windowDays = Math.max(1, (now.getTime() - windowStart) / DAY_MS);
+  const minutesPerDay = row.recent_minutes / windowDays;
+  return addDays(localDate(now, timezone), Math.ceil(row.remaining_minutes / minutesPerDay));
+}
+
+export async function continueLearning(deps: Deps, userId: string): Promise<Schemas['DashboardContinueLearning']> {
+  const now = new Date();
+  const [profile, rows] = await Promise.all([
+    learnerProfile(deps.db, userId),
+    listUnfinishedEnrollmentViews(deps.db, userId, new Date(now.getTime() - PACE_WINDOW_DAYS * DAY_MS), CONTINUE_LEARNING_LIMIT),
+  ]);
+  return { results: rows.map((row) => continueLearningItem(row, estimateCompletionDate(row, now, profile.timezone))) };
+}

@@ -1,0 +1,31 @@
+import type { Deps } from '../deps';
+import { AppError } from '../errors';
+import type { components } from '../generated/api';
+import { Page, pageRequest, toPage } from '../pagination';
+import { enrollmentDetail, enrollmentListItem } from '../presenters/enrollments';
+import { curriculumWithProgress, EnrollmentStatus, findEnrollmentView, listEnrollmentViews } from '../repositories/enrollments';
+
+type Schemas = components['schemas'];
+
+/** Without a status filter a learner sees what they can use: active and completed enrollments. */
+const DEFAULT_STATUSES: EnrollmentStatus[] = ['active', 'completed'];
+
+export async function listEnrollments(
+  deps: Deps,
+  userId: string,
+  query: { status?: EnrollmentStatus; page?: number; page_size?: number },
+): Promise<Page<Schemas['EnrollmentListItem']>> {
+  const req = pageRequest(query);
+  const statuses = query.status ? [query.status] : DEFAULT_STATUSES;
+  const { rows, count } = await listEnrollmentViews(deps.db, userId, statuses, { limit: req.pageSize, offset: req.offset });
+  const baseUrl = deps.config.publicBaseUrl;
+  return toPage(rows.map((row) => enrollmentListItem(row, baseUrl)), count, req, { baseUrl, path: '/enrollments/', query });
+}
+
+/** Another learner's enrollment answers exactly like an unknown one. */
+export async function getEnrollment(deps: Deps, userId: string, enrollmentId: string): Promise<Schemas['EnrollmentDetail']> {
+  const row = await findEnrollmentView(deps.db, userId, enrollmentId);
+  if (!row) throw new AppError('ENROLLMENT_NOT_FOUND', 'The requested enrollment does not exist');
+  const lessons = await curriculumWithProgress(deps.db, row.id, row.course_id);
+  return enrollmentDetail(row, lessons, deps.config.publicBaseUrl);
+}

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isDeepStrictEqual } from 'node:util';
+import { Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import { enqueueJob } from '../../src/jobs/outbox';
+import { createQueue, createRedis } from '../../src/jobs/queue';
+import { buildLearnerStats } from '../../src/services/learnerStats';
+import { activityDays } from '../../src/repositories/learningActivity';
+import { learnerSources } from '../../src/repositories/learnerStats';
+import { eventually, startTestServer, TestServer } from '../support/harness';
+import { CourseFixture, insertCourse, insertEnrollment } from '../support/factories/catalog';
+import { enrolledLearner, insertActivity, insertPeer, insertReview } from '../support/factories/learning';
+
+let t: TestServer;
+let redis: IORedis;
+let queue: Queue;
+before(async () => {
+  t = await startTestServer({ workers: true });
+  redis = createRedis(t.config.redisUrl);
+  queue = createQueue(redis, t.config.redisPrefix);
+});
+after(async () => {
+  await queue.close();
+  await redis.quit();
+  await t.close();
+});
+
+/** learner_stats as a recomputation from the source tables right now would write it (computed_at aside). */
+async function fromScratch(userId: string): Promise<Record<string, unknown>> {
+  const sources = await learnerSources(t.db, userId);
+  const { computed_at: _c, ...stats } = buildLearnerStats(userId, sources!, await activityDays(t.db, userId), new Date());
+  return stats;
+}
+
+async function stored(userId: string): Promise<Record<string, unknown> | undefined> {
+  const row = await t.db('learner_stats').where({ user_id: userId }).first();
+  if (!row) return undefined;
+  const { computed_at: _c, ...stats } = row;
+  return stats;
+}
+
+describe('learner stats', () => {
+  it('equal a recomputation from scratch after a burst of 100 concurrent progress updates, in far fewer runs', async () => {
+    const f = await enrolledLearner(t, { timezone: 'Europe/Berlin', course: { sections: 4, lessonsPerSection: 5, lessonMinutes: 1 } });
+    const other = await insertCourse(t.db);
+    await insertEnrollment(t.db, f.user.id, other);
+    await insertReview(t.db, f.user.id, other.id, 4);
+    await insertReview(t.db, f.user.id, f.course.id, 5);
+
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        t.api.post(
+          `/enrollments/${f.enrollmentId}/lesson-progress/`,
+          { lesson_id: f.course.lessonIds[i % 20], position_seconds: 60, seconds_watched: 60 },
+          { token: f.user.access },
+        ),
+      ),
+    );
+    assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
+    const enrollment = await t.db('enrollments').where({ id: f.enrollmentId }).first();
+    const completedRows = await t.db('lesson_progress').where({ enrollment_id: f.enrollmentId }).whereNotNull('completed_at');
+    assert.equal(enrollment.lessons_completed, completedRows.length, 'the snapshot matches the rows, however the requests interleaved');
+    assert.equal(enrollment.progress_percent, Math.floor((100 * completedRows.length) / 20));
+
+    const expected = await fromScratch(f.user.id);
+    await eventually(async () => isDeepStrictEqual(await stored(f.user.id), expected), 20_000, 'the stats to catch up');
+    assert.deepEqual(await stored(f.user.id), expected);
+    assert.equal(expected.courses_enrolled, 2);
+    assert.equal(expected.average_rating_given, 4.5);
+    assert.equal(expected.current_streak_days, 1);
+
+    const stats = await t.api.get('/dashboard/stats/', { token: f.user.access });
+    assert.equal(stats.status, 200);
+    assert.equal(stats.body.courses_enrolled, 2);
+    assert.equal(stats.body.average_rating_given, 4.5);
+    assert.equal(stats.body.total_hours_learned, Math.round(((expected.total_seconds_learned as number) / 3600) * 10) / 10);
+    assert.equal(stats.body.current_streak_days, 1);
+    assert.equal(stats.body.certificates_earned, expected.certificates_earned);
+
+    const outboxRows = Number((await t.db('outbox').where({ job_name: 'recompute-learner-stats' }).whereRaw("payload->>'userId' = ?", [f.user.id]).count({ n: '*' }))[0]?.n);
+    const runs = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((j) => j.name === 'recompute-learner-stats' && j.data.userId === f.user.id);
+    assert.ok(outboxRows >= 100, `${outboxRows} outbox rows`);
+    assert.ok(runs.length >= 1 && runs.length < outboxRows / 4, `bursts collapse: ${runs.length} runs for ${outboxRows} changes`);
+  });
+
+  it('counts the certificate and the completed course once the course is finished', async () => {
+    const f = await enrolledLearner(t, { course: { sections: 1, lessonsPerSection: 2 } });
+    for (const id of f.course.lessonIds) {
+      await t.api.post(`/enrollments/${f.enrollmentId}/mark-lesson-complete/`, { lesson_id: id }, { token: f.user.access });
+    }
+    const stats = await eventually(async () => {
+      const res = await t.api.get('/dashboard/stats/', { token: f.user.access });
+      return res.body.certificates_earned === 1 ? res.body : undefined;
+    }, 15_000, 'the certificate in the stats');
+    assert.equal(stats.courses_completed, 1);
+    assert.equal(stats.courses_enrolled, 1);
+    assert.equal(stats.current_streak_days, 1, 'completing lessons is learning activity');
+    assert.equal(stats.total_hours_learned, 0);
+    assert.ok(stats.last_activity);
+  });
+});
+
+describe('course stats', () => {
+  it('rebuild student_count from enrollments and flag the top 10% of a category as bestsellers', async () => {
+    const category = `Stats ${Date.now()}`;
+    const courses: CourseFixture[] = [];
+    for (let k = 0; k < 12; k++) courses.push(await insertCourse(t.db, { categoryName: category }));
+    // Course k gets k learners (active), plus a refunded one that must not count.
+    for (const [k, course] of courses.entries()) {
+      for (let i = 0; i < k; i++) await insertPeer(t.db, [course]);
+    }
+    const refunded = await insertPeer(t.db, []);
+    await t.db('enrollments').insert({ user_id: refunded, course_id: courses[11]!.id, source: 'seed', status: 'refunded' });
+    await t.db.transaction(async (trx) => {
+      for (const course of courses) await enqueueJob(trx, 'recompute-course-stats', { courseId: course.id });
+    });
+    await eventually(async () => (await t.db('courses').where({ id: courses[11]!.id }).first()).student_count === 11, 15_000, 'student counts');
+    await eventually(async () => (await t.db('courses').whereIn('id', courses.map((c) => c.id)).where({ is_bestseller: true })).length === 2, 15_000, 'bestsellers');
+    const rows = await t.db('courses').whereIn('id', courses.map((c) => c.id));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    assert.deepEqual(courses.map((c) => byId.get(c.id).student_count), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // ceil(10% of 12) = 2: the two most followed courses.
+    assert.deepEqual(courses.map((c) => byId.get(c.id).is_bestseller), [...Array(10).fill(false), true, true]);
+  });
+});
+
+describe('close-broken-streaks', () => {
+  it('is scheduled by the workers and resets a streak whose last day is before yesterday', async () => {
+    const scheduler = await eventually(() => queue.getJobScheduler('close-broken-streaks'), 10_000, 'the schedule');
+    assert.equal(scheduler.pattern, '5 * * * *');
+
+    const broken = await enrolledLearner(t);
+    const alive = await enrolledLearner(t);
+    const day = (offset: number): string => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    await insertActivity(t.db, broken.user.id, [{ date: day(-12) }, { date: day(-11) }, { date: day(-10) }]);
+    await insertActivity(t.db, alive.user.id, [{ date: day(-1) }, { date: day(0) }]);
+    await t.db('learner_stats').insert([
+      { user_id: broken.user.id, current_streak_days: 3, longest_streak_days: 3 },
+      { user_id: alive.user.id, current_streak_days: 2, longest_streak_days: 2 },
+    ]);
+    await t.db.transaction((trx) => enqueueJob(trx, 'close-broken-streaks', {}));
+    await eventually(async () => (await t.db('learner_stats').where({ user_id: broken.user.id }).first()).current_streak_days === 0, 15_000, 'the close');
+    const kept = await t.db('learner_stats').where({ user_id: alive.user.id }).first();
+    assert.equal(kept.current_streak_days, 2);
+    assert.equal((await t.db('learner_stats').where({ user_id: broken.user.id }).first()).longest_streak_days, 3);
+  });
+});
+

@@ -1,0 +1,10 @@
+import { recomputeCourseStats } from '../../src/services/courseStats';
+import type { Processor } from '../processor';
+
+/** Rebuilds a course's student_count and its category's bestseller flags. */
+export const recomputeCourseStatsProcessor: Processor<'recompute-course-stats'> = async (job, deps) => {
+  const { courseId } = job.data;
+  const result = await recomputeCourseStats(deps.db, courseId);
+  if (!result) return `Course ${courseId} does not exist (any more): nothing to recompute.`;
+  return `Recomputed course ${courseId}: ${result.studentCount} students; ${result.bestsellerChanges} bestseller flags changed in its category.`;
+};

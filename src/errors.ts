@@ -1,6 +1,6 @@
 /**
  * The error codes of the API and their one HTTP status each. The contract lists the same table in
- * ErrorCode's `x-status`; test/contract-errors.test.ts fails when the two drift.
+ * ErrorCode's `x-status`; test/contract/error-codes.test.ts fails when the two drift.
  */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   await prepareTemplate();
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-reporter=spec', ...files],
+    ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-reporter=spec', ...files],
     { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
   );
   process.exit(result.status ?? 1);

@@ -1,11 +1,35 @@
 import type { HandlerMap } from '../types';
 import * as auth from './auth';
+import * as authoring from './authoring';
+import * as cart from './cart';
+import * as categories from './categories';
+import * as certificates from './certificates';
+import * as courses from './courses';
+import * as dashboard from './dashboard';
+import * as enroll from './enroll';
+import * as enrollments from './enrollments';
 import * as health from './health';
+import * as orders from './orders';
+import * as payments from './payments';
 import * as pending from './pending';
+import * as reviews from './reviews';
+import * as wishlist from './wishlist';
 
 /** Every operationId of the contract mapped to its handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
   ...pending,
   ...health,
   ...auth,
+  ...categories,
+  ...courses,
+  ...authoring,
+  ...reviews,
+  ...enrollments,
+  ...certificates,
+  ...dashboard,
+  ...cart,
+  ...wishlist,
+  ...orders,
+  ...payments,
+  ...enroll,
 } satisfies HandlerMap;

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { Queue } from 'bullmq';
+import { enqueueJob } from '../../src/jobs/outbox';
+import { createQueue, createRedis } from '../../src/jobs/queue';
+import { OutboxRelay } from '../../src/jobs/relay';
+import { startTestServer, TestServer } from '../support/harness';
+import { registerLearner } from '../support/users';
+
+/** Nothing listens here: Redis is "down" for whoever connects to it. */
+const DEAD_REDIS = 'redis://127.0.0.1:6399';
+
+let t: TestServer;
+let down: TestServer;
+before(async () => {
+  t = await startTestServer();
+  down = await startTestServer({ env: { REDIS_URL: DEAD_REDIS } });
+});
+after(async () => {
+  await down.close();
+  await t.close();
+});
+
+function relayOn(server: TestServer, redisUrl: string): { relay: OutboxRelay; queue: Queue; close: () => Promise<void> } {
+  const connection = createRedis(redisUrl, { failFast: true });
+  connection.on('error', () => undefined);
+  const queue = createQueue(connection, server.config.redisPrefix);
+  return {
+    relay: new OutboxRelay(server.db, queue, server.deps.log, 100, 500),
+    queue,
+    close: async () => {
+      // A queue that never connected never finishes closing: drop the connection instead of waiting.
+      connection.disconnect();
+      void queue.close().catch(() => undefined);
+    },
+  };
+}
+
+it('keeps committed jobs while Redis is down and hands them over, once each, when it returns', async () => {
+  const ids = await t.db.transaction(async (trx) => [
+    await enqueueJob(trx, 'recompute-learner-stats', { userId: '00000000-0000-4000-8000-000000000001' }),
+    await enqueueJob(trx, 'recompute-course-stats', { courseId: '00000000-0000-4000-8000-000000000002' }),
+  ]);
+
+  const dead = relayOn(t, DEAD_REDIS);
+  assert.equal(await dead.relay.runOnce(), 0, 'nothing can be handed over while Redis is down');
+  await dead.close();
+  const waiting = await t.db('outbox').whereIn('id', ids).orderBy('created_at');
+  assert.equal(waiting.length, 2);
+  for (const row of waiting) {
+    assert.equal(row.sent_at, null);
+    assert.equal(row.attempts, 1);
+    assert.ok(row.last_error);
+  }
+
+  const live = relayOn(t, t.config.redisUrl);
+  assert.equal(await live.relay.runOnce(), 2);
+  assert.equal(await live.relay.runOnce(), 0, 'a second pass finds nothing left');
+  const sent = await t.db('outbox').whereIn('id', ids).whereNotNull('sent_at');
+  assert.equal(sent.length, 2);
+  for (const id of ids) {
+    const job = await live.queue.getJob(id);
+    assert.ok(job, `job ${id} is in the queue under the outbox id`);
+  }
+  // Handing a row over again (a crash between add and mark) still makes one job: the id is the outbox id.
+  await live.queue.addBulk([{ name: 'recompute-learner-stats', data: {}, opts: { jobId: ids[0] } }]);
+  assert.equal((await live.queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).length, 2);
+  await live.queue.obliterate({ force: true });
+  await live.close();
+});
+
+it('keeps serving requests that commit changes while Redis is down, and says so in readiness', async () => {
+  const user = await registerLearner(down.api);
+  const me = await down.api.get('/auth/me/', { token: user.access });
+  assert.equal(me.status, 200);
+  const ready = await down.api.get('/health/ready/');
+  assert.equal(ready.status, 503);
+  assert.deepEqual(ready.body, { status: 'unavailable', checks: { database: 'ok', redis: 'unavailable' } });
+});

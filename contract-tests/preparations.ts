@@ -80,7 +80,6 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   listCourses: { success: () => ({ as: 'learner', query: { category: 'Development', ordering: '-rating', page_size: '5' } }) },
   getCourse: {
     success: (f) => ({ as: 'learner', params: { course_id: f.courses.main.id } }),
-    statuses: { 422: skip('a malformed course_id is answered 404 COURSE_NOT_FOUND (src/api/backend.ts maps path validation to 404)') },
   },
 
   // authoring
@@ -103,7 +102,6 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     success: (f) => ({ as: 'instructor', params: { course_id: f.courses.toUnpublish.id } }),
     statuses: {
       403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id } }),
-      422: skip('its only 422 is a malformed course_id, which the server answers 404'),
     },
   },
   createSection: {
@@ -162,20 +160,17 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   updateReview: { success: (f) => ({ as: 'learner', params: { review_id: f.reviews.learner } }) },
   deleteReview: {
     success: (f) => ({ as: 'reviewDeleter', params: { review_id: f.reviews.deleter } }),
-    statuses: { 422: skip('its only 422 is a malformed review_id, which the server answers 404') },
   },
   markReviewHelpful: {
     success: (f) => ({ as: 'outsider', params: { review_id: f.reviews.learner } }),
     statuses: {
       403: (f) => ({ as: 'learner', params: { review_id: f.reviews.learner } }),
-      422: skip('its only 422 is a malformed review_id, which the server answers 404'),
     },
   },
   unmarkReviewHelpful: {
     success: (f) => ({ as: 'outsider', params: { review_id: f.reviews.learner } }),
     statuses: {
       403: (f) => ({ as: 'learner', params: { review_id: f.reviews.learner } }),
-      422: skip('its only 422 is a malformed review_id, which the server answers 404'),
     },
   },
 

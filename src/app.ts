@@ -6,8 +6,10 @@ import pinoHttp from 'pino-http';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createBackend } from './api/backend';
 import type { Deps } from './deps';
-import { AppError } from './errors';
+import { AppError, validationError } from './errors';
+import { rejectNulCharacters } from './http/nulCharacters';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
+import { pgCode } from './db/pgErrors';
 
 export const API_PREFIX = '/api/v1';
 
@@ -80,6 +82,8 @@ export function createApp(deps: Deps): express.Express {
     }),
   );
 
+  app.use(rejectNulCharacters(RAW_BODY_PATHS));
+
   app.use(API_PREFIX, (req: Request, res: Response, next: NextFunction) => {
     const request = { method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body };
     api.handleRequest(request, req, res, deps).catch(next);
@@ -92,6 +96,7 @@ export function createApp(deps: Deps): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
     if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+    else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
     if (res.headersSent) return;
     res.status(appError.status).json(appError.toBody());
   });
@@ -107,5 +112,8 @@ function toAppError(err: unknown): AppError {
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
   }
+  // Class 22 is PostgreSQL's "data exception" (a value out of range, an invalid representation): input the
+  // contract let through but the column cannot hold. It is the client's input, so 422, never a 500.
+  if (pgCode(err)?.startsWith('22')) return validationError({ non_field_errors: ['A value is out of range or malformed.'] });
   return new AppError('INTERNAL_ERROR', 'An unexpected error occurred.');
 }

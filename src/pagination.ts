@@ -15,11 +15,16 @@ export interface Page<T> {
   results: T[];
 }
 
-/** page and page_size as the contract defines them (defaults 1 and 20; the contract caps page_size at 100). */
+/**
+ * page and page_size as the contract defines them (defaults 1 and 20; the contract caps page_size at 100).
+ * A page so far out that its offset is not even a safe integer (page=1e300) is simply past the end.
+ */
 export function pageRequest(query: { page?: number; page_size?: number }): PageRequest {
   const page = query.page ?? 1;
   const pageSize = query.page_size ?? 20;
-  return { page, pageSize, offset: (page - 1) * pageSize };
+  const offset = (page - 1) * pageSize;
+  if (!Number.isSafeInteger(offset)) throw new AppError('PAGE_NOT_FOUND', 'Invalid page.');
+  return { page, pageSize, offset };
 }
 
 /**

@@ -1,7 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { prepareTemplate } from './support/databases';
+import { dropTemplate, prepareTemplate } from './support/databases';
+
+// Each run builds its own template (named after this process), so two runs on one machine never drop each
+// other's; the test files it spawns inherit the name.
+process.env.TEST_TEMPLATE_DB ??= `lf_tpl_${process.pid}`;
 
 /**
  * `npm test`: builds the migrated template database once, then runs every test file with node's test runner
@@ -29,6 +33,7 @@ async function main(): Promise<void> {
     ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-reporter=spec', ...files],
     { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
   );
+  await dropTemplate();
   process.exit(result.status ?? 1);
 }
 

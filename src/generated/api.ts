@@ -4186,29 +4186,6 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CourseNotFound"];
-            /** @description `course_id` is neither a UUID nor a well-formed slug. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "course_id": [
-                     *             "Must be a course id or slug."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             429: components["responses"]["RateLimited"];
         };
     };
@@ -4603,7 +4580,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CourseNotFound"];
-            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5417,7 +5393,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5588,7 +5563,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5660,7 +5634,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };

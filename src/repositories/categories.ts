@@ -10,13 +10,16 @@ export interface CategoryRow {
   course_count: number;
 }
 
-/** Every category by name with its number of published courses (0 included). */
+/**
+ * Every category by name with its number of published courses (0 included), summed from catalog_facet_counts
+ * (kept exact by triggers) rather than by aggregating every published course on each request.
+ */
 export function listCategoriesWithCounts(db: Db): Promise<CategoryRow[]> {
+  const counts = db('catalog_facet_counts').select('category_id').sum({ n: 'courses' }).groupBy('category_id').as('fc');
   return db({ cat: 'categories' })
-    .leftJoin({ c: 'courses' }, (on) => on.on('c.category_id', 'cat.id').andOnVal('c.is_published', true))
-    .groupBy('cat.id')
+    .leftJoin(counts, 'fc.category_id', 'cat.id')
     .orderBy('cat.name')
-    .select('cat.id', 'cat.name', 'cat.slug', 'cat.description', db.raw('count(c.id)::int AS course_count')) as unknown as Promise<CategoryRow[]>;
+    .select('cat.id', 'cat.name', 'cat.slug', 'cat.description', db.raw('coalesce(fc.n, 0)::int AS course_count')) as unknown as Promise<CategoryRow[]>;
 }
 
 /** A category's id from its name (citext: any case) or its slug (stored lowercase). */

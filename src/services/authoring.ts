@@ -5,7 +5,7 @@ import type { components } from '../generated/api';
 import { amountToCents } from '../money';
 import { withTransaction } from '../db/transaction';
 import { enqueueJob } from '../jobs/outbox';
-import { toPage } from '../pagination';
+import { toPage, pageRequest } from '../pagination';
 import { courseListItem } from '../presenters/courses';
 import { categoryExists } from '../repositories/categories';
 import { CourseStateRow, insertCourseWithUniqueSlug, lockCourse, selectListRows } from '../repositories/courses';
@@ -13,7 +13,6 @@ import { countCourseLessons } from '../repositories/curriculum';
 import { findUserById } from '../repositories/users';
 import { viewerFlags } from '../repositories/viewerState';
 import { courseNotFound, courseView } from './catalog';
-import { checkedPageRequest, rejectNulCharacters } from './inputGuards';
 import { slugify } from './slugs';
 
 type Schemas = components['schemas'];
@@ -51,7 +50,6 @@ const hasAtMostTwoDecimals = (amount: number): boolean => Math.abs(amount * 100 
 
 /** The field checks JSON Schema cannot express, on the course as it will be after the change. */
 async function checkCourseFields(db: Knex | Knex.Transaction, input: UpdateInput, after: { price_cents: number | null; original_price_cents: number | null; is_published: boolean }): Promise<void> {
-  rejectNulCharacters(input);
   const errors: ErrorDetails = {};
   if (input.title !== undefined && input.title.trim().length < 5) errors.title = ['Ensure this field has at least 5 characters.'];
   for (const field of ['price', 'original_price'] as const) {
@@ -165,7 +163,7 @@ export async function listMyTaughtCourses(
   linkQuery: Record<string, unknown>,
 ): Promise<Schemas['AuthoringCourseListPage']> {
   await requireInstructor(deps.db, userId);
-  const page = checkedPageRequest(q);
+  const page = pageRequest(q);
   const ids = deps.db('courses').select('id', 'last_updated AS s0').where({ instructor_id: userId })
     .orderBy([{ column: 'last_updated', order: 'desc' }, { column: 'id', order: 'asc' }]).limit(page.pageSize).offset(page.offset);
   const [rows, [counted]] = await Promise.all([

@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { ErrorDetails, validationError } from '../errors';
 import type { components, operations } from '../generated/api';
 import { withTransaction } from '../db/transaction';
-import { PageRequest, toPage } from '../pagination';
+import { PageRequest, toPage, pageRequest } from '../pagination';
 import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
   CatalogFilters, FacetRow, Ordering, pageQuery, runFacets, sortSpec, useFuzzyThreshold,
@@ -11,7 +11,6 @@ import {
 import { findCategoryId } from '../repositories/categories';
 import { CourseListRow, Level, LEVELS, selectListRows } from '../repositories/courses';
 import { viewerFlags } from '../repositories/viewerState';
-import { checkedPageRequest, rejectNulCharacters } from './inputGuards';
 
 type Schemas = components['schemas'];
 
@@ -31,7 +30,6 @@ const minCents = (amount: number): number => Math.min(Math.ceil(amount * 100 - 1
 const maxCents = (amount: number): number => Math.min(Math.floor(amount * 100 + 1e-6), PRICE_CENTS_MAX);
 
 async function normalizeFilters(db: Knex, q: CatalogQuery): Promise<CatalogFilters> {
-  rejectNulCharacters({ category: q.category, level: q.level, language: q.language, search: q.search });
   const errors: ErrorDetails = {};
   const f: CatalogFilters = {};
   if (q.level !== undefined) {
@@ -82,7 +80,7 @@ export async function listCourses(
   q: CatalogQuery,
   linkQuery: Record<string, unknown>,
 ): Promise<Schemas['CatalogCourseListPage']> {
-  const page = checkedPageRequest(q);
+  const page = pageRequest(q);
   const filters = await normalizeFilters(deps.db, q);
   const ordering = q.ordering ?? (filters.search ? 'relevance' : '-popularity');
   let pass = await runPass(deps.db, filters, ordering, page);

@@ -9,7 +9,6 @@ import {
   countCourseLessons, countSectionLessons, countSections, findLesson, findSection, lessonsWithOrder, SectionRow, shiftSiblings,
 } from '../repositories/curriculum';
 import { lockOwnCourse } from './authoring';
-import { rejectNulCharacters } from './inputGuards';
 
 type Schemas = components['schemas'];
 
@@ -46,7 +45,6 @@ async function lessonView(trx: Knex.Transaction, courseId: string, lessonId: str
 }
 
 export async function createSection(deps: Deps, userId: string, courseId: string, input: Schemas['AuthoringSectionCreateRequest']): Promise<Schemas['AuthoringSection']> {
-  rejectNulCharacters(input);
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     const position = clampPosition(input.order, (await countSections(trx, courseId)) + 1);
     await shiftSiblings(trx, 'sections', { column: 'course_id', id: courseId }, null, position);
@@ -59,7 +57,6 @@ export async function createSection(deps: Deps, userId: string, courseId: string
 }
 
 export async function updateSection(deps: Deps, userId: string, courseId: string, sectionId: string, input: Schemas['AuthoringSectionUpdateRequest']): Promise<Schemas['AuthoringSection']> {
-  rejectNulCharacters(input);
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     const section = await findSection(trx, courseId, sectionId);
     if (!section) throw sectionNotFound();
@@ -90,7 +87,6 @@ export function deleteSection(deps: Deps, userId: string, courseId: string, sect
 }
 
 export async function createLesson(deps: Deps, userId: string, courseId: string, sectionId: string, input: Schemas['AuthoringLessonCreateRequest']): Promise<Schemas['AuthoringLesson']> {
-  rejectNulCharacters(input);
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     if (!(await findSection(trx, courseId, sectionId))) throw sectionNotFound();
     const position = clampPosition(input.position, (await countSectionLessons(trx, sectionId)) + 1);
@@ -114,7 +110,6 @@ export async function createLesson(deps: Deps, userId: string, courseId: string,
 }
 
 export async function updateLesson(deps: Deps, userId: string, courseId: string, lessonId: string, input: Schemas['AuthoringLessonUpdateRequest']): Promise<Schemas['AuthoringLesson']> {
-  rejectNulCharacters(input);
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     const lesson = await findLesson(trx, courseId, lessonId);
     if (!lesson) throw lessonNotFound();

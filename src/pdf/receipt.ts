@@ -1,5 +1,7 @@
 import { centsToAmount } from '../money';
 import { startPdf } from './document';
+import type { Weight } from './fonts';
+import { writeText } from './textRuns';
 
 export interface ReceiptContent {
   orderNumber: string;
@@ -21,9 +23,9 @@ const MARGIN = 56;
 const money = (cents: number, currency: string): string => `${centsToAmount(cents).toFixed(2)} ${currency.toUpperCase()}`;
 
 /**
- * Renders an order's one-page A4 receipt. Every text is set in DejaVu Sans (fonts.ts) so the learner's name
- * and address print as written in any script DejaVu covers. The creation date is the payment date, so
- * rendering twice gives the same document.
+ * Renders an order's one-page A4 receipt. The billing name, email, address and course titles go through
+ * textRuns.ts, so they print as written in any script the font chain covers (fonts.ts); fixed texts are set
+ * in DejaVu Sans. The creation date is the payment date, so rendering twice gives the same document.
  */
 export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
   const { doc, bytes } = startPdf({
@@ -44,16 +46,16 @@ export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
 
   doc.moveDown(1.2);
   doc.font('bold').fontSize(11).fillColor(INK).text('Billed to');
-  doc.font('regular').fontSize(10).text(content.billedTo.name).text(content.billedTo.email);
-  for (const line of content.billedTo.lines) doc.text(line);
+  for (const line of [content.billedTo.name, content.billedTo.email, ...content.billedTo.lines]) {
+    writeText(doc, line, { x: MARGIN, y: doc.y, width, weight: 'regular', size: 10, color: INK });
+  }
 
   doc.moveDown(1.2);
-  const row = (label: string, amount: string, font: 'regular' | 'bold'): void => {
+  const row = (label: string, amount: string, weight: Weight): void => {
     const y = doc.y;
-    doc.font(font).fontSize(10).fillColor(INK);
-    doc.text(label, MARGIN, y, { width: width - priceWidth - 10 });
+    writeText(doc, label, { x: MARGIN, y, width: width - priceWidth - 10, weight, size: 10, color: INK });
     const after = doc.y;
-    doc.text(amount, MARGIN + width - priceWidth, y, { width: priceWidth, align: 'right' });
+    writeText(doc, amount, { x: MARGIN + width - priceWidth, y, width: priceWidth, align: 'right', weight, size: 10, color: INK });
     doc.y = Math.max(after, doc.y) + 4;
   };
   const rule = (): void => {

@@ -37,6 +37,11 @@ export function createApp(deps: Deps): express.Express {
   app.use(
     pinoHttp({
       logger: deps.log,
+      // One short line per request: the id ties it to any error logged for it; headers stay out of the logs.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
       genReqId: (req, res) => {
         const incoming = req.headers['x-request-id'];
         const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();

@@ -6657,21 +6657,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The order is not pending. */
+            /**
+             * @description The order is not pending (ORDER_NOT_PENDING), or the learner already owns one of its courses
+             *     (ALREADY_ENROLLED: an earlier, replaced order was paid after all), so it must not be charged.
+             */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "ORDER_NOT_PENDING",
-                     *         "message": "This order is not awaiting payment (status completed)",
-                     *         "status": 409
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction';
 import { isStripeNotFound, providerError } from '../payments/stripe';
 import { paymentConfirmationView } from '../presenters/orders';
 import { findUserOrder, orderItems, OrderRow } from '../repositories/orders';
+import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import { findPaymentByOrder, insertPayment, PaymentRow } from '../repositories/payments';
 import { fulfilOrder } from './fulfilment';
 import { orderNotFound } from './orders';
@@ -39,6 +40,12 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
   if (order.status !== 'pending') throw orderNotPending(order.status);
   let payment = await findPaymentByOrder(deps.db, order.id);
   if (!payment) {
+    // A replaced order whose payment still went through may already have granted some of these courses:
+    // never ask the learner to pay for a course they own.
+    const items = await orderItems(deps.db, [order.id]);
+    if ((await ownedCourseIds(deps.db, userId, items.map((i) => i.course_id))).size > 0) {
+      throw new AppError('ALREADY_ENROLLED', 'You already own a course of this order; create a new order from your cart');
+    }
     let intent: Stripe.PaymentIntent;
     try {
       intent = await deps.stripe.paymentIntents.create(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { insertCourse } from '../support/factories/catalog';
+import { insertCourse, insertEnrollment } from '../support/factories/catalog';
 import { BILLING, countRows, orderCourses, outboxJobs, payAtStripe, paymentIntentFor } from '../support/factories/commerce';
 import { eventually, startTestServer, TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
@@ -119,6 +119,20 @@ describe('buying courses through the API and the Stripe test server', () => {
     assert.equal(t.stripe!.account.paymentIntents.size, before + 1, 'the idempotency key made it one intent at Stripe');
     assert.equal(results[0]?.body.publishable_key, 'pk_test_harness');
     assert.equal(await countRows(t, 'payments', { order_id: order.id }), 1);
+  });
+
+  it('never charges an order holding a course the learner came to own meanwhile', async () => {
+    const a = await insertCourse(t.db, { priceCents: 1999 });
+    const b = await insertCourse(t.db, { priceCents: 2999 });
+    const learner = await registerLearner(t.api);
+    const order = await orderCourses(t, learner, [a.id, b.id]);
+    // As when an earlier, replaced order for course A was paid after all and fulfilled.
+    await insertEnrollment(t.db, learner.id, a, 'purchase');
+    const res = await t.api.post('/payments/create-payment-intent/', { order_id: order.id }, { token: learner.access });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'ALREADY_ENROLLED');
+    assert.equal(await countRows(t, 'payments', { order_id: order.id }), 0);
+    assert.equal([...t.stripe!.account.paymentIntents.values()].filter((pi) => pi.metadata?.order_id === order.id).length, 0, 'nothing was created at Stripe');
   });
 
   it('refuses another user\'s order, an order that is not pending, and an unknown one', async () => {

@@ -10,13 +10,19 @@ import { toValidationDetails } from './validationDetails';
 
 interface ErrorExample { error?: { code?: ErrorCode; message?: string } }
 
-/** The operation's own 404 (COURSE_NOT_FOUND, ORDER_NOT_FOUND, ...), read from its documented example. */
-function notFoundFor(operation: Context['operation']): AppError {
+/**
+ * The operation's own 404 (COURSE_NOT_FOUND, ORDER_NOT_FOUND, ...), read from its documented examples: the one
+ * named after the malformed path parameter when there are several (`course_id` → COURSE_NOT_FOUND), else the first.
+ */
+function notFoundFor(operation: Context['operation'], param: string | undefined): AppError {
   const content = (operation?.responses?.['404'] as { content?: Record<string, { example?: ErrorExample; examples?: Record<string, { value?: ErrorExample }> }> } | undefined)
     ?.content?.['application/json'];
-  const example = content?.example ?? Object.values(content?.examples ?? {})[0]?.value;
-  const code = example?.error?.code;
-  if (code && ERROR_STATUS[code] === 404) return new AppError(code, example?.error?.message ?? 'The requested resource does not exist');
+  const examples = [content?.example, ...Object.values(content?.examples ?? {}).map((e) => e.value)]
+    .map((e) => e?.error)
+    .filter((e): e is NonNullable<ErrorExample['error']> => Boolean(e?.code && ERROR_STATUS[e.code] === 404));
+  const wanted = param ? `${param.replace(/_id$/, '').toUpperCase()}_NOT_FOUND` : undefined;
+  const chosen = examples.find((e) => e.code === wanted) ?? examples[0];
+  if (chosen?.code) return new AppError(chosen.code, chosen.message ?? 'The requested resource does not exist');
   return new AppError('NOT_FOUND', 'The requested resource does not exist');
 }
 
@@ -66,7 +72,9 @@ export function createBackend(deps: Deps): OpenAPIBackend {
       const errors = c.validation.errors ?? [];
       // An id that cannot exist (not a UUID, a malformed code) is "not found", as the guide answers for
       // /courses/invalid-course-id/, not a validation error.
-      if (errors.length > 0 && errors.every((e) => e.instancePath.startsWith('/path'))) throw notFoundFor(c.operation);
+      if (errors.length > 0 && errors.every((e) => e.instancePath.startsWith('/path'))) {
+        throw notFoundFor(c.operation, errors[0]?.instancePath.split('/')[2]);
+      }
       throw validationError(toValidationDetails(errors));
     },
   });

@@ -48,6 +48,9 @@ export async function lockOwnCourse(trx: Knex.Transaction, courseId: string, use
 
 const hasAtMostTwoDecimals = (amount: number): boolean => Math.abs(amount * 100 - Math.round(amount * 100)) < 1e-6;
 
+/** Stripe's minimum charge in USD cents. */
+const MIN_CHARGE_CENTS = 50;
+
 /** The field checks JSON Schema cannot express, on the course as it will be after the change. */
 async function checkCourseFields(db: Knex | Knex.Transaction, input: UpdateInput, after: { price_cents: number | null; original_price_cents: number | null; is_published: boolean }): Promise<void> {
   const errors: ErrorDetails = {};
@@ -55,6 +58,10 @@ async function checkCourseFields(db: Knex | Knex.Transaction, input: UpdateInput
   for (const field of ['price', 'original_price'] as const) {
     const amount = input[field];
     if (typeof amount === 'number' && !hasAtMostTwoDecimals(amount)) errors[field] = ['Ensure that there are no more than 2 decimal places.'];
+  }
+  // Stripe charges at least 0.50 USD: a cheaper paid course could never be bought.
+  if (!errors.price && typeof input.price === 'number' && input.price > 0 && input.price < MIN_CHARGE_CENTS / 100) {
+    errors.price = [`A paid course costs at least ${(MIN_CHARGE_CENTS / 100).toFixed(2)} (0 makes it free).`];
   }
   if (!errors.price && !errors.original_price && after.original_price_cents !== null && after.price_cents !== null && after.original_price_cents <= after.price_cents) {
     errors.original_price = ['Must be greater than price.'];

@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { isStripeNotFound, providerError } from '../payments/stripe';
 import { paymentConfirmationView } from '../presenters/orders';
-import { findUserOrder, orderItems, OrderRow } from '../repositories/orders';
+import { findUserOrder, lockOrder, orderItems, OrderRow } from '../repositories/orders';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import { findPaymentByOrder, insertPayment, PaymentRow } from '../repositories/payments';
 import { fulfilOrder } from './fulfilment';
@@ -62,15 +62,29 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
       deps.log.warn({ err: (err as Error).message, orderId: order.id }, 'Stripe refused or failed to create a PaymentIntent');
       throw providerError(err);
     }
-    await insertPayment(deps.db, {
-      orderId: order.id,
-      userId: order.user_id,
-      paymentIntentId: intent.id,
-      amountCents: intent.amount,
-      currency: intent.currency,
-      status: intent.status,
-      clientSecret: intent.client_secret as string,
+    // Recorded under the order's lock, re-checking that it is still pending: create-from-cart may have replaced
+    // (cancelled) it while Stripe answered. Either it sees this payment row and cancels the intent, or this
+    // transaction sees the cancelled order and does; an intent of a cancelled order never reaches the client.
+    const stillPending = await withTransaction(deps.db, async (trx) => {
+      const locked = await lockOrder(trx, order.id, userId);
+      if (locked?.status !== 'pending') return locked?.status ?? 'cancelled';
+      await insertPayment(trx, {
+        orderId: order.id,
+        userId: order.user_id,
+        paymentIntentId: intent.id,
+        amountCents: intent.amount,
+        currency: intent.currency,
+        status: intent.status,
+        clientSecret: intent.client_secret as string,
+      });
+      return true;
     });
+    if (stillPending !== true) {
+      await deps.stripe.paymentIntents
+        .cancel(intent.id, { cancellation_reason: 'abandoned' }, { maxNetworkRetries: 0 })
+        .catch((err: Error) => deps.log.warn({ err: err.message, orderId: order.id }, 'could not cancel the intent of a replaced order'));
+      throw orderNotPending(stillPending);
+    }
     payment = (await findPaymentByOrder(deps.db, order.id)) as PaymentRow;
   }
   return {

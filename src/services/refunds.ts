@@ -41,6 +41,13 @@ async function assertRefundable(trx: Knex.Transaction, order: OrderRow): Promise
   if (Date.now() - order.completed_at.getTime() > REFUND_WINDOW_DAYS * 86_400_000) {
     throw notAllowed(`Orders can be refunded within ${REFUND_WINDOW_DAYS} days of purchase.`);
   }
+  // Lock the order's enrollments first: progress updates lock the enrollment row too, so none can commit between
+  // this check and the refund (a learner at 29% cannot race past 30% while being refunded).
+  await trx('enrollments')
+    .where({ user_id: order.user_id })
+    .whereIn('course_id', trx('order_items').select('course_id').where({ order_id: order.id }))
+    .forUpdate()
+    .select('id');
   for (const course of await orderConsumption(trx, order)) {
     const watchedEnough = course.total_seconds > 0 && course.watched_seconds * 100 >= CONSUMED_LIMIT_PERCENT * course.total_seconds;
     if (course.progress_percent >= CONSUMED_LIMIT_PERCENT || watchedEnough) {

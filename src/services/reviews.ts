@@ -34,8 +34,11 @@ export async function listCourseReviews(
   return toPage(rows.map(reviewItem), count, page, { baseUrl: deps.config.publicBaseUrl, path: `/courses/${courseId}/reviews/`, query: linkQuery });
 }
 
+/** Read after the write commits: a concurrent delete by the author can remove it in between. */
 async function reviewView(deps: Deps, reviewId: string, viewerId: string): Promise<Schemas['ReviewItem']> {
-  return reviewItem((await findReview(deps.db, reviewId, viewerId)) as ReviewRow);
+  const row = await findReview(deps.db, reviewId, viewerId);
+  if (!row) throw reviewNotFound();
+  return reviewItem(row as ReviewRow);
 }
 
 /**

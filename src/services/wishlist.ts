@@ -20,7 +20,10 @@ export async function addWishlistItem(deps: Deps, userId: string, courseId: stri
   const course = await requirePublishedCourse(deps.db, courseId);
   const itemId = await insertWishlistItem(deps.db, userId, course.id);
   if (!itemId) throw new AppError('ITEM_ALREADY_IN_WISHLIST', 'This course is already in your wishlist');
-  return wishlistItemView((await findWishlistLine(deps.db, itemId)) as WishlistLineRow);
+  // Read after the insert commits: the course may have been unpublished in between.
+  const line = await findWishlistLine(deps.db, itemId);
+  if (!line) throw new AppError('COURSE_NOT_FOUND', 'The requested course does not exist');
+  return wishlistItemView(line as WishlistLineRow);
 }
 
 export async function removeWishlistItem(deps: Deps, userId: string, itemId: string): Promise<void> {

@@ -97,6 +97,7 @@ describe('createCourse', () => {
       [{ title: '   abc   ' }, { title: ['Ensure this field has at least 5 characters.'] }],
       [{ title: 'Valid Title', price: 10.005 }, { price: ['Ensure that there are no more than 2 decimal places.'] }],
       [{ title: 'Valid Title', price: 50, original_price: 40 }, { original_price: ['Must be greater than price.'] }],
+      [{ title: 'Valid Title', price: 0.49 }, { price: ['A paid course costs at least 0.50 (0 makes it free).'] }],
       [{ title: 'Valid\u0000Title', outcomes: ['ok', 'n\u0000l'] }, { title: ['Null characters are not allowed.'], 'outcomes.1': ['Null characters are not allowed.'] }],
     ];
     for (const [body, details] of cases) {

@@ -135,6 +135,25 @@ describe('buying courses through the API and the Stripe test server', () => {
     assert.equal([...t.stripe!.account.paymentIntents.values()].filter((pi) => pi.metadata?.order_id === order.id).length, 0, 'nothing was created at Stripe');
   });
 
+  it('leaves no payable intent on an order that a newer order replaced while its intent was being created', async () => {
+    for (let round = 0; round < 5; round++) {
+      const a = await insertCourse(t.db, { priceCents: 1999 });
+      const b = await insertCourse(t.db, { priceCents: 2999 });
+      const learner = await registerLearner(t.api);
+      const first = await orderCourses(t, learner, [a.id]);
+      assert.equal((await t.api.post('/cart/items/', { course_id: b.id }, { token: learner.access })).status, 201);
+      const [intent, replacement] = await Promise.all([
+        t.api.post('/payments/create-payment-intent/', { order_id: first.id }, { token: learner.access }),
+        t.api.post('/orders/create-from-cart/', { billing_address: BILLING }, { token: learner.access }),
+      ]);
+      assert.equal(replacement.status, 201);
+      assert.ok([201, 409].includes(intent.status), `create-payment-intent answered ${intent.status}`);
+      assert.equal((await t.db('orders').where({ id: first.id }).first()).status, 'cancelled');
+      const intents = [...t.stripe!.account.paymentIntents.values()].filter((pi) => pi.metadata?.order_id === first.id);
+      for (const pi of intents) assert.equal(pi.status, 'canceled', 'the replaced order\'s intent cannot be paid');
+    }
+  });
+
   it('refuses another user\'s order, an order that is not pending, and an unknown one', async () => {
     const course = await insertCourse(t.db, { priceCents: 2999 });
     const owner = await registerLearner(t.api);

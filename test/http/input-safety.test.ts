@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startTestServer, TestServer } from '../support/harness';
-import { registerLearner } from '../support/users';
+import { registerInstructor, registerLearner } from '../support/users';
 
 /** Inputs the contract lets through but PostgreSQL cannot take must still end as 4xx, never 500. */
 let t: TestServer;
@@ -29,4 +29,17 @@ it('answers a page too far out to compute as past the end, on every paginated li
     assert.equal(res.status, 404, path);
     assert.equal(res.body.error.code, 'PAGE_NOT_FOUND', path);
   }
+});
+
+it('answers a malformed path id with the 404 of the resource that id names', async () => {
+  const instructor = await registerInstructor(t.api);
+  const uuid = '00000000-0000-4000-8000-000000000000';
+  const badCourse = await t.api.patch(`/courses/not-a-uuid/lessons/${uuid}/`, { title: 'New title' }, { token: instructor.access });
+  assert.equal(badCourse.status, 404);
+  assert.equal(badCourse.body.error.code, 'COURSE_NOT_FOUND');
+  const badLesson = await t.api.patch(`/courses/${uuid}/lessons/not-a-uuid/`, { title: 'New title' }, { token: instructor.access });
+  assert.equal(badLesson.status, 404);
+  assert.equal(badLesson.body.error.code, 'LESSON_NOT_FOUND');
+  const badOrder = await t.api.get('/orders/not-a-uuid/', { token: instructor.access });
+  assert.equal(badOrder.body.error.code, 'ORDER_NOT_FOUND');
 });

@@ -70,7 +70,9 @@ async function withOwnReview(deps: Deps, userId: string, reviewId: string, work:
   await withTransaction(deps.db, async (trx) => {
     const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as { course_id: string } | undefined;
     if (!review) throw reviewNotFound();
-    await lockCourse(trx, review.course_id);
+    // An unpublished course is invisible to all but its instructor, its reviews included.
+    const course = await lockCourse(trx, review.course_id);
+    if (!course || (!course.is_published && course.instructor_id !== userId)) throw reviewNotFound();
     await work(trx, review.course_id);
     await recomputeCourseRatings(trx, review.course_id);
     await enqueueJob(trx, 'recompute-learner-stats', { userId });

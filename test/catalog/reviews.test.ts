@@ -191,6 +191,17 @@ describe('updateReview and deleteReview', () => {
     assert.deepEqual(f.stored, [1, 1, 2, 0, 1, 0, 0, 0]);
     assert.equal((await t.api.post(`/courses/${course.id}/reviews/`, { rating: 4 }, { token: author.token })).status, 201);
   });
+
+  it('keeps the reviews of an unpublished course out of their authors\' reach too', async () => {
+    const course = await insertCourse(t.db);
+    const author = await enrolled(course);
+    const created = (await t.api.post(`/courses/${course.id}/reviews/`, { rating: 4 }, { token: author.token })).body;
+    await t.db('courses').where({ id: course.id }).update({ is_published: false });
+    const edit = await t.api.patch(`/reviews/${created.id}/`, { rating: 1 }, { token: author.token });
+    assert.deepEqual([edit.status, edit.body.error.code], [404, 'REVIEW_NOT_FOUND']);
+    assert.equal((await t.api.delete(`/reviews/${created.id}/`, { token: author.token })).status, 404);
+    assert.equal((await t.db('reviews').where({ id: created.id }).first()).rating, 4);
+  });
 });
 
 describe('markReviewHelpful and unmarkReviewHelpful', () => {

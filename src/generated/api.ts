@@ -185,7 +185,7 @@ export interface paths {
         /**
          * Change the current user's password
          * @description Authenticated. Checks `current_password`, then stores `new_password` (8 to 128 characters, different
-         *     from the current one). Every refresh token of the user is revoked, on every device: the client must
+         *     from the current one: an equal one answers 422 with a `new_password` field error). Every refresh token of the user is revoked, on every device: the client must
          *     log in again once its access token expires (at most 15 minutes). A wrong `current_password` answers
          *     401 INVALID_CREDENTIALS and counts as a failed login for the login rate limit.
          */
@@ -3614,20 +3614,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "new_password": [
-                     *             "Ensure this field has at least 8 characters."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

@@ -114,6 +114,11 @@ export async function logout(deps: Deps, userId: string, refreshToken: string): 
 }
 
 export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string, res: Response): Promise<void> {
+  // Compared with the submitted current password, not the stored hash: it answers before any check, so it
+  // tells a guesser nothing about whether `current_password` is right.
+  if (input.new_password === input.current_password) {
+    throw validationError({ new_password: ['The new password must differ from the current password.'] });
+  }
   const user = await requireUser(deps, userId);
   const emailKey = user.email.toLowerCase();
   await assertNotBlocked(deps.rateLimits.loginFailuresByEmail, emailKey, res);

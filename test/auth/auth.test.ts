@@ -206,6 +206,15 @@ describe('tokens', () => {
     assert.equal((await t.api.post('/auth/login/', { email: user.email, password: 'BrandNew123!' })).status, 200);
     assert.equal((await t.api.post('/auth/login/', { email: user.email, password: user.password })).status, 401);
   });
+
+  it('refuses a new password equal to the current one with 422 on new_password, and keeps every session', async () => {
+    const user = await registerLearner(t.api);
+    const res = await t.api.post('/auth/change-password/', { current_password: user.password, new_password: user.password }, { token: user.access });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.code, 'VALIDATION_ERROR');
+    assert.deepEqual(res.body.error.details, { new_password: ['The new password must differ from the current password.'] });
+    assert.equal((await t.api.post('/auth/refresh/', { refresh_token: user.refresh })).status, 200, 'nothing was revoked');
+  });
 });
 
 describe('HTTP edges', () => {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../generated/api';
 import type { UserRow } from '../repositories/users';
+import { currentStreakDays } from '../services/learnerStats';
 
 type Schemas = components['schemas'];
 
@@ -12,13 +13,15 @@ interface StatsRow {
   total_seconds_learned: number;
   courses_completed: number;
   certificates_earned: number;
-  current_streak_days: number;
   last_activity: Date | null;
 }
 
 /** The `GET /auth/me/` body: the user, their profile and the figures the stats worker keeps. */
 export async function currentUserView(db: Knex, user: UserRow): Promise<Schemas['AuthCurrentUser']> {
-  const stats = (await db('learner_stats').where({ user_id: user.id }).first()) as StatsRow | undefined;
+  const [stats, streak] = await Promise.all([
+    db('learner_stats').where({ user_id: user.id }).first() as Promise<StatsRow | undefined>,
+    currentStreakDays(db, user.id, user.timezone),
+  ]);
   return {
     ...userSummary(user),
     profile: {
@@ -30,7 +33,7 @@ export async function currentUserView(db: Knex, user: UserRow): Promise<Schemas[
       total_hours_learned: Math.round(((stats?.total_seconds_learned ?? 0) / 3600) * 10) / 10,
       courses_completed: stats?.courses_completed ?? 0,
       certificates_earned: stats?.certificates_earned ?? 0,
-      current_streak_days: stats?.current_streak_days ?? 0,
+      current_streak_days: streak,
       last_activity: stats?.last_activity ? stats.last_activity.toISOString() : null,
     },
   };

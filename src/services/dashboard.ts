@@ -2,11 +2,11 @@ import type { Deps } from '../deps';
 import type { components } from '../generated/api';
 import { continueLearningItem, statsView } from '../presenters/dashboard';
 import { EnrollmentViewRow, listUnfinishedEnrollmentViews } from '../repositories/enrollments';
-import { lastActiveDates } from '../repositories/learningActivity';
 import { findLearnerStats } from '../repositories/learnerStats';
 import { localDate } from '../time/zones';
 import { currentMonthSeconds, learnerProfile } from './goals';
-import { addDays, isStreakAlive } from './streaks';
+import { currentStreakDays } from './learnerStats';
+import { addDays } from './streaks';
 
 type Schemas = components['schemas'];
 
@@ -16,24 +16,20 @@ const CONTINUE_LEARNING_LIMIT = 10;
 
 /**
  * The recomputed figures from learner_stats. Two of them depend on the calendar rather than on learning, so
- * they are checked against today at read time: a streak whose last day is before yesterday is over even if the
- * daily close has not run yet, and a month with no recomputation has no hours.
+ * they are taken at read time: the current streak is computed from the activity days (the same function
+ * `GET /auth/me/` uses), and a month with no recomputation has no hours.
  */
 export async function dashboardStats(deps: Deps, userId: string): Promise<Schemas['DashboardStats']> {
-  const [profile, stats, lastDates] = await Promise.all([
-    learnerProfile(deps.db, userId),
-    findLearnerStats(deps.db, userId),
-    lastActiveDates(deps.db, [userId]),
-  ]);
   const now = new Date();
-  const streakAlive = isStreakAlive(lastDates.get(userId) ?? null, localDate(now, profile.timezone));
+  const [profile, stats] = await Promise.all([learnerProfile(deps.db, userId), findLearnerStats(deps.db, userId)]);
+  const streak = await currentStreakDays(deps.db, userId, profile.timezone, now);
   return statsView({
     targetHoursPerMonth: profile.target_hours_per_month,
     thisMonthSeconds: currentMonthSeconds(stats, profile.timezone, now),
     coursesEnrolled: stats?.courses_enrolled ?? 0,
     coursesCompleted: stats?.courses_completed ?? 0,
     totalSeconds: stats?.total_seconds_learned ?? 0,
-    currentStreakDays: streakAlive ? stats?.current_streak_days ?? 0 : 0,
+    currentStreakDays: streak,
     longestStreakDays: stats?.longest_streak_days ?? 0,
     averageRatingGiven: stats?.average_rating_given ?? null,
     certificatesEarned: stats?.certificates_earned ?? 0,

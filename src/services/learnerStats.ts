@@ -50,6 +50,16 @@ export async function recomputeLearnerStats(db: Knex, userId: string, now: Date 
   );
 }
 
+/**
+ * The learner's current streak, computed from their activity days at read time. Both `GET /auth/me/` and
+ * `GET /dashboard/stats/` answer with this one figure: the stored learner_stats value lags behind (until the
+ * next recompute after learning, or the daily close after a missed day), so two readers of it disagreed.
+ */
+export async function currentStreakDays(db: Knex, userId: string, timezone: string, now: Date = new Date()): Promise<number> {
+  const days = await activityDays(db, userId);
+  return computeStreaks(days.map((d) => d.local_date), localDate(now, timezone)).current;
+}
+
 const CLOSE_BATCH = 1000;
 
 /**

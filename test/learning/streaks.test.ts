@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { closeBrokenStreaks, recomputeLearnerStats } from '../../src/services/learnerStats';
 import { addDays, computeStreaks, isStreakAlive } from '../../src/services/streaks';
-import { enrolledLearner, LearnerFixture, learningTestServer } from '../support/factories/learning';
+import { enrolledLearner, insertActivity, LearnerFixture, learningTestServer } from '../support/factories/learning';
 
 describe('computeStreaks (pure, over local dates)', () => {
   it('counts a run ending today or yesterday as current, and the longest run ever', () => {
@@ -123,5 +123,34 @@ describe('streaks through HTTP, on the learner\'s own midnight', () => {
     await learnAt(mover, '2026-01-21T11:00:00Z'); // 20:00 Jan 21 in Tokyo
     assert.deepEqual(await localDates(mover), ['2026-01-20', '2026-01-21']);
     assert.equal((await statsAt(mover, '2026-01-21T11:05:00Z')).current_streak_days, 2);
+  });
+
+  it('answers one current streak on /auth/me/ and /dashboard/stats/, right after learning and after a missed day', async () => {
+    mock.timers.enable({ apis: ['Date'], now: new Date('2026-03-15T12:00:00Z') });
+    const f = await enrolledLearner(t, { timezone: 'Europe/Paris' });
+    const tenDays = Array.from({ length: 10 }, (_, i) => ({ date: addDays('2026-03-05', i) })); // Mar 5..14
+    await insertActivity(t.db, f.user.id, tenDays);
+    await recomputeLearnerStats(t.db, f.user.id, new Date('2026-03-14T20:00:00Z')); // stored yesterday: 10
+
+    const both = async (): Promise<[number, number]> => {
+      const token = t.deps.tokens.signAccess(f.user.id);
+      const me = await t.api.get('/auth/me/', { token });
+      const stats = await t.api.get('/dashboard/stats/', { token });
+      assert.equal(me.status, 200);
+      assert.equal(stats.status, 200);
+      return [me.body.profile.current_streak_days, stats.body.current_streak_days];
+    };
+    assert.deepEqual(await both(), [10, 10], 'learned through yesterday: the streak is alive today');
+
+    // Learning today, before any recompute has run: both count today at once.
+    await insertActivity(t.db, f.user.id, [{ date: '2026-03-15' }]);
+    assert.deepEqual(await both(), [11, 11]);
+
+    // Mar 16 without learning; on Mar 17 the streak is over on both, whether or not the daily close ran.
+    mock.timers.setTime(Date.parse('2026-03-17T09:00:00Z'));
+    assert.deepEqual(await both(), [0, 0]);
+    await closeBrokenStreaks(t.db);
+    assert.deepEqual(await both(), [0, 0]);
+    assert.equal((await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(f.user.id) })).body.longest_streak_days, 10);
   });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Request, Response } from 'express';
 import OpenAPIBackend, { Context, Document } from 'openapi-backend';
 import type { Deps } from '../deps';
+import { markPersonalResponses } from '../http/cacheControl';
 import { configureAjv } from './ajv';
 import { AppError, ERROR_STATUS, ErrorCode, validationError } from '../errors';
 import { handlers } from './handlers';
@@ -63,7 +64,10 @@ export function createBackend(deps: Deps): OpenAPIBackend {
     notImplemented: () => {
       throw new AppError('NOT_IMPLEMENTED', 'This operation is not implemented yet.');
     },
-    postSecurityHandler: (c: Context) => rejectBadOptionalToken(c),
+    postSecurityHandler: (c: Context, _req: Request, res: Response) => {
+      markPersonalResponses(c, res);
+      rejectBadOptionalToken(c);
+    },
     unauthorizedHandler: (c: Context) => {
       throw unauthorizedError(c);
     },

@@ -81,9 +81,10 @@ export interface paths {
          * Log in with email and password
          * @description Public. Exchanges an email (matched regardless of case) and password for a token pair and the user.
          *     A wrong password and an unknown email answer the same 401 INVALID_CREDENTIALS, in the same time, so
-         *     that accounts cannot be probed. Failed attempts are limited per email and per IP address: past the
-         *     limit the answer is 429 RATE_LIMIT_EXCEEDED with `retry_after`, even for the right password, until
-         *     the window passes. A successful login starts a new refresh-token family.
+         *     that accounts cannot be probed. Failed attempts are limited per email from one IP address (5 an
+         *     hour), and per IP address over all emails (50 an hour): past a limit that address gets 429
+         *     RATE_LIMIT_EXCEEDED with `retry_after`, even for the right password, until the window passes. Failures
+         *     from another address never lock the owner of an email out. A successful login starts a new refresh-token family.
          */
         post: operations["loginUser"];
         delete?: never;

@@ -60,9 +60,17 @@ export async function register(
   }
 }
 
-/** Login failures are limited per email and per IP; a success clears the email's count. */
+/**
+ * The key of the tight failure limit: the email together with the client address. Keyed on the email alone,
+ * five wrong passwords from anywhere locked the owner out everywhere for an hour; now a guesser only locks
+ * themselves out, and the looser per-address limit (loginFailuresByIp) bounds how many emails one address
+ * may try.
+ */
+const failureKey = (email: string, ip: string): string => `${email.trim().toLowerCase()}|${ip}`;
+
+/** Login failures are limited per email and address, and per address; a success clears its own count. */
 export async function login(deps: Deps, input: { email: string; password: string }, ip: string, res: Response): Promise<{ user: UserRow; tokens: TokenPair }> {
-  const emailKey = input.email.trim().toLowerCase();
+  const emailKey = failureKey(input.email, ip);
   const limits = deps.rateLimits;
   await assertNotBlocked(limits.loginFailuresByEmail, emailKey, res);
   await assertNotBlocked(limits.loginFailuresByIp, ip, res);
@@ -120,7 +128,7 @@ export async function changePassword(deps: Deps, userId: string, input: { curren
     throw validationError({ new_password: ['The new password must differ from the current password.'] });
   }
   const user = await requireUser(deps, userId);
-  const emailKey = user.email.toLowerCase();
+  const emailKey = failureKey(user.email, ip);
   await assertNotBlocked(deps.rateLimits.loginFailuresByEmail, emailKey, res);
   if (!(await verifyPassword(user.password_hash, input.current_password))) {
     // A wrong current password is a guess like a failed login and is limited the same way.

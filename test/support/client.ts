@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { assertMatchesContract } from './contract';
 
 export interface ApiResponse<T = any> {
@@ -17,6 +18,30 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** Skip the contract check: only for tests that deliberately break HTTP itself. */
   unchecked?: boolean;
+  /**
+   * Connect from this loopback address (127.0.0.2, 127.0.0.3...): the server sees another client address, as
+   * per-address limits need. Linux routes all of 127/8 to loopback.
+   */
+  localAddress?: string;
+}
+
+/** fetch cannot choose its source address; node:http can. */
+function requestFrom(localAddress: string, method: string, url: URL, headers: Record<string, string>, payload?: string | Buffer): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const out = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(', ') : v);
+        const body = Buffer.concat(chunks);
+        resolve(new Response(res.statusCode === 204 || body.length === 0 ? null : body, { status: res.statusCode ?? 0, headers: out }));
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 /**
@@ -37,7 +62,9 @@ export class ApiClient {
       payload = JSON.stringify(opts.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await fetch(url, { method, headers, body: payload });
+    const res = opts.localAddress
+      ? await requestFrom(opts.localAddress, method, url, headers, payload)
+      : await fetch(url, { method, headers, body: payload });
     const raw = Buffer.from(await res.arrayBuffer());
     const contentType = res.headers.get('content-type') ?? '';
     let body: unknown = raw;

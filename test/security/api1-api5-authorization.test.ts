@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ApiResponse } from '../support/client';
 import { startTestServer, TestServer } from '../support/harness';
-import { buildWorld, contractOperations, ContractOperation, expectedFor, fillPath, OPERATIONS, OperationCase, ownerOf, ROLES, tokenOf, World } from './operations';
+import { allowsAnonymous, buildWorld, contractOperations, ContractOperation, expectedFor, fillPath, OPERATIONS, OperationCase, ownerOf, ROLES, tokenOf, World } from './operations';
 
 /**
  * OWASP API Security Top 10 (2023), API1 and API5: the role matrix. Every operation of the contract is
  * classified in ./operations.ts; each one is called by anonymous, learner, other learner, instructor and other
  * instructor on a fresh object of its rightful owner. The wrong roles must get 401 (no token), 403 (wrong
  * function) or 404 (someone else's object), never 2xx, and no answer to them may contain the learner's private
- * values. The owner's own call comes last and must succeed: it proves the request was right, so each refusal
+ * values, nor be cacheable (Cache-Control: no-store). The owner's own call comes last and must succeed: it proves the request was right, so each refusal
  * above it is a refusal of the role and not of a malformed request.
  */
 let t: TestServer;
@@ -42,6 +42,10 @@ async function runCase(op: ContractOperation, c: OperationCase): Promise<void> {
     else assert.ok(expected.includes(res.status), `${label}: expected ${expected.join('/')}, ${seen}`);
     if (res.status >= 400) assert.equal(typeof res.body?.error?.code, 'string', `${label}: ${role} got no error envelope`);
     if (role !== 'learner') assertNoSecrets(res, role, label);
+    // Whatever it answers, an operation that needs a token, or a request that carries one, is never cached.
+    if (!allowsAnonymous(op) || role !== 'anonymous') {
+      assert.match(res.headers.get('cache-control') ?? '', /no-store/, `${label}: ${role}'s answer may be cached`);
+    }
   }
   await c.intact?.(w, target);
   if (owner && c.owner) {

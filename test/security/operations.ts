@@ -89,6 +89,13 @@ export function contractOperations(): ContractOperation[] {
   return out;
 }
 
+/** Whether the contract lets the operation be called without a token (`security: []` or a `{}` alternative). */
+export function allowsAnonymous(op: ContractOperation): boolean {
+  const declared = (spec.paths[op.path]?.[op.method.toLowerCase()] as { security?: object[] } | undefined)?.security;
+  const requirements = declared ?? [{ bearerAuth: [] }];
+  return requirements.length === 0 || requirements.some((r) => Object.keys(r).length === 0);
+}
+
 export function fillPath(route: string, params: Record<string, string> = {}): string {
   return route.replace(/\{(\w+)\}/g, (_, name: string) => {
     assert.ok(params[name], `no value for {${name}} in ${route}`);

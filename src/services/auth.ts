@@ -134,7 +134,7 @@ export async function changePassword(deps: Deps, userId: string, input: { curren
     // A wrong current password is a guess like a failed login and is limited the same way.
     await consumeOrThrow(deps.rateLimits.loginFailuresByEmail, emailKey, res);
     await consumeOrThrow(deps.rateLimits.loginFailuresByIp, ip, res);
-    throw invalidCredentials();
+    throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect.');
   }
   const passwordHash = await hashPassword(input.new_password);
   await withTransaction(deps.db, async (trx) => {

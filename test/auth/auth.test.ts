@@ -198,6 +198,7 @@ describe('tokens', () => {
     const wrong = await t.api.post('/auth/change-password/', { current_password: 'wrong-password', new_password: 'BrandNew123!' }, { token: user.access });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error.code, 'INVALID_CREDENTIALS');
+    assert.equal(wrong.body.error.message, 'The current password is incorrect.', 'as the contract example says');
     const ok = await t.api.post('/auth/change-password/', { current_password: user.password, new_password: 'BrandNew123!' }, { token: user.access });
     assert.equal(ok.status, 204);
     for (const refresh of [user.refresh, other.body.refresh_token]) {

@@ -1070,18 +1070,28 @@ export interface paths {
          *     tolerance). A missing, malformed, wrong or stale signature answers 400 WEBHOOK_SIGNATURE_INVALID and
          *     nothing is processed.
          *
+         *     **An event is a hint, never a fact.** A valid signature proves only who sent it: the handler retrieves
+         *     the PaymentIntent (or charge) the event names from Stripe and acts on what Stripe says now, never on the
+         *     status, amount or metadata inside the event. An object Stripe does not know (a forged id) is acknowledged
+         *     (200) and ignored.
+         *
          *     Handled event types:
-         *     - `payment_intent.succeeded`: fulfils the order whose PaymentIntent it is, exactly as `confirmPayment`
-         *       does (order completed, enrollments created, courses leave the cart, receipt queued).
-         *     - `payment_intent.payment_failed`: a `pending` order becomes `failed`.
-         *     - `charge.refunded`: records the refund on the order (refund `succeeded`); a refund made in the Stripe
-         *       dashboard also refunds the order and its enrollments.
+         *     - `payment_intent.succeeded`, `payment_intent.payment_failed`, `payment_intent.canceled`: the order of
+         *       the retrieved intent is brought in line with it. Fulfilled (exactly as `confirmPayment` does: order
+         *       completed, enrollments created, courses leave the cart, receipt queued) only when Stripe says
+         *       `succeeded` and the intent is the order's own, for its amount and currency, with its order id and buyer
+         *       in the metadata; a `pending` order becomes `failed` when Stripe says the payment failed (a declined card)
+         *       or the intent was cancelled; otherwise nothing changes.
+         *     - `charge.refunded`: the retrieved charge, when it is the order's own, records the refund on the order
+         *       (refund `succeeded`); a full refund made in the Stripe dashboard also refunds the order and its
+         *       enrollments.
          *
          *     Other types are acknowledged (200) and ignored. Each event id is processed once (a database
          *     constraint): a redelivery answers 200 with `duplicate: true` and changes nothing. Events may arrive in
          *     any order and never move an order backwards (a late `payment_failed` leaves a completed order
-         *     completed; a `succeeded` after a refund changes nothing). An internal error answers 500 so that Stripe
-         *     retries the delivery (for up to 3 days).
+         *     completed; a `succeeded` after a refund changes nothing). Stripe unreachable while retrieving the object
+         *     answers 502 PAYMENT_PROVIDER_ERROR and an internal error 500, so that Stripe retries the delivery (for up
+         *     to 3 days); nothing is recorded then.
          */
         post: operations["handleStripeWebhook"];
         delete?: never;
@@ -6897,6 +6907,24 @@ export interface operations {
             };
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            /** @description Stripe could not be reached to retrieve the event's object; nothing was recorded, Stripe retries. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYMENT_PROVIDER_ERROR",
+                     *         "message": "The payment provider is unavailable. Please try again later.",
+                     *         "status": 502
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     enrollInCourse: {

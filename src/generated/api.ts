@@ -555,6 +555,12 @@ export interface paths {
          *     viewers; a present but expired or invalid token answers 401). Reviews of a course that is not
          *     published are visible to its instructor only (404 COURSE_NOT_FOUND for anyone else).
          *
+         *     **A review belongs to an active enrollment.** Once its author's order is refunded, the review is listed
+         *     nowhere (here, the course page's `recent`), to anyone, its author included, and it leaves the course's
+         *     `count`, `average_rating` and `distribution`, which are recomputed from the remaining reviews in the
+         *     refund's transaction. It is kept, not deleted: its author may still edit or delete it by id, and buying
+         *     the course again lists and counts it again (a new review is refused with 403 NOT_ENROLLED meanwhile).
+         *
          *     `rating` keeps the reviews with exactly that many stars; `count` and the pages then cover the filtered
          *     reviews. `ordering`: `-created_at` (newest first, the default), `created_at`, `-helpful_count` (most
          *     helpful first), `helpful_count`, `-rating`, `rating`; ties are broken by newest first, then id. A page
@@ -604,7 +610,9 @@ export interface paths {
          * Edit my review
          * @description Only the review's author: someone else's review answers 404 REVIEW_NOT_FOUND, as a missing one does.
          *     Any subset of `rating`, `title` and `comment`, at least one. Helpful votes are kept. A changed rating
-         *     updates the course's `rating` and `distribution` in the same transaction. Sets `updated_at`.
+         *     updates the course's `rating` and `distribution` in the same transaction. Sets `updated_at`. A review
+         *     hidden by its author's refund stays editable (and deletable) by its author and stays out of the lists
+         *     and figures until the author owns the course again.
          */
         patch: operations["updateReview"];
         trace?: never;
@@ -623,7 +631,7 @@ export interface paths {
          * @description Any signed-in user except the review's author (403 PERMISSION_DENIED on one's own review). One vote per
          *     user and review (a database constraint): the call is idempotent, a repeat changes nothing and answers
          *     the same 200. No body. Reviews of a course that is not published answer 404 REVIEW_NOT_FOUND to anyone
-         *     but that course's instructor.
+         *     but that course's instructor, and a review hidden by its author's refund answers 404 REVIEW_NOT_FOUND.
          */
         post: operations["markReviewHelpful"];
         /**
@@ -974,7 +982,8 @@ export interface paths {
          *
          *     On success the order becomes `refunded` at once with its `refund` (status `pending` until Stripe
          *     confirms it through the `charge.refunded` webhook), and the order's enrollments become `refunded`: the
-         *     learner loses access to the videos, progress is kept. The Stripe call uses the order id as its
+         *     learner loses access to the videos, progress is kept, and the learner's reviews of those courses are
+         *     hidden from every list and from the courses' rating figures (see listCourseReviews). The Stripe call uses the order id as its
          *     idempotency key, so a retried request never refunds twice. If Stripe fails, nothing changes: 502
          *     PAYMENT_PROVIDER_ERROR.
          */

@@ -25,6 +25,8 @@ export interface Config {
     registerPerIpPerHour: number;
   };
   stripe: { secretKey: string; publishableKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' };
+  /** The job that asks Stripe about pending orders whose webhook may have been lost (0 interval: not scheduled). */
+  reconcile: { intervalMs: number; afterMs: number };
   storageDir: string;
   logLevel: string;
 }
@@ -98,6 +100,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       host: stripeHost,
       port: source.STRIPE_API_PORT ? int(source.STRIPE_API_PORT, 0) : undefined,
       protocol: stripeHost ? ((source.STRIPE_API_PROTOCOL as 'http' | 'https' | undefined) ?? 'http') : undefined,
+    },
+    reconcile: {
+      intervalMs: int(source.RECONCILE_INTERVAL_MS, 60_000),
+      afterMs: int(source.RECONCILE_AFTER_MS, 120_000),
     },
     storageDir: source.STORAGE_DIR ?? 'var/storage',
     logLevel: source.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),

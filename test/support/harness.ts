@@ -43,7 +43,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
   // Random per test file: no test may rely on a secret written in the repository.
-  const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('base64url')}`;
+  const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('hex')}`;
   const stripeKeys = { secretKey: random('sk_test_'), publishableKey: random('pk_test_'), webhookSecret: random('whsec_') };
   const stripe = opts.stripe ? await startStripeTestServer({ ...stripeKeys, webhookUrl: `${baseUrl}/api/v1/payments/webhook/` }) : undefined;
   const stripeEnv: Record<string, string> = stripe

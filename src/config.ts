@@ -1,4 +1,8 @@
 import crypto from 'node:crypto';
+import { DEFAULT_SECRETS_FILE, localSecrets, LocalSecretName } from './localSecrets';
+
+/** The local Stripe test server's key when no real one is configured; see ARCHITECTURE.md for why it may be public. */
+export const LOCAL_STRIPE_SECRET_KEY = 'sk_test_learnflow_local';
 
 /** Environment parsed once into a typed, frozen config with safe development defaults. */
 export interface Config {
@@ -21,6 +25,8 @@ export interface Config {
     registerPerIpPerHour: number;
   };
   stripe: { secretKey: string; publishableKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' };
+  /** The job that asks Stripe about pending orders whose webhook may have been lost (0 interval: not scheduled). */
+  reconcile: { intervalMs: number; afterMs: number };
   storageDir: string;
   logLevel: string;
 }
@@ -32,20 +38,35 @@ function int(value: string | undefined, fallback: number): number {
   return n;
 }
 
-function secret(name: string, env: Config['env'], source: NodeJS.ProcessEnv): string {
+/**
+ * A secret from the environment, else: production refuses to start; development uses the install's own random
+ * secret, generated once into a git-ignored file (a derived or constant one would be known to anyone who read
+ * this repository); tests get a random one per process.
+ */
+function secret(name: LocalSecretName, env: Config['env'], source: NodeJS.ProcessEnv, local: () => Record<LocalSecretName, string>): string {
   const value = source[name];
   if (value) return value;
   if (env === 'production') throw new Error(`${name} is required in production`);
-  // A random secret per process would log everyone out on restart and break multi-process setups,
-  // so development derives a stable one and says so.
-  if (env === 'development') console.warn(`[config] ${name} is not set: using a development secret. Never do this in production.`);
-  return crypto.createHash('sha256').update(`learnflow-dev-${name}`).digest('hex');
+  if (env === 'test') return crypto.randomBytes(48).toString('base64url');
+  return local()[name];
+}
+
+/** A webhook signing secret in production without real Stripe keys: nothing can sign with it, nothing is stored. */
+function stripeWebhookSecret(env: Config['env'], source: NodeJS.ProcessEnv, local: () => Record<LocalSecretName, string>): string {
+  if (env === 'production' && !source.STRIPE_WEBHOOK_SECRET) {
+    if (source.STRIPE_SECRET_KEY) throw new Error('STRIPE_WEBHOOK_SECRET is required in production when STRIPE_SECRET_KEY is set');
+    return `whsec_${crypto.randomBytes(32).toString('base64url')}`;
+  }
+  return secret('STRIPE_WEBHOOK_SECRET', env, source, local);
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const env = (source.NODE_ENV === 'production' || source.NODE_ENV === 'test' ? source.NODE_ENV : 'development') as Config['env'];
   const port = int(source.PORT, 8000);
   const stripeHost = source.STRIPE_API_HOST;
+  const secretsFile = source.LEARNFLOW_SECRETS_FILE || DEFAULT_SECRETS_FILE;
+  let cached: Record<LocalSecretName, string> | undefined;
+  const local = (): Record<LocalSecretName, string> => (cached ??= localSecrets(secretsFile));
   return Object.freeze({
     env,
     port,
@@ -55,8 +76,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     redisUrl: source.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: source.REDIS_PREFIX ?? 'lf',
     jwt: {
-      accessSecret: secret('JWT_ACCESS_SECRET', env, source),
-      refreshSecret: secret('JWT_REFRESH_SECRET', env, source),
+      accessSecret: secret('JWT_ACCESS_SECRET', env, source, local),
+      refreshSecret: secret('JWT_REFRESH_SECRET', env, source, local),
       issuer: source.JWT_ISSUER ?? 'learnflow-api',
       audience: source.JWT_AUDIENCE ?? 'learnflow-clients',
       accessTtlSeconds: int(source.JWT_ACCESS_TTL_SECONDS, 15 * 60),
@@ -72,12 +93,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       registerPerIpPerHour: int(source.RATE_LIMIT_REGISTER_PER_IP_PER_HOUR, 20),
     },
     stripe: {
-      secretKey: source.STRIPE_SECRET_KEY ?? 'sk_test_learnflow_local',
-      publishableKey: source.STRIPE_PUBLISHABLE_KEY ?? 'pk_test_learnflow_local',
-      webhookSecret: source.STRIPE_WEBHOOK_SECRET ?? 'whsec_learnflow_local',
+      // Fixed test keys on purpose (see ARCHITECTURE.md): Stripe refuses them, only the local test server takes them.
+      secretKey: source.STRIPE_SECRET_KEY || LOCAL_STRIPE_SECRET_KEY,
+      publishableKey: source.STRIPE_PUBLISHABLE_KEY || 'pk_test_learnflow_local',
+      webhookSecret: stripeWebhookSecret(env, source, local),
       host: stripeHost,
       port: source.STRIPE_API_PORT ? int(source.STRIPE_API_PORT, 0) : undefined,
       protocol: stripeHost ? ((source.STRIPE_API_PROTOCOL as 'http' | 'https' | undefined) ?? 'http') : undefined,
+    },
+    reconcile: {
+      intervalMs: int(source.RECONCILE_INTERVAL_MS, 60_000),
+      afterMs: int(source.RECONCILE_AFTER_MS, 120_000),
     },
     storageDir: source.STORAGE_DIR ?? 'var/storage',
     logLevel: source.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),

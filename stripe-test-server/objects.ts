@@ -297,6 +297,12 @@ export class StripeAccount {
     return refund;
   }
 
+  retrieveCharge(id: string): Charge {
+    const charge = this.charges.get(id);
+    if (!charge) throw invalid(`No such charge: '${id}'`, 'id', 'resource_missing', 404);
+    return charge;
+  }
+
   retrieveRefund(id: string): Refund {
     const refund = this.refunds.get(id);
     if (!refund) throw invalid(`No such refund: '${id}'`, 'id', 'resource_missing', 404);

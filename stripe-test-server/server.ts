@@ -53,6 +53,7 @@ const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/payment_intents\/([^/]+)\/cancel$/, run: (a, c, id) => a.cancelPaymentIntent(id, c.params, c.request) },
   { method: 'POST', pattern: /^\/v1\/refunds$/, run: (a, c) => a.createRefund(c.params, c.request) },
   { method: 'GET', pattern: /^\/v1\/refunds\/([^/]+)$/, run: (a, _c, id) => a.retrieveRefund(id) },
+  { method: 'GET', pattern: /^\/v1\/charges\/([^/]+)$/, run: (a, _c, id) => a.retrieveCharge(id) },
 ];
 
 /** With a publishable key, the intent's client secret must come with the call (Stripe.js sends it). */

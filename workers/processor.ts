@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../src/config';
 import type { JobName, JobPayloads } from '../src/jobs/names';
 import type { Logger } from '../src/logger';
+import type { Stripe } from '../src/payments/stripe';
 import type { FileStorage } from '../src/storage/files';
 
 export interface WorkerDeps {
@@ -10,6 +11,7 @@ export interface WorkerDeps {
   db: Knex;
   log: Logger;
   storage: FileStorage;
+  stripe: Stripe;
 }
 
 /** A job processor: idempotent (a rerun changes nothing) and returns a sentence saying what it did. */

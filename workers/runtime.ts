@@ -4,11 +4,13 @@ import type { Config } from '../src/config';
 import { QUEUE_NAME } from '../src/jobs/names';
 import { createQueue, createRedis } from '../src/jobs/queue';
 import { OutboxRelay } from '../src/jobs/relay';
+import { createStripeClient } from '../src/payments/stripe';
 import type { Logger } from '../src/logger';
 import { FileStorage } from '../src/storage/files';
 import type { ProcessorMap, WorkerDeps } from './processor';
 import { processors as defaultProcessors } from './processors';
 import { CLOSE_BROKEN_STREAKS_SCHEDULE } from './processors/close-broken-streaks';
+import { scheduleReconciliation } from './processors/orders-reconcile';
 
 export interface WorkerRuntime {
   relay: OutboxRelay;
@@ -27,7 +29,7 @@ export function startWorkers(
   opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number } = {},
 ): WorkerRuntime {
   const processors = opts.processors ?? defaultProcessors;
-  const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir) };
+  const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir), stripe: createStripeClient(config.stripe) };
   const queueConnection = createRedis(config.redisUrl, { failFast: true });
   const workerConnection = createRedis(config.redisUrl, { forWorker: true });
   for (const c of [queueConnection, workerConnection]) c.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
@@ -53,6 +55,9 @@ export function startWorkers(
   const scheduled = queue
     .upsertJobScheduler(CLOSE_BROKEN_STREAKS_SCHEDULE.id, { pattern: CLOSE_BROKEN_STREAKS_SCHEDULE.pattern, tz: 'UTC' }, { name: 'close-broken-streaks', data: {} })
     .catch((err: Error) => log.warn({ err: err.message }, 'could not schedule close-broken-streaks'));
+  const reconciling = scheduleReconciliation(queue, config.reconcile.intervalMs).catch((err: Error) =>
+    log.warn({ err: err.message }, 'could not schedule orders.reconcile'),
+  );
 
   return {
     relay,
@@ -60,6 +65,7 @@ export function startWorkers(
     stop: async () => {
       await relay.stop();
       await scheduled;
+      await reconciling;
       await worker.close();
       await queue.close();
       await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);

@@ -21,7 +21,8 @@ const ALGORITHM = 'HS256' as const;
 /**
  * Signs and verifies the API's JWTs. Keys are KeyObjects built once: verifying with a string secret costs
  * ~40x more per request. The algorithm is pinned (no `alg: none`, no RS/HS confusion), `iss` and `aud` are
- * checked, and `token_type` keeps a refresh token from being used as an access token and vice versa.
+ * checked, `exp` is required, and `token_type` keeps a refresh token from being used as an access token and
+ * vice versa.
  */
 export class TokenService {
   private readonly accessKey: KeyObject;
@@ -76,7 +77,8 @@ export class TokenService {
       if ((err as Error).name === 'TokenExpiredError') throw new AppError('TOKEN_EXPIRED', 'Token is invalid or expired');
       throw invalid();
     }
-    if (typeof claims === 'string' || claims.token_type !== type || typeof claims.sub !== 'string') throw invalid();
+    // jsonwebtoken checks exp only when present: a token without one would never expire.
+    if (typeof claims === 'string' || claims.token_type !== type || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw invalid();
     return claims;
   }
 }

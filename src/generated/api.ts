@@ -556,6 +556,12 @@ export interface paths {
          *     viewers; a present but expired or invalid token answers 401). Reviews of a course that is not
          *     published are visible to its instructor only (404 COURSE_NOT_FOUND for anyone else).
          *
+         *     **A review belongs to an active enrollment.** Once its author's order is refunded, the review is listed
+         *     nowhere (here, the course page's `recent`), to anyone, its author included, and it leaves the course's
+         *     `count`, `average_rating` and `distribution`, which are recomputed from the remaining reviews in the
+         *     refund's transaction. It is kept, not deleted: its author may still edit or delete it by id, and buying
+         *     the course again lists and counts it again (a new review is refused with 403 NOT_ENROLLED meanwhile).
+         *
          *     `rating` keeps the reviews with exactly that many stars; `count` and the pages then cover the filtered
          *     reviews. `ordering`: `-created_at` (newest first, the default), `created_at`, `-helpful_count` (most
          *     helpful first), `helpful_count`, `-rating`, `rating`; ties are broken by newest first, then id. A page
@@ -605,7 +611,9 @@ export interface paths {
          * Edit my review
          * @description Only the review's author: someone else's review answers 404 REVIEW_NOT_FOUND, as a missing one does.
          *     Any subset of `rating`, `title` and `comment`, at least one. Helpful votes are kept. A changed rating
-         *     updates the course's `rating` and `distribution` in the same transaction. Sets `updated_at`.
+         *     updates the course's `rating` and `distribution` in the same transaction. Sets `updated_at`. A review
+         *     hidden by its author's refund stays editable (and deletable) by its author and stays out of the lists
+         *     and figures until the author owns the course again.
          */
         patch: operations["updateReview"];
         trace?: never;
@@ -624,7 +632,7 @@ export interface paths {
          * @description Any signed-in user except the review's author (403 PERMISSION_DENIED on one's own review). One vote per
          *     user and review (a database constraint): the call is idempotent, a repeat changes nothing and answers
          *     the same 200. No body. Reviews of a course that is not published answer 404 REVIEW_NOT_FOUND to anyone
-         *     but that course's instructor.
+         *     but that course's instructor, and a review hidden by its author's refund answers 404 REVIEW_NOT_FOUND.
          */
         post: operations["markReviewHelpful"];
         /**
@@ -975,7 +983,8 @@ export interface paths {
          *
          *     On success the order becomes `refunded` at once with its `refund` (status `pending` until Stripe
          *     confirms it through the `charge.refunded` webhook), and the order's enrollments become `refunded`: the
-         *     learner loses access to the videos, progress is kept. The Stripe call uses the order id as its
+         *     learner loses access to the videos, progress is kept, and the learner's reviews of those courses are
+         *     hidden from every list and from the courses' rating figures (see listCourseReviews). The Stripe call uses the order id as its
          *     idempotency key, so a retried request never refunds twice. If Stripe fails, nothing changes: 502
          *     PAYMENT_PROVIDER_ERROR.
          */
@@ -1071,18 +1080,28 @@ export interface paths {
          *     tolerance). A missing, malformed, wrong or stale signature answers 400 WEBHOOK_SIGNATURE_INVALID and
          *     nothing is processed.
          *
+         *     **An event is a hint, never a fact.** A valid signature proves only who sent it: the handler retrieves
+         *     the PaymentIntent (or charge) the event names from Stripe and acts on what Stripe says now, never on the
+         *     status, amount or metadata inside the event. An object Stripe does not know (a forged id) is acknowledged
+         *     (200) and ignored.
+         *
          *     Handled event types:
-         *     - `payment_intent.succeeded`: fulfils the order whose PaymentIntent it is, exactly as `confirmPayment`
-         *       does (order completed, enrollments created, courses leave the cart, receipt queued).
-         *     - `payment_intent.payment_failed`: a `pending` order becomes `failed`.
-         *     - `charge.refunded`: records the refund on the order (refund `succeeded`); a refund made in the Stripe
-         *       dashboard also refunds the order and its enrollments.
+         *     - `payment_intent.succeeded`, `payment_intent.payment_failed`, `payment_intent.canceled`: the order of
+         *       the retrieved intent is brought in line with it. Fulfilled (exactly as `confirmPayment` does: order
+         *       completed, enrollments created, courses leave the cart, receipt queued) only when Stripe says
+         *       `succeeded` and the intent is the order's own, for its amount and currency, with its order id and buyer
+         *       in the metadata; a `pending` order becomes `failed` when Stripe says the payment failed (a declined card)
+         *       or the intent was cancelled; otherwise nothing changes.
+         *     - `charge.refunded`: the retrieved charge, when it is the order's own, records the refund on the order
+         *       (refund `succeeded`); a full refund made in the Stripe dashboard also refunds the order and its
+         *       enrollments.
          *
          *     Other types are acknowledged (200) and ignored. Each event id is processed once (a database
          *     constraint): a redelivery answers 200 with `duplicate: true` and changes nothing. Events may arrive in
          *     any order and never move an order backwards (a late `payment_failed` leaves a completed order
-         *     completed; a `succeeded` after a refund changes nothing). An internal error answers 500 so that Stripe
-         *     retries the delivery (for up to 3 days).
+         *     completed; a `succeeded` after a refund changes nothing). Stripe unreachable while retrieving the object
+         *     answers 502 PAYMENT_PROVIDER_ERROR and an internal error 500, so that Stripe retries the delivery (for up
+         *     to 3 days); nothing is recorded then.
          */
         post: operations["handleStripeWebhook"];
         delete?: never;
@@ -6884,6 +6903,24 @@ export interface operations {
             };
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
+            /** @description Stripe could not be reached to retrieve the event's object; nothing was recorded, Stripe retries. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYMENT_PROVIDER_ERROR",
+                     *         "message": "The payment provider is unavailable. Please try again later.",
+                     *         "status": 502
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     enrollInCourse: {

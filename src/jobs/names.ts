@@ -5,6 +5,7 @@ export interface JobPayloads {
   'recompute-learner-stats': { userId: string };
   'recompute-course-stats': { courseId: string };
   'close-broken-streaks': Record<string, never>;
+  'orders.reconcile': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

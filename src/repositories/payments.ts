@@ -52,3 +52,23 @@ export async function updatePaymentStatus(trx: Knex.Transaction, orderId: string
     .where({ order_id: orderId })
     .update({ status, ...(fulfilled ? { fulfilled_at: trx.raw('coalesce(fulfilled_at, now())') } : {}) });
 }
+
+/**
+ * Payments of orders still pending whose intent is older than `olderThanMs` (younger ones are probably being
+ * paid right now) but younger than `maxAgeMs`; those checked least recently first.
+ */
+export function paymentsToReconcile(db: Db, opts: { olderThanMs: number; maxAgeMs: number; limit: number }): Promise<PaymentRow[]> {
+  return db({ p: 'payments' })
+    .join({ o: 'orders' }, 'o.id', 'p.order_id')
+    .where('o.status', 'pending')
+    .whereNotNull('p.stripe_payment_intent_id')
+    .where('p.created_at', '<=', db.raw(`now() - make_interval(secs => ?)`, [opts.olderThanMs / 1000]))
+    .where('p.created_at', '>', db.raw(`now() - make_interval(secs => ?)`, [opts.maxAgeMs / 1000]))
+    .orderByRaw('p.reconciled_at ASC NULLS FIRST, p.created_at ASC')
+    .limit(opts.limit)
+    .select('p.*') as unknown as Promise<PaymentRow[]>;
+}
+
+export async function markReconciled(db: Db, paymentId: string): Promise<void> {
+  await db('payments').where({ id: paymentId }).update({ reconciled_at: db.fn.now() });
+}

@@ -30,6 +30,17 @@ const ORDER: Record<ReviewOrdering, Array<[string, 'asc' | 'desc']>> = {
   rating: [['r.rating', 'asc'], ['r.created_at', 'desc'], ['r.id', 'asc']],
 };
 
+/**
+ * A review counts only while its author owns the course (an enrollment that is not refunded): a refund hides it
+ * from every list and from the rating figures, a re-purchase shows it again. `alias` names the reviews table.
+ */
+export function authorOwnsCourse(db: Db, alias = 'r'): Knex.Raw {
+  return db.raw(
+    `EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = ??.user_id AND e.course_id = ??.course_id AND e.status IN ('active', 'completed'))`,
+    [alias, alias],
+  );
+}
+
 /** Reviews with their author and the viewer's own vote; narrow it with where/order/limit. */
 export function reviewsQuery(db: Db, viewerId: string | null): Knex.QueryBuilder {
   return db({ r: 'reviews' })
@@ -47,7 +58,7 @@ export function listReviews(
   courseId: string,
   opts: { viewerId: string | null; rating?: number; ordering: ReviewOrdering; limit: number; offset: number },
 ): Promise<ReviewRow[]> {
-  const query = reviewsQuery(db, opts.viewerId).where('r.course_id', courseId);
+  const query = reviewsQuery(db, opts.viewerId).where('r.course_id', courseId).where(authorOwnsCourse(db));
   if (opts.rating !== undefined) query.where('r.rating', opts.rating);
   for (const [column, dir] of ORDER[opts.ordering]) query.orderBy(column, dir);
   return query.limit(opts.limit).offset(opts.offset) as unknown as Promise<ReviewRow[]>;
@@ -58,8 +69,9 @@ export function findReview(db: Db, reviewId: string, viewerId: string | null): P
 }
 
 /**
- * Rederives the course's rating figures from its reviews. Called after every review change, in the same
- * transaction and with the course row locked, so concurrent reviews serialize and the figures stay exact.
+ * Rederives the course's rating figures from its listed reviews. Called after every review change and every
+ * change of a reviewer's access (refund, re-purchase), in the same transaction and with the course row locked,
+ * so concurrent reviews serialize and the figures stay exact.
  */
 export async function recomputeCourseRatings(trx: Knex.Transaction, courseId: string): Promise<void> {
   await trx.raw(
@@ -71,7 +83,7 @@ export async function recomputeCourseRatings(trx: Knex.Transaction, courseId: st
               count(*) FILTER (WHERE rating = 1)::int AS r1, count(*) FILTER (WHERE rating = 2)::int AS r2,
               count(*) FILTER (WHERE rating = 3)::int AS r3, count(*) FILTER (WHERE rating = 4)::int AS r4,
               count(*) FILTER (WHERE rating = 5)::int AS r5
-       FROM reviews WHERE course_id = ?
+       FROM reviews r WHERE r.course_id = ? AND ${authorOwnsCourse(trx).toQuery()}
      ) t
      WHERE c.id = ?`,
     [courseId, courseId],
@@ -79,8 +91,8 @@ export async function recomputeCourseRatings(trx: Knex.Transaction, courseId: st
 }
 
 export async function countReviews(db: Db, courseId: string, rating: number | undefined): Promise<number> {
-  const query = db('reviews').where({ course_id: courseId });
-  if (rating !== undefined) query.where({ rating });
+  const query = db({ r: 'reviews' }).where('r.course_id', courseId).where(authorOwnsCourse(db));
+  if (rating !== undefined) query.where('r.rating', rating);
   const [row] = await query.count({ n: '*' });
   return Number((row as { n: number }).n);
 }
@@ -92,13 +104,15 @@ export interface ReviewAccessRow {
   course_id: string;
   course_is_published: boolean;
   course_instructor_id: string;
+  /** False while the author's enrollment is refunded: the review is hidden from everyone but its author. */
+  listed: boolean;
 }
 
 export function findReviewAccess(db: Db, reviewId: string): Promise<ReviewAccessRow | undefined> {
   return db({ r: 'reviews' })
     .join({ c: 'courses' }, 'c.id', 'r.course_id')
     .where('r.id', reviewId)
-    .first('r.id', 'r.user_id', 'r.course_id', 'c.is_published AS course_is_published', 'c.instructor_id AS course_instructor_id');
+    .first('r.id', 'r.user_id', 'r.course_id', 'c.is_published AS course_is_published', 'c.instructor_id AS course_instructor_id', db.raw(`${authorOwnsCourse(db).toQuery()} AS listed`));
 }
 
 /**
@@ -117,4 +131,17 @@ export async function setHelpfulVote(trx: Knex.Transaction, reviewId: string, us
   }
   const row = (await query.first('helpful_count')) as { helpful_count: number } | undefined;
   return row?.helpful_count;
+}
+
+/**
+ * The learner's access to these courses changed (refunded, or bought again): the courses they reviewed get
+ * their figures rederived, each with its row locked (in id order, so two such transactions cannot deadlock).
+ */
+export async function recomputeRatingsOfReviewer(trx: Knex.Transaction, userId: string, courseIds: string[]): Promise<void> {
+  if (courseIds.length === 0) return;
+  const reviewed = (await trx('reviews').where({ user_id: userId }).whereIn('course_id', courseIds).orderBy('course_id').pluck('course_id')) as string[];
+  for (const courseId of reviewed) {
+    await trx('courses').where({ id: courseId }).forNoKeyUpdate().first('id');
+    await recomputeCourseRatings(trx, courseId);
+  }
 }

@@ -4,6 +4,7 @@ import { deleteCartCourses } from '../repositories/carts';
 import { grantEnrollments } from '../repositories/enrollmentGrants';
 import { completeOrder, orderItems, OrderRow } from '../repositories/orders';
 import { updatePaymentStatus } from '../repositories/payments';
+import { recomputeRatingsOfReviewer } from '../repositories/reviews';
 
 export interface Fulfilment {
   /** The order as it is after the call: completed, or whatever state made completing it impossible (refunded). */
@@ -35,6 +36,8 @@ export async function fulfilOrder(trx: Knex.Transaction, orderId: string): Promi
   // The cart row itself is not touched: create-from-cart holds it while it cancels orders, and locking it here
   // after the order would let the two deadlock.
   await deleteCartCourses(trx, order.user_id, courseIds);
+  // Bought again after a refund: the learner's old review of the course counts again.
+  await recomputeRatingsOfReviewer(trx, order.user_id, courseIds);
   await enqueueJob(trx, 'render-receipt', { orderId: order.id });
   for (const courseId of courseIds) await enqueueJob(trx, 'recompute-course-stats', { courseId });
   await enqueueJob(trx, 'recompute-learner-stats', { userId: order.user_id });

@@ -10,6 +10,7 @@ import { refundOrderEnrollments } from '../repositories/enrollmentGrants';
 import { lockOrder, OrderRow, refundOrder } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import { insertRefund, orderConsumption, RefundRow } from '../repositories/refunds';
+import { recomputeRatingsOfReviewer } from '../repositories/reviews';
 import { getOrder, orderNotFound } from './orders';
 
 const REFUND_WINDOW_DAYS = 30;
@@ -18,8 +19,8 @@ const CONSUMED_LIMIT_PERCENT = 30;
 const notAllowed = (reason: string): AppError => new AppError('REFUND_NOT_ALLOWED', 'This order cannot be refunded', { reason: [reason] });
 
 /**
- * completed → refunded with its refund row, the order's enrollments refunded (access lost, progress kept), and
- * the stats recomputed. Used by a learner's request and by a refund Stripe reports (e.g. from its dashboard).
+ * completed → refunded with its refund row, the order's enrollments refunded (access lost, progress kept, the
+ * learner's reviews of them hidden), and the stats recomputed. Used by a learner's request and by a refund Stripe reports (e.g. from its dashboard).
  */
 export async function applyRefund(
   trx: Knex.Transaction,
@@ -29,6 +30,8 @@ export async function applyRefund(
   if (!(await refundOrder(trx, order.id))) return false;
   await insertRefund(trx, { orderId: order.id, currency: order.currency, ...refund });
   const courseIds = await refundOrderEnrollments(trx, order.id);
+  // A review belongs to an active enrollment: the learner's reviews of these courses leave the figures now.
+  await recomputeRatingsOfReviewer(trx, order.user_id, courseIds);
   for (const courseId of courseIds) await enqueueJob(trx, 'recompute-course-stats', { courseId });
   await enqueueJob(trx, 'recompute-learner-stats', { userId: order.user_id });
   return true;

@@ -101,6 +101,8 @@ export async function deleteReview(deps: Deps, userId: string, reviewId: string)
 export async function setHelpful(deps: Deps, userId: string, reviewId: string, helpful: boolean): Promise<Schemas['ReviewHelpfulState']> {
   const review = await findReviewAccess(deps.db, reviewId);
   if (!review || (!review.course_is_published && review.course_instructor_id !== userId)) throw reviewNotFound();
+  // A review hidden by its author's refund is not there for anyone else.
+  if (!review.listed && review.user_id !== userId) throw reviewNotFound();
   if (review.user_id === userId) throw new AppError('PERMISSION_DENIED', 'You cannot vote on your own review.');
   let count: number | undefined;
   try {

@@ -3,47 +3,38 @@ import type Stripe from 'stripe';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
-import { failOrder, lockOrder, OrderRow } from '../repositories/orders';
-import { findPaymentByIntent, PaymentRow, updatePaymentStatus } from '../repositories/payments';
+import { isStripeNotFound, providerError } from '../payments/stripe';
 import { markRefundSucceeded } from '../repositories/refunds';
 import { claimStripeEvent } from '../repositories/stripeEvents';
-import { fulfilOrder } from './fulfilment';
-import { intentMatchesOrder } from './payments';
+import { orderOfIntent, retrieveIntentFromStripe, syncOrderWithIntent } from './paymentSync';
 import { applyRefund } from './refunds';
 
 /** Stripe's default: a signature older than 5 minutes is refused (replays). */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
 
-type Log = Deps['log'];
-
-/** The order a PaymentIntent pays, with its payment row; undefined for intents LearnFlow does not know. */
-async function orderOfIntent(trx: Knex.Transaction, intentId: string): Promise<{ order: OrderRow; payment: PaymentRow } | undefined> {
-  const payment = await findPaymentByIntent(trx, intentId);
-  if (!payment) return undefined;
-  const order = await lockOrder(trx, payment.order_id);
-  return order ? { order, payment } : undefined;
-}
-
-async function onPaymentSucceeded(trx: Knex.Transaction, log: Log, intent: Stripe.PaymentIntent): Promise<void> {
-  const found = await orderOfIntent(trx, intent.id);
-  if (!found || !intentMatchesOrder(intent, found.order, found.payment) || intent.status !== 'succeeded') {
-    log.error({ paymentIntentId: intent.id }, 'payment_intent.succeeded for no matching order: nothing fulfilled');
-    return;
+/** The charge as Stripe has it now; undefined when Stripe has no such charge (a forged id). */
+async function retrieveCharge(deps: Deps, id: string): Promise<Stripe.Charge | undefined> {
+  try {
+    return await deps.stripe.charges.retrieve(id);
+  } catch (err) {
+    if (isStripeNotFound(err)) return undefined;
+    deps.log.warn({ err: (err as Error).message, chargeId: id }, 'could not retrieve a charge from Stripe');
+    throw providerError(err);
   }
-  const { fulfilledNow, order } = await fulfilOrder(trx, found.order.id);
-  log.info({ orderId: order.id, fulfilledNow, status: order.status }, 'payment_intent.succeeded handled');
 }
 
-async function onPaymentFailed(trx: Knex.Transaction, intent: Stripe.PaymentIntent): Promise<void> {
-  const found = await orderOfIntent(trx, intent.id);
-  if (found && (await failOrder(trx, found.order.id))) await updatePaymentStatus(trx, found.order.id, intent.status);
-}
-
-/** A refund we asked for is confirmed; a full refund made elsewhere (Stripe's dashboard) refunds the order too. */
-async function onChargeRefunded(trx: Knex.Transaction, charge: Stripe.Charge): Promise<void> {
+/**
+ * A refund we asked for is confirmed; a full refund made elsewhere (Stripe's dashboard) refunds the order too.
+ * The charge was retrieved from Stripe, and must be the one of the order's own intent, in the order's currency.
+ */
+async function onChargeRefunded(trx: Knex.Transaction, log: Deps['log'], charge: Stripe.Charge): Promise<void> {
   const intentId = typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
   const found = intentId ? await orderOfIntent(trx, intentId) : undefined;
-  if (!found) return;
+  if (!found || charge.amount_refunded <= 0) return;
+  if (charge.currency !== found.order.currency || charge.amount !== found.order.total_cents) {
+    log.error({ chargeId: charge.id, orderId: found.order.id }, 'refunded charge does not match its order: nothing done');
+    return;
+  }
   const stripeRefundId = charge.refunds?.data[0]?.id ?? null;
   if (found.order.status === 'completed' && charge.refunded) {
     await applyRefund(trx, found.order, { stripeRefundId, amountCents: charge.amount_refunded, status: 'succeeded', reason: 'Refunded at Stripe' });
@@ -51,8 +42,23 @@ async function onChargeRefunded(trx: Knex.Transaction, charge: Stripe.Charge): P
   await markRefundSucceeded(trx, found.order.id, stripeRefundId);
 }
 
+const INTENT_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.payment_failed', 'payment_intent.canceled']);
+
 /**
- * Verifies the signature over the raw bytes before reading anything, then processes the event once: its id is
+ * The event's object as Stripe has it now. A signed event is only a hint (a leaked secret must not be able to
+ * pay an order): its status, amount and metadata are never trusted; undefined when there is nothing to act on.
+ */
+async function currentObject(deps: Deps, event: Stripe.Event): Promise<Stripe.PaymentIntent | Stripe.Charge | undefined> {
+  const id = (event.data.object as { id?: unknown }).id;
+  if (typeof id !== 'string' || id === '') return undefined;
+  if (INTENT_EVENTS.has(event.type)) return retrieveIntentFromStripe(deps, id);
+  if (event.type === 'charge.refunded') return retrieveCharge(deps, id);
+  return undefined;
+}
+
+/**
+ * Verifies the signature over the raw bytes before reading anything, retrieves the object it names from Stripe
+ * (the event says what to look at, Stripe says what is true), then processes the event once: its id is
  * claimed in the same transaction as its effect, so a redelivery (even concurrent) changes nothing, and a
  * failure rolls the claim back for Stripe's retry. Status changes are compare-and-set, never backwards.
  */
@@ -67,20 +73,15 @@ export async function handleStripeWebhook(deps: Deps, rawBody: Buffer | undefine
   if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') {
     throw new AppError('BAD_REQUEST', 'The signed body is not a Stripe event.');
   }
+  // Asked before the transaction: no row lock is held while Stripe answers.
+  const current = await currentObject(deps, event);
   const duplicate = await withTransaction(deps.db, async (trx) => {
     if (!(await claimStripeEvent(trx, { id: event.id, type: event.type, payload: event }))) return true;
-    switch (event.type) {
-      case 'payment_intent.succeeded':
-        await onPaymentSucceeded(trx, deps.log, event.data.object);
-        break;
-      case 'payment_intent.payment_failed':
-        await onPaymentFailed(trx, event.data.object);
-        break;
-      case 'charge.refunded':
-        await onChargeRefunded(trx, event.data.object);
-        break;
-      default:
-        break;
+    if (current?.object === 'payment_intent') {
+      const outcome = await syncOrderWithIntent(trx, deps.log, current);
+      deps.log.info({ eventId: event.id, type: event.type, outcome }, 'webhook event handled');
+    } else if (current?.object === 'charge') {
+      await onChargeRefunded(trx, deps.log, current);
     }
     return false;
   });

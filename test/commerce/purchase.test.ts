@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { insertCourse, insertEnrollment } from '../support/factories/catalog';
-import { BILLING, countRows, orderCourses, outboxJobs, payAtStripe, paymentIntentFor } from '../support/factories/commerce';
+import { BILLING, countRows, deliverWebhook, orderCourses, outboxJobs, payAtStripe, paymentIntentFor } from '../support/factories/commerce';
 import { eventually, startTestServer, TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
@@ -117,7 +117,7 @@ describe('buying courses through the API and the Stripe test server', () => {
     assert.equal(new Set(results.map((r) => r.body.payment_intent_id)).size, 1);
     assert.equal(new Set(results.map((r) => r.body.client_secret)).size, 1);
     assert.equal(t.stripe!.account.paymentIntents.size, before + 1, 'the idempotency key made it one intent at Stripe');
-    assert.equal(results[0]?.body.publishable_key, 'pk_test_harness');
+    assert.equal(results[0]?.body.publishable_key, t.config.stripe.publishableKey);
     assert.equal(await countRows(t, 'payments', { order_id: order.id }), 1);
   });
 
@@ -226,5 +226,11 @@ describe('with Stripe unreachable', () => {
     assert.equal(await countRows(down, 'payments', {}), 0);
     const confirm = await down.api.post('/payments/confirm-payment/', { order_id: order.id, payment_intent_id: 'pi_123' }, { token: learner.access });
     assert.equal(confirm.status, 502);
+    // A webhook cannot be checked with Stripe: 502 so that Stripe redelivers it, and nothing is recorded.
+    const event = { id: 'evt_unverifiable', object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_123', object: 'payment_intent', status: 'succeeded' } } };
+    const hook = await deliverWebhook(down, event);
+    assert.equal(hook.status, 502);
+    assert.equal(hook.body.error.code, 'PAYMENT_PROVIDER_ERROR');
+    assert.equal(await countRows(down, 'stripe_events', {}), 0);
   });
 });

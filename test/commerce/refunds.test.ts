@@ -138,4 +138,49 @@ describe('refunds', () => {
     assert.equal(order.body.refund.amount, 42);
     assert.equal((await t.db('enrollments').where({ user_id: learner.id }).first()).status, 'refunded');
   });
+
+  it('takes the refunded learner\'s review out of the lists and the rating figures, exactly, until they own the course again', async () => {
+    const course = await insertCourse(t.db, { priceCents: 2500, published: true });
+    const fan = await bought([course]);
+    const buyer = await bought([course]);
+    const review = async (user: TestUser, body: object) => t.api.post(`/courses/${course.id}/reviews/`, body, { token: user.access });
+    assert.equal((await review(fan.learner, { rating: 5, title: 'Great' })).status, 201);
+    const oneStar = await review(buyer.learner, { rating: 1, title: 'Awful' });
+    assert.equal(oneStar.status, 201);
+    const figures = async () => {
+      const page = await t.api.get(`/courses/${course.id}/`);
+      assert.equal(page.status, 200);
+      const list = await t.api.get(`/courses/${course.id}/reviews/`);
+      assert.equal(list.status, 200);
+      const ones = await t.api.get(`/courses/${course.id}/reviews/?rating=1`);
+      return {
+        count: page.body.reviews.count,
+        average: page.body.reviews.average_rating,
+        distribution: page.body.reviews.distribution,
+        recent: page.body.reviews.recent.map((r: { rating: number }) => r.rating),
+        listed: list.body.results.map((r: { rating: number }) => r.rating),
+        listCount: list.body.count,
+        oneStarCount: ones.body.count,
+      };
+    };
+    assert.deepEqual(await figures(), {
+      count: 2, average: 3, distribution: { 1: 1, 2: 0, 3: 0, 4: 0, 5: 1 }, recent: [1, 5], listed: [1, 5], listCount: 2, oneStarCount: 1,
+    });
+
+    assert.equal((await refund(buyer.learner, buyer.orderId)).status, 200);
+    const hidden = { count: 1, average: 5, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 }, recent: [5], listed: [5], listCount: 1, oneStarCount: 0 };
+    assert.deepEqual(await figures(), hidden);
+    const stored = await t.db('courses').where({ id: course.id }).first();
+    assert.deepEqual([stored.review_count, stored.rating_count, Number(stored.rating_avg), stored.rating_1], [1, 1, 5, 0]);
+    // Nobody can vote on it; its author can still withdraw it, or see it come back by buying the course again.
+    const vote = await t.api.post(`/reviews/${oneStar.body.id}/helpful/`, undefined, { token: fan.learner.access });
+    assert.deepEqual([vote.status, vote.body.error?.code], [404, 'REVIEW_NOT_FOUND']);
+    const again = await review(buyer.learner, { rating: 2 });
+    assert.deepEqual([again.status, again.body.error.code], [403, 'NOT_ENROLLED']);
+    await purchase(t, buyer.learner, [course.id]);
+    assert.deepEqual((await figures()).count, 2);
+    const withdrawn = await t.api.delete(`/reviews/${oneStar.body.id}/`, { token: buyer.learner.access });
+    assert.equal(withdrawn.status, 204);
+    assert.deepEqual(await figures(), hidden);
+  });
 });

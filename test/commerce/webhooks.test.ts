@@ -137,6 +137,48 @@ describe('the Stripe webhook', () => {
     assert.equal(await orderStatus(order.id), 'pending');
   });
 
+  it('treats a validly signed event as a hint: a forged succeeded intent completes nothing, a forged refund refunds nothing', async () => {
+    const { learner, order, intentId, courseId } = await pendingOrder(4999);
+    // Everything an attacker holding the signing secret could claim: the learner's own unpaid intent, succeeded,
+    // for the right amount, currency and metadata. Stripe still says requires_payment_method.
+    const forged = {
+      id: 'evt_forged_succeeded',
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      created: Math.floor(Date.now() / 1000),
+      livemode: false,
+      data: {
+        object: {
+          id: intentId, object: 'payment_intent', amount: 4999, amount_received: 4999, currency: 'usd', status: 'succeeded',
+          metadata: { order_id: order.id, user_id: learner.id },
+        },
+      },
+    };
+    const res = await deliverWebhook(t, forged);
+    assert.equal(res.status, 200);
+    assert.equal(await orderStatus(order.id), 'pending');
+    assert.equal(await countRows(t, 'enrollments', { user_id: learner.id, course_id: courseId }), 0);
+    assert.equal(await outboxJobs(t, 'render-receipt', { orderId: order.id }), 0);
+    // An intent Stripe has never heard of is acknowledged and ignored too.
+    const unknown = await deliverWebhook(t, { ...forged, id: 'evt_forged_unknown', data: { object: { ...forged.data.object, id: 'pi_forged_nonexistent' } } });
+    assert.equal(unknown.status, 200);
+
+    // Once really paid, a forged charge.refunded naming its charge refunds nothing: Stripe says not refunded.
+    const paid = await payAtStripe(t, intentId);
+    assert.equal((await deliverWebhook(t, stripeEvent(t, 'payment_intent.succeeded', intentId))).status, 200);
+    assert.equal(await orderStatus(order.id), 'completed');
+    const forgedRefund = {
+      ...forged,
+      id: 'evt_forged_refund',
+      type: 'charge.refunded',
+      data: { object: { id: paid.latest_charge, object: 'charge', amount: 4999, amount_refunded: 4999, currency: 'usd', refunded: true, payment_intent: intentId, refunds: { object: 'list', data: [] } } },
+    };
+    assert.equal((await deliverWebhook(t, forgedRefund)).status, 200);
+    assert.equal(await orderStatus(order.id), 'completed');
+    assert.equal(await countRows(t, 'enrollments', { user_id: learner.id, course_id: courseId, status: 'active' }), 1);
+    assert.equal(await countRows(t, 'refunds', { order_id: order.id }), 0);
+  });
+
   it('ignores a succeeded intent that LearnFlow did not create for the order', async () => {
     const { order, intentId } = await pendingOrder(4999);
     // A PaymentIntent made outside the API, claiming the order in its metadata, for less money.

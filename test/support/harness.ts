@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
@@ -41,7 +42,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const stripeKeys = { secretKey: 'sk_test_harness', publishableKey: 'pk_test_harness', webhookSecret: 'whsec_harness' };
+  // Random per test file: no test may rely on a secret written in the repository.
+  const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('hex')}`;
+  const stripeKeys = { secretKey: random('sk_test_'), publishableKey: random('pk_test_'), webhookSecret: random('whsec_') };
   const stripe = opts.stripe ? await startStripeTestServer({ ...stripeKeys, webhookUrl: `${baseUrl}/api/v1/payments/webhook/` }) : undefined;
   const stripeEnv: Record<string, string> = stripe
     ? {
@@ -61,8 +64,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     REDIS_PREFIX: `lft:${dbName}`,
     PUBLIC_BASE_URL: `${baseUrl}/api/v1`,
     STORAGE_DIR: `var/test-storage/${dbName}`,
-    JWT_ACCESS_SECRET: 'test-access-secret-0123456789abcdef',
-    JWT_REFRESH_SECRET: 'test-refresh-secret-0123456789abcdef',
+    JWT_ACCESS_SECRET: random('access-'),
+    JWT_REFRESH_SECRET: random('refresh-'),
     RATE_LIMIT_GLOBAL_PER_MINUTE: '100000',
     RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_LOGIN_FAILURES_PER_IP: '100000',

@@ -1,5 +1,6 @@
 import type { ProcessorMap } from '../processor';
 import { closeBrokenStreaksProcessor } from './close-broken-streaks';
+import { reconcileOrdersProcessor } from './orders-reconcile';
 import { recomputeCourseStatsProcessor } from './recompute-course-stats';
 import { recomputeLearnerStatsProcessor } from './recompute-learner-stats';
 import { renderCertificateProcessor } from './render-certificate';
@@ -12,4 +13,5 @@ export const processors: ProcessorMap = {
   'recompute-learner-stats': recomputeLearnerStatsProcessor,
   'recompute-course-stats': recomputeCourseStatsProcessor,
   'close-broken-streaks': closeBrokenStreaksProcessor,
+  'orders.reconcile': reconcileOrdersProcessor,
 };

@@ -85,8 +85,12 @@ export class PrivateRedis {
   private proc: ChildProcess | undefined;
 
   async start(): Promise<void> {
-    this.proc = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'], { stdio: 'ignore' });
+    const proc = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'], { stdio: 'ignore' });
+    this.proc = proc;
     await waitForPort(REDIS_PORT);
+    // Another server on the port (a leftover) would answer instead of ours and survive our kill: refuse.
+    await new Promise((r) => setTimeout(r, 100));
+    if (proc.exitCode !== null) throw new Error(`redis-server could not start on ${REDIS_PORT}: is the port taken?`);
   }
 
   /** SIGKILL: Redis vanishes with its data (no persistence), as in a crash. */

@@ -8,7 +8,7 @@ import { PreparedRequest, PREPARATIONS, Skip, UNKNOWN_ID } from './preparations'
 const NEVER: Record<number, string> = {
   429: 'rate limits are tested in test/auth/rate-limit.test.ts; the server under Dredd runs with high limits',
   502: 'needs the payment provider down; covered by the payments tests',
-  503: 'needs PostgreSQL or Redis down; covered by the health tests',
+  503: 'needs PostgreSQL down; covered by npm run test:faults (test-faults/postgres-restart.test.ts)',
 };
 
 export type Plan = Skip | (PreparedRequest & { skip?: undefined });

@@ -1,18 +1,18 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../src/config';
 import { createDb } from '../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../src/db/migrate';
 import { isEmpty, seedDemo } from '../db/seeds/demo';
+import { supervise, Supervised } from './supervise';
 
 /**
  * `npm start`: the whole system on one machine with nothing configured. Creates and migrates the database,
  * loads the demo catalog into an empty one, starts the local Stripe test server when no real key is set,
- * then runs the API and the workers as child processes and stops them together.
+ * then runs the API and the workers as child processes. The workers are restarted (with backoff) when they die,
+ * while the API keeps serving; the API or the Stripe test server dying stops everything.
  */
 const ROOT = path.resolve(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const STRIPE_TEST_SERVER = path.join(ROOT, 'stripe-test-server', 'main.ts');
 
 async function prepareDatabase(): Promise<void> {
@@ -31,25 +31,29 @@ async function prepareDatabase(): Promise<void> {
   }
 }
 
-function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(TSX, [script], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${name} exited (${signal ?? code}); stopping everything.`);
-      stopAll(1);
-    }
-  });
-  return child;
-}
-
-const children: ChildProcess[] = [];
+const children: Supervised[] = [];
 let stopping = false;
 
 function stopAll(code = 0): void {
+  if (stopping) return;
   stopping = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
+  setTimeout(() => process.exit(code), 8000).unref();
+  Promise.allSettled(children.map((c) => c.stop())).then(() => process.exit(code));
+}
+
+function run(name: string, script: string, env: NodeJS.ProcessEnv, restart = false): Supervised {
+  return supervise({
+    name,
+    script,
+    cwd: ROOT,
+    env,
+    restart,
+    log: (line) => console.log(line),
+    onFatal: (who, reason) => {
+      console.error(`${who} exited (${reason}); stopping everything.`);
+      stopAll(1);
+    },
+  });
 }
 
 async function main(): Promise<void> {
@@ -62,7 +66,7 @@ async function main(): Promise<void> {
     console.log(`No STRIPE_SECRET_KEY: payments go to the local Stripe test server on http://127.0.0.1:${port}`);
   }
   children.push(run('API', path.join(ROOT, 'src', 'server.ts'), env));
-  children.push(run('workers', path.join(ROOT, 'workers', 'main.ts'), env));
+  children.push(run('workers', path.join(ROOT, 'workers', 'main.ts'), env, true));
   const config = loadConfig(env);
   console.log(`
 LearnFlow is starting on ${config.publicBaseUrl}

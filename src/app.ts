@@ -9,7 +9,7 @@ import type { Deps } from './deps';
 import { AppError, validationError } from './errors';
 import { rejectNulCharacters } from './http/nulCharacters';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
-import { pgCode } from './db/pgErrors';
+import { isDatabaseUnavailable, pgCode } from './db/pgErrors';
 
 export const API_PREFIX = '/api/v1';
 
@@ -100,9 +100,11 @@ export function createApp(deps: Deps): express.Express {
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
-    if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+    if (appError.code === 'SERVICE_UNAVAILABLE') req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
+    else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
     else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
     if (res.headersSent) return;
+    if (appError.code === 'SERVICE_UNAVAILABLE' && appError.retryAfter) res.setHeader('Retry-After', String(appError.retryAfter));
     res.status(appError.status).json(appError.toBody());
   });
   return app;
@@ -119,6 +121,8 @@ function toAppError(err: unknown): AppError {
   }
   // Class 22 is PostgreSQL's "data exception" (a value out of range, an invalid representation): input the
   // contract let through but the column cannot hold. It is the client's input, so 422, never a 500.
+  // A database that is down or restarting is not the client's fault and not a bug: answer fast, ask to retry.
+  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable.', undefined, 1);
   if (pgCode(err)?.startsWith('22')) return validationError({ non_field_errors: ['A value is out of range or malformed.'] });
   return new AppError('INTERNAL_ERROR', 'An unexpected error occurred.');
 }

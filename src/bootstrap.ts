@@ -3,7 +3,7 @@ import { Config } from './config';
 import { createDb } from './db/knex';
 import type { Deps } from './deps';
 import { createRateLimits } from './http/rateLimits';
-import { createRedis } from './jobs/queue';
+import { createRedis, REQUEST_REDIS_TIMEOUT_MS } from './jobs/queue';
 import { createLogger } from './logger';
 import { createStripeClient } from './payments/stripe';
 import { FileStorage } from './storage/files';
@@ -12,7 +12,8 @@ import { FileStorage } from './storage/files';
 export function buildDeps(config: Readonly<Config>): Deps {
   const log = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl);
-  const redis = createRedis(config.redisUrl);
+  // Only request paths use this connection: a Redis outage must cost a request a bounded moment, never a stall.
+  const redis = createRedis(config.redisUrl, { failFast: true, commandTimeoutMs: REQUEST_REDIS_TIMEOUT_MS });
   // A Redis outage is survivable (rate limits fall back to memory, jobs wait in the outbox): log, don't crash.
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
   return {

@@ -8,7 +8,8 @@ function main(): void {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl, { min: 0, max: 5 });
-  const runtime = startWorkers(config, db, log);
+  const lockDurationMs = Number(process.env.WORKER_LOCK_DURATION_MS) || undefined;
+  const runtime = startWorkers(config, db, log, { lockDurationMs });
   log.info('LearnFlow workers running');
   const shutdown = (): void => {
     runtime

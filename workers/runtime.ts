@@ -26,7 +26,7 @@ export function startWorkers(
   config: Readonly<Config>,
   db: Knex,
   log: Logger,
-  opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number } = {},
+  opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number; lockDurationMs?: number } = {},
 ): WorkerRuntime {
   const processors = opts.processors ?? defaultProcessors;
   const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir), stripe: createStripeClient(config.stripe) };
@@ -47,7 +47,14 @@ export function startWorkers(
       log.info({ job: job.name, id: job.id, outcome }, 'job done');
       return outcome;
     },
-    { connection: workerConnection, prefix: config.redisPrefix, concurrency: opts.concurrency ?? 4 },
+    {
+      connection: workerConnection,
+      prefix: config.redisPrefix,
+      concurrency: opts.concurrency ?? 4,
+      // A worker killed mid-job (kill -9, OOM) leaves its jobs active until their lock expires; then another
+      // (or the restarted) worker takes them again. BullMQ's default is 30 s for both.
+      ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {}),
+    },
   );
   worker.on('failed', (job, err) => log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
   relay.start(opts.relayIntervalMs ?? 250);

@@ -24,3 +24,20 @@ export function isRetryable(err: unknown): boolean {
   const code = pgCode(err);
   return code === PG.SERIALIZATION_FAILURE || code === PG.DEADLOCK_DETECTED;
 }
+
+/** Node socket errors of a database that is down or restarting. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * True when `err` says the database cannot be reached right now (down, restarting, shutting down, pool timed
+ * out), as opposed to a query it refused: the client should retry later (503), nothing it sent was wrong.
+ * Class 08 is connection exceptions; 57P01-57P03 are admin shutdown, crash shutdown and "cannot connect now".
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = pgCode(err);
+  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || UNREACHABLE.has(code))) return true;
+  const { name, message } = err as { name?: string; message?: string };
+  if (name === 'KnexTimeoutError') return true;
+  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+}

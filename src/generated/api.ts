@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Answers 200 when PostgreSQL and Redis answer, 503 otherwise. Public.
+         * @description Answers 200 `ok` when PostgreSQL and Redis answer; 200 `degraded` when only Redis does not (the API keeps serving: rate limits fall back to per-process memory and jobs wait in the outbox until Redis returns); 503 `unavailable` when PostgreSQL does not answer. Public.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -1489,7 +1489,7 @@ export interface components {
     schemas: {
         Health: {
             /** @enum {string} */
-            status: "ok" | "unavailable";
+            status: "ok" | "degraded" | "unavailable";
             /** @description Each dependency checked, with `ok` or `unavailable`. */
             checks: {
                 [key: string]: "ok" | "unavailable";
@@ -3143,26 +3143,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Every dependency answers. */
+            /** @description The API can serve; `degraded` when Redis does not answer. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "status": "ok",
-                     *       "checks": {
-                     *         "database": "ok",
-                     *         "redis": "ok"
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Health"];
                 };
             };
             429: components["responses"]["RateLimited"];
-            /** @description A dependency does not answer. */
+            /** @description PostgreSQL does not answer. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3172,8 +3163,8 @@ export interface operations {
                      * @example {
                      *       "status": "unavailable",
                      *       "checks": {
-                     *         "database": "ok",
-                     *         "redis": "unavailable"
+                     *         "database": "unavailable",
+                     *         "redis": "ok"
                      *       }
                      *     }
                      */

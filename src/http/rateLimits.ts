@@ -17,7 +17,9 @@ function limiter(redis: IORedis, keyPrefix: string, points: number, duration: nu
     keyPrefix,
     points,
     duration,
-    // If Redis is unreachable, keep limiting per process instead of failing every request.
+    // If Redis is unreachable, keep limiting per process instead of failing every request, and switch at once
+    // (a command on a connection that is not ready is not even attempted).
+    rejectIfRedisNotReady: true,
     insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startTestServer, TestServer } from '../support/harness';
+import { insertCourse } from '../support/factories/catalog';
 import { registerInstructor, registerLearner } from '../support/users';
 
 /** Inputs the contract lets through but PostgreSQL cannot take must still end as 4xx, never 500. */
@@ -42,4 +43,40 @@ it('answers a malformed path id with the 404 of the resource that id names', asy
   assert.equal(badLesson.body.error.code, 'LESSON_NOT_FOUND');
   const badOrder = await t.api.get('/orders/not-a-uuid/', { token: instructor.access });
   assert.equal(badOrder.body.error.code, 'ORDER_NOT_FOUND');
+});
+
+it('refuses a JSON body nested thousands of levels deep with 400 in the envelope, not a stack overflow', async () => {
+  const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+  for (const rawBody of [deep(20_000), `{"email": ${deep(20_000)}, "password": "x"}`, `{"a":`.repeat(5000) + '1' + '}'.repeat(5000)]) {
+    const res = await t.api.post('/auth/register/', undefined, { rawBody, headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.code, 'BAD_REQUEST');
+    assert.match(res.body.error.message, /nested/);
+  }
+});
+
+it('answers a Content-Encoding: gzip body that is not gzip with 400 in the envelope', async () => {
+  const res = await t.api.post('/auth/register/', undefined, {
+    rawBody: '{"email": "gzip@example.com"}',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+  });
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error.code, 'BAD_REQUEST');
+});
+
+it('answers a validly signed token of a deleted user with 401, on every write that references the user', async () => {
+  const free = await insertCourse(t.db, { priceCents: 0 });
+  const paid = await insertCourse(t.db, { priceCents: 1999 });
+  const user = await registerLearner(t.api);
+  await t.db('users').where({ id: user.id }).delete();
+  const attempts = [
+    await t.api.post('/cart/items/', { course_id: paid.id }, { token: user.access }),
+    await t.api.post('/wishlist/items/', { course_id: paid.id }, { token: user.access }),
+    await t.api.post(`/courses/${free.id}/enroll/`, undefined, { token: user.access }),
+    await t.api.get('/cart/', { token: user.access }),
+  ];
+  for (const res of attempts) {
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error.code, 'TOKEN_INVALID');
+  }
 });

@@ -1598,14 +1598,16 @@ export interface components {
              */
             refresh_token: string;
         };
+        /**
+         * Format: uri
+         * @description An HttpUrl (same rules), or null where the field may be cleared.
+         * @example https://cdn.learnflow.com/media/intro.mp4
+         */
+        NullableHttpUrl: string | null;
         AuthUserProfile: {
             /** @description Null until the user writes one. */
             bio: string | null;
-            /**
-             * Format: uri
-             * @description Absolute URL of the avatar, or null.
-             */
-            profile_picture: string | null;
+            profile_picture: components["schemas"]["NullableHttpUrl"];
             phone: string | null;
             country: string | null;
             /** @description IANA time zone name; `UTC` until the user sets one (at registration or here). */
@@ -1642,12 +1644,7 @@ export interface components {
              * @example Software developer
              */
             bio?: string | null;
-            /**
-             * Format: uri
-             * @description An absolute http(s) URL, or null to clear it.
-             * @example https://api.learnflow.com/media/profiles/john_doe.jpg
-             */
-            profile_picture?: string | null;
+            profile_picture?: components["schemas"]["NullableHttpUrl"];
             /** @example +1 (555) 123-4567 */
             phone?: string | null;
             /** @example United States */
@@ -1754,11 +1751,7 @@ export interface components {
             /** @description The category's name; null only on a draft without a category. */
             category: string | null;
             instructor: components["schemas"]["InstructorSummary"];
-            /**
-             * Format: uri
-             * @description Null only on a draft without an image.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             rating: number;
             rating_count: number;
             student_count: number;
@@ -1849,6 +1842,15 @@ export interface components {
             facets: components["schemas"]["CatalogFacets"];
         };
         /**
+         * Format: uri
+         * @description An absolute `http://` or `https://` URL with a host, at most 2048 characters: the one format of every URL
+         *     a client may send (thumbnails, preview and lesson videos, lesson resources, profile pictures). Any other
+         *     scheme (`javascript:`, `data:`, `vbscript:`, `file:`), a relative reference or a URL with spaces is a 422
+         *     VALIDATION_ERROR on the field, so nothing but a web address is ever served back to visitors.
+         * @example https://cdn.learnflow.com/media/intro.mp4
+         */
+        HttpUrl: string;
+        /**
          * @description A new course: only `title` is required. Omitted fields take their defaults: empty descriptions, no
          *     category, level `All Levels`, language `English`, no price, no original price, no thumbnail, no preview
          *     video, empty outcomes and requirements, `certificate_included` true.
@@ -1881,13 +1883,8 @@ export interface components {
              * @description The struck-through price shown beside `price`; null removes it.
              */
             original_price?: number | null;
-            /** Format: uri */
-            thumbnail?: string;
-            /**
-             * Format: uri
-             * @description Public promo video; null removes it.
-             */
-            preview_video_url?: string | null;
+            thumbnail?: components["schemas"]["HttpUrl"];
+            preview_video_url?: components["schemas"]["NullableHttpUrl"];
             /** @description What learners will be able to do; replaces the whole list. */
             outcomes?: string[];
             /** @description What learners need beforehand; replaces the whole list. */
@@ -1898,8 +1895,7 @@ export interface components {
         CatalogInstructorProfile: {
             /** @description May be empty. */
             bio: string;
-            /** Format: uri */
-            profile_picture: string | null;
+            profile_picture: components["schemas"]["NullableHttpUrl"];
             /** @description The instructor's published courses. */
             courses_count: number;
             /** @description Distinct learners enrolled in at least one of the instructor's courses. */
@@ -1935,9 +1931,8 @@ export interface components {
              */
             order: number;
             is_preview: boolean;
-            /** Format: uri */
-            video_url: string | null;
-            resources: string[];
+            video_url: components["schemas"]["NullableHttpUrl"];
+            resources: components["schemas"]["HttpUrl"][];
             completed: boolean;
             watch_time_seconds: number;
         };
@@ -1966,11 +1961,7 @@ export interface components {
             id: components["schemas"]["Uuid"];
             first_name: string;
             last_name: string;
-            /**
-             * Format: uri
-             * @description The author's profile picture; null when they have none.
-             */
-            avatar: string | null;
+            avatar: components["schemas"]["NullableHttpUrl"];
         };
         /**
          * @description One learner's review of one course. `helpful_count` counts the distinct users who marked it helpful;
@@ -2028,16 +2019,8 @@ export interface components {
             /** @description The category's name; null only on a draft without a category. */
             category: string | null;
             instructor: components["schemas"]["CatalogCourseInstructor"];
-            /**
-             * Format: uri
-             * @description Null only on a draft without an image.
-             */
-            thumbnail: string | null;
-            /**
-             * Format: uri
-             * @description The public promo video; null when the course has none.
-             */
-            preview_video_url: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
+            preview_video_url: components["schemas"]["NullableHttpUrl"];
             rating: number;
             rating_count: number;
             student_count: number;
@@ -2093,13 +2076,8 @@ export interface components {
              * @description The struck-through price shown beside `price`; null removes it.
              */
             original_price?: number | null;
-            /** Format: uri */
-            thumbnail?: string;
-            /**
-             * Format: uri
-             * @description Public promo video; null removes it.
-             */
-            preview_video_url?: string | null;
+            thumbnail?: components["schemas"]["HttpUrl"];
+            preview_video_url?: components["schemas"]["NullableHttpUrl"];
             /** @description What learners will be able to do; replaces the whole list. */
             outcomes?: string[];
             /** @description What learners need beforehand; replaces the whole list. */
@@ -2127,12 +2105,8 @@ export interface components {
             position: number;
             /** @description Preview lessons can be watched by anyone on the course page. */
             is_preview: boolean;
-            /**
-             * Format: uri
-             * @description Null until the instructor sets one.
-             */
-            video_url: string | null;
-            resources: string[];
+            video_url: components["schemas"]["NullableHttpUrl"];
+            resources: components["schemas"]["HttpUrl"][];
         };
         /** @description A section as its instructor sees it, with its lessons in order. */
         AuthoringSection: {
@@ -2164,10 +2138,9 @@ export interface components {
             duration_minutes: number;
             /** @default false */
             is_preview: boolean;
-            /** Format: uri */
-            video_url?: string | null;
+            video_url?: components["schemas"]["NullableHttpUrl"];
             /** @default [] */
-            resources: string[];
+            resources: components["schemas"]["HttpUrl"][];
             /**
              * @description 1-based position within the section to insert at; later lessons move down by one. Omitted or past the
              *     end means last. (Lessons' course-wide `order` follows from the sections' order and these positions.)
@@ -2180,13 +2153,9 @@ export interface components {
             description?: string;
             duration_minutes?: number;
             is_preview?: boolean;
-            /**
-             * Format: uri
-             * @description Null removes the video.
-             */
-            video_url?: string | null;
+            video_url?: components["schemas"]["NullableHttpUrl"];
             /** @description Replaces the whole list. */
-            resources?: string[];
+            resources?: components["schemas"]["HttpUrl"][];
             /**
              * Format: uuid
              * @description Moves the lesson to another section of the same course (at `position`, or last). A section of another
@@ -2267,11 +2236,7 @@ export interface components {
              * @description The list price before the current sale, or null when the course is not on sale.
              */
             original_price: number | null;
-            /**
-             * Format: uri
-             * @description Null when the instructor has not uploaded one.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
         };
         /** @description One course in the cart. */
         CartItem: {
@@ -2310,11 +2275,7 @@ export interface components {
              * @description The list price before the current sale, or null when the course is not on sale.
              */
             original_price: number | null;
-            /**
-             * Format: uri
-             * @description Null when the instructor has not uploaded one.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /** @description Average rating, 0 while the course has no review. */
             rating: number;
             level: components["schemas"]["Level"];
@@ -2541,11 +2502,7 @@ export interface components {
         EnrollmentCourseSummary: {
             id: components["schemas"]["Uuid"];
             title: string;
-            /**
-             * Format: uri
-             * @description Null when the instructor has not uploaded one.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /** @description Total video length of the course in hours. */
             duration_hours: number;
             level: components["schemas"]["Level"];
@@ -2618,11 +2575,7 @@ export interface components {
             /** @description Position of the lesson in the whole course (1-based). */
             order: number;
             is_preview: boolean;
-            /**
-             * Format: uri
-             * @description Null for a lesson without video, and on every lesson of a refunded enrollment.
-             */
-            video_url: string | null;
+            video_url: components["schemas"]["NullableHttpUrl"];
             completed: boolean;
             /** @description Seconds of this lesson watched, never more than its length. */
             watch_time_seconds: number;
@@ -2806,11 +2759,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             title: string;
-            /**
-             * Format: uri
-             * @description Null when the course has no image.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /** @description The instructor's display name (first and last name). */
             instructor: string;
         };
@@ -2862,11 +2811,7 @@ export interface components {
             title: string;
             slug: string;
             instructor: components["schemas"]["InstructorSummary"];
-            /**
-             * Format: uri
-             * @description Null when the course has no image.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /**
              * Format: double
              * @description Average rating, one decimal; 0 while `rating_count` is 0.

@@ -2865,27 +2865,6 @@ export interface components {
         };
     };
     responses: {
-        /** @description Too many requests; retry after `retry_after` seconds (also in the Retry-After header). */
-        RateLimited: {
-            headers: {
-                /** @description Seconds until a new request is accepted. */
-                "Retry-After"?: number;
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "error": {
-                 *         "code": "RATE_LIMIT_EXCEEDED",
-                 *         "message": "Request rate limit exceeded. Please try again in 3600 seconds.",
-                 *         "status": 429,
-                 *         "retry_after": 3600
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["Error"];
-            };
-        };
         /** @description The body is not valid JSON. */
         BadRequest: {
             headers: {
@@ -2904,8 +2883,8 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is not application/json. */
-        UnsupportedMediaType: {
+        /** @description The request body is larger than the server accepts (`BODY_LIMIT`, 100 kB by default). */
+        PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2913,9 +2892,9 @@ export interface components {
                 /**
                  * @example {
                  *       "error": {
-                 *         "code": "UNSUPPORTED_MEDIA_TYPE",
-                 *         "message": "Content type must be application/json.",
-                 *         "status": 415
+                 *         "code": "PAYLOAD_TOO_LARGE",
+                 *         "message": "The request body is too large.",
+                 *         "status": 413
                  *       }
                  *     }
                  */
@@ -2939,6 +2918,45 @@ export interface components {
                  *             "This field is required."
                  *           ]
                  *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many requests; retry after `retry_after` seconds (also in the Retry-After header). */
+        RateLimited: {
+            headers: {
+                /** @description Seconds until a new request is accepted. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "RATE_LIMIT_EXCEEDED",
+                 *         "message": "Request rate limit exceeded. Please try again in 3600 seconds.",
+                 *         "status": 429,
+                 *         "retry_after": 3600
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body is not application/json. */
+        UnsupportedMediaType: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                 *         "message": "Content type must be application/json.",
+                 *         "status": 415
                  *       }
                  *     }
                  */
@@ -3056,6 +3074,9 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -3086,6 +3107,9 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
             /** @description A dependency does not answer. */
             503: {
@@ -3167,6 +3191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3260,6 +3285,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
@@ -3308,6 +3334,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3362,6 +3389,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3428,7 +3456,10 @@ export interface operations {
                     "application/json": components["schemas"]["AuthCurrentUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -3486,6 +3517,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is invalid or not settable; `details` names each field with its messages. */
             422: {
@@ -3552,6 +3584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing, the new password is too short or long, or equals the current one. */
             422: {
@@ -3647,6 +3680,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3719,6 +3753,9 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCategoryList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -3955,8 +3992,10 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseListPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             /** @description A query parameter is invalid (`page_size` over 100, an unknown `level` or `ordering`, `min_price` above `max_price`, ...). */
             422: {
                 headers: {
@@ -4095,6 +4134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing, invalid or not accepted; `details` names each field. */
             422: {
@@ -4129,8 +4169,11 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -4258,6 +4301,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is invalid or not accepted, or the body is empty; `details` names each field. */
             422: {
@@ -4398,9 +4442,12 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The course is not ready to publish (COURSE_INCOMPLETE, listing what is missing), or `course_id` is not a UUID. */
             422: {
                 headers: {
@@ -4522,9 +4569,13 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -4577,6 +4628,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field. */
             422: {
@@ -4631,6 +4683,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description The course is not visible to the caller, or the section is not in this course. */
@@ -4642,6 +4695,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
             422: {
                 headers: {
@@ -4729,6 +4783,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
@@ -4802,6 +4857,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field. */
             422: {
@@ -4856,6 +4912,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description The course is not visible to the caller, or the lesson is not in this course. */
@@ -4867,6 +4924,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
             422: {
                 headers: {
@@ -4950,6 +5008,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is invalid, or `section_id` is not a section of this course. */
             422: {
@@ -5077,9 +5136,11 @@ export interface operations {
                     "application/json": components["schemas"]["AuthoringCourseListPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
@@ -5156,6 +5217,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewListPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No (visible) course has this id, or the page is past the last one. */
             404: {
@@ -5166,6 +5228,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             /** @description A parameter is invalid (`course_id` not a UUID, `rating` outside 1-5, `page_size` over 100, ...). */
             422: {
                 headers: {
@@ -5284,6 +5347,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing, invalid or not accepted; `details` names each field. */
             422: {
@@ -5319,6 +5383,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No review of the caller has this id. */
             404: {
@@ -5338,6 +5403,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5413,6 +5480,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is invalid or not accepted, or the body is empty; `details` names each field. */
             422: {
@@ -5471,6 +5539,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewHelpfulState"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description The caller wrote this review. */
             403: {
@@ -5508,6 +5577,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5542,6 +5614,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewHelpfulState"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description The caller wrote this review. */
             403: {
@@ -5579,6 +5652,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5600,7 +5675,10 @@ export interface operations {
                     "application/json": components["schemas"]["Cart"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5620,7 +5698,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5676,6 +5757,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The instructor's own course, a free course, or an invalid body. */
             422: {
@@ -5711,6 +5793,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No item with this id in the user's cart. */
             404: {
@@ -5730,6 +5813,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5772,7 +5857,10 @@ export interface operations {
                     "application/json": components["schemas"]["WishlistList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5840,6 +5928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The body is invalid (missing or malformed `course_id`, unknown fields). */
             422: {
@@ -5889,6 +5978,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No item with this id in the user's wishlist. */
             404: {
@@ -5908,6 +5998,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -5948,6 +6040,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartItem"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No such item in the user's wishlist, or its course is no longer published. */
             404: {
@@ -5967,6 +6060,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The instructor's own course, or a free course. */
             422: {
                 headers: {
@@ -6068,8 +6163,10 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             /** @description An unknown `status`, or `page` / `page_size` out of range. */
             422: {
                 headers: {
@@ -6255,6 +6352,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The cart is empty, or the billing address is invalid. */
             422: {
@@ -6338,6 +6436,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No order with this id among the user's orders (unknown, or another user's). */
             404: {
@@ -6348,6 +6447,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -6377,6 +6478,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No such order of the user, or the order has no receipt (it was never paid). */
             404: {
@@ -6407,6 +6509,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -6514,6 +6618,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The refund policy does not allow it, or the body is invalid. */
             422: {
@@ -6614,6 +6719,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Invalid body, e.g. a client-sent amount. */
             422: {
@@ -6736,6 +6842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The payment did not succeed, does not match the order, or the body is invalid. */
             422: {
@@ -6840,7 +6947,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -6881,6 +6990,7 @@ export interface operations {
                     "application/json": components["schemas"]["FreeEnrollment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description The course is paid; buy it through the cart. */
             402: {
@@ -6919,6 +7029,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The user is the course's instructor. */
             422: {
                 headers: {
@@ -7033,8 +7145,10 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             /** @description An unknown `status`, or `page` / `page_size` out of range. */
             422: {
                 headers: {
@@ -7144,6 +7258,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No enrollment with this id among the user's enrollments (unknown, or another user's). */
             404: {
@@ -7163,6 +7278,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -7239,6 +7356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Missing or malformed `lesson_id`, or unknown fields. */
             422: {
@@ -7340,6 +7458,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Missing fields, or values out of range. */
             422: {
@@ -7422,8 +7541,10 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             /** @description `page` or `page_size` is out of range. */
             422: {
                 headers: {
@@ -7488,6 +7609,7 @@ export interface operations {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No certificate of the caller has this id. */
             404: {
@@ -7507,6 +7629,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -7539,6 +7663,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No certificate of the caller has this id. */
             404: {
@@ -7581,6 +7706,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -7618,6 +7745,7 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateVerification"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description No certificate has this code. */
             404: {
                 headers: {
@@ -7636,6 +7764,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -7674,7 +7804,10 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardStats"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -7744,7 +7877,10 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardContinueLearning"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -7799,7 +7935,9 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardRecommendations"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             /** @description `limit` is not an integer from 1 to 50. */
             422: {
                 headers: {
@@ -7844,7 +7982,10 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardLearningGoals"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -7884,6 +8025,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description `target_hours_per_month` is missing or not an integer from 1 to 744. */
             422: {

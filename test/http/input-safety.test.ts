@@ -80,3 +80,16 @@ it('answers a validly signed token of a deleted user with 401, on every write th
     assert.equal(res.body.error.code, 'TOKEN_INVALID');
   }
 });
+
+it('answers the generic refusals with statuses each operation documents (413, 422 on an unknown query parameter)', async () => {
+  const user = await registerLearner(t.api);
+  // The client checks each status against the operation's documented responses.
+  const big = await t.api.post('/cart/items/', { course_id: 'x'.repeat(200_000) }, { token: user.access });
+  assert.equal(big.status, 413);
+  assert.equal(big.body.error.code, 'PAYLOAD_TOO_LARGE');
+  for (const path of ['/cart/', '/wishlist/', '/auth/me/', '/dashboard/stats/']) {
+    const res = await t.api.get(path, { token: user.access, query: { unexpected_parameter: '1' } });
+    assert.equal(res.status, 422, path);
+    assert.equal(res.body.error.code, 'VALIDATION_ERROR');
+  }
+});

@@ -1480,7 +1480,7 @@ export interface components {
          *     (the server's error table is tested against it).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "WEBHOOK_SIGNATURE_INVALID" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "PAYMENT_REQUIRED" | "PERMISSION_DENIED" | "NOT_ENROLLED" | "NOT_FOUND" | "PAGE_NOT_FOUND" | "COURSE_NOT_FOUND" | "SECTION_NOT_FOUND" | "LESSON_NOT_FOUND" | "REVIEW_NOT_FOUND" | "CART_ITEM_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "ENROLLMENT_NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "RECEIPT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_ALREADY_REGISTERED" | "ALREADY_INSTRUCTOR" | "SLUG_ALREADY_EXISTS" | "ITEM_ALREADY_IN_CART" | "ITEM_ALREADY_IN_WISHLIST" | "ALREADY_ENROLLED" | "REVIEW_ALREADY_EXISTS" | "ORDER_NOT_PENDING" | "RECEIPT_NOT_READY" | "CERTIFICATE_NOT_READY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "CART_EMPTY" | "COURSE_INCOMPLETE" | "CANNOT_BUY_OWN_COURSE" | "PAYMENT_NOT_SUCCEEDED" | "PAYMENT_MISMATCH" | "REFUND_NOT_ALLOWED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "PAYMENT_PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "WEBHOOK_SIGNATURE_INVALID" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "PAYMENT_REQUIRED" | "PERMISSION_DENIED" | "NOT_ENROLLED" | "NOT_FOUND" | "PAGE_NOT_FOUND" | "COURSE_NOT_FOUND" | "SECTION_NOT_FOUND" | "LESSON_NOT_FOUND" | "REVIEW_NOT_FOUND" | "CART_ITEM_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "ENROLLMENT_NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "RECEIPT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_ALREADY_REGISTERED" | "ALREADY_INSTRUCTOR" | "SLUG_ALREADY_EXISTS" | "ITEM_ALREADY_IN_CART" | "ITEM_ALREADY_IN_WISHLIST" | "ALREADY_ENROLLED" | "REVIEW_ALREADY_EXISTS" | "ORDER_NOT_PENDING" | "RECEIPT_NOT_READY" | "CERTIFICATE_NOT_READY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "CURRICULUM_LIMIT_REACHED" | "CART_EMPTY" | "COURSE_INCOMPLETE" | "CANNOT_BUY_OWN_COURSE" | "PAYMENT_NOT_SUCCEEDED" | "PAYMENT_MISMATCH" | "REFUND_NOT_ALLOWED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "PAYMENT_PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
         /** @description The one error envelope of the API. */
         Error: {
             error: {
@@ -2009,6 +2009,12 @@ export interface components {
          * @description The course page. The derived fields follow the rules of `CatalogCourseListItem` (`duration_hours`,
          *     `total_lessons` and `total_duration_minutes` come from the lessons, never from clients). `curriculum`
          *     lists the sections by `order`, each with its lessons by `order`.
+         *
+         *     **Size.** A curriculum is bounded: at most 30 sections, 50 lessons per section and 200 lessons per course
+         *     (CURRICULUM_LIMIT_REACHED beyond), each lesson with at most 5 resources; with the field lengths of the
+         *     authoring requests, a course page is **at most 5 MB** of JSON even for the enrolled view (video URLs and
+         *     resources of every lesson) with every field at its maximum (test/catalog/authoring-inputs.test.ts builds
+         *     that course and measures it). A realistic course page is a few tens of kB.
          */
         CatalogCourseDetail: {
             id: components["schemas"]["Uuid"];
@@ -2085,6 +2091,7 @@ export interface components {
             /** @description Whether completing the course earns a certificate. */
             certificate_included?: boolean;
         };
+        /** @description A new section; a course has at most 30 (CURRICULUM_LIMIT_REACHED beyond). */
         AuthoringSectionCreateRequest: {
             title: string;
             /** @default  */
@@ -2131,6 +2138,10 @@ export interface components {
              */
             order?: number;
         };
+        /**
+         * @description A new lesson. A section holds at most 50 lessons and a course at most 200, whatever its sections
+         *     (CURRICULUM_LIMIT_REACHED beyond); a lesson has at most 5 resources.
+         */
         AuthoringLessonCreateRequest: {
             title: string;
             /** @default  */
@@ -4630,26 +4641,15 @@ export interface operations {
             404: components["responses"]["CourseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A field is missing or invalid; `details` names each field. */
+            /**
+             * @description A field is missing or invalid (VALIDATION_ERROR, `details` names each field), or the course already
+             *     has the most sections a course may have (CURRICULUM_LIMIT_REACHED).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "title": [
-                     *             "This field is required."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4859,26 +4859,15 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A field is missing or invalid; `details` names each field. */
+            /**
+             * @description A field is missing or invalid (VALIDATION_ERROR, `details` names each field), or the course or the
+             *     section already has the most lessons it may have (CURRICULUM_LIMIT_REACHED).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "duration_minutes": [
-                     *             "Ensure this value is less than or equal to 1440."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -5010,26 +4999,15 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A field is invalid, or `section_id` is not a section of this course. */
+            /**
+             * @description A field is invalid, or `section_id` is not a section of this course (VALIDATION_ERROR), or the target
+             *     section already has the most lessons a section may have (CURRICULUM_LIMIT_REACHED).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "section_id": [
-                     *             "Not a section of this course."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };

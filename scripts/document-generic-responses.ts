@@ -5,15 +5,15 @@ import { isMap, isScalar, parseDocument, Scalar, YAMLMap } from 'yaml';
 /**
  * The statuses the express layer and openapi-backend can answer on any operation, whatever its handler does:
  * a body that is not JSON or cannot be read (400), a missing or bad token where a token is looked at (401), a
- * malformed path id (404), a body over BODY_LIMIT (413), a non-JSON body on a write (415), an unknown or
- * invalid query parameter or body field (422), the global rate limit (429). Every operation documents each of
- * them, so that a client (and the tests' contract check) never meets an undocumented status.
+ * malformed path id (404), a body over BODY_LIMIT (413), a non-JSON body on a write or a body in an unknown
+ * charset or encoding (415), an unknown or invalid query parameter or body field (422), the global rate limit
+ * (429). Every operation documents each of them, so that a client (and the tests' contract check) never meets
+ * an undocumented status.
  *
  * `npx tsx scripts/document-generic-responses.ts` adds the missing ones to openapi/paths/*.yaml as $refs to the
  * shared responses (keeping the operation's own, more specific response where it has one);
  * test/contract/generic-responses.test.ts fails when an operation lacks one.
  */
-const WRITES = new Set(['post', 'put', 'patch']);
 const SHARED: Record<number, string> = {
   400: 'BadRequest',
   401: 'Unauthorized',
@@ -32,11 +32,11 @@ export interface OperationShape {
 }
 
 export function genericStatuses(op: OperationShape): number[] {
-  const statuses = [400, 413, 422, 429];
+  // 415 on every method: body-parser reads a JSON body on any of them and refuses an unknown charset or encoding.
+  const statuses = [400, 413, 415, 422, 429];
   const security = op.security ?? [{ bearerAuth: [] }];
   if (security.some((req) => req && typeof req === 'object' && Object.keys(req).length > 0)) statuses.push(401);
   if (op.hasPathParameters) statuses.push(404);
-  if (WRITES.has(op.method)) statuses.push(415);
   return statuses.sort((a, b) => a - b);
 }
 

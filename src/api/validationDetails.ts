@@ -47,7 +47,8 @@ function message(err: ErrorObject): string {
  * (`billing_address.email`); errors about the body as a whole go under `non_field_errors`.
  */
 export function toValidationDetails(errors: ErrorObject[]): ErrorDetails {
-  const details: ErrorDetails = {};
+  // No prototype: a client's field may be named `constructor` or `__proto__`, and must stay a plain key.
+  const details: ErrorDetails = Object.create(null) as ErrorDetails;
   for (const err of errors) {
     // oneOf/anyOf wrappers repeat what their branches already said.
     if (err.keyword === 'oneOf' || err.keyword === 'anyOf' || err.keyword === 'if') continue;

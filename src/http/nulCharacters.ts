@@ -48,7 +48,7 @@ export function rejectNulCharacters(exempt: Set<string>) {
       return next(err);
     }
     if (found.length === 0) return next();
-    const details: ErrorDetails = {};
+    const details: ErrorDetails = Object.create(null) as ErrorDetails;
     for (const path of found) details[path] = ['Null characters are not allowed.'];
     next(validationError(details));
   };

@@ -97,7 +97,7 @@ it('answers the generic refusals with statuses each operation documents (413, 42
 // Found by test/fuzz: a body field named like an Object.prototype member broke the building of the 422 details.
 it('refuses body fields named __proto__ or constructor with 422 on that field', async () => {
   const user = await registerLearner(t.api);
-  for (const [rawBody, field] of [['{"bio": "x", "constructor": "%"}', 'constructor'], ['{"bio": "x", "__proto__": {"a": 1}}', '__proto__'], ['{"bio": "x", "__proto__": 1}', '__proto__']]) {
+  for (const [rawBody, field] of <Array<[string, string]>>[['{"bio": "x", "constructor": "%"}', 'constructor'], ['{"bio": "x", "__proto__": {"a": 1}}', '__proto__'], ['{"bio": "x", "__proto__": 1}', '__proto__']]) {
     const res = await t.api.post('/auth/become-instructor/', undefined, { token: user.access, rawBody, headers: { 'content-type': 'application/json' } });
     assert.equal(res.status, 422, rawBody);
     assert.equal(res.body.error.code, 'VALIDATION_ERROR');
@@ -109,7 +109,7 @@ it('refuses body fields named __proto__ or constructor with 422 on that field', 
 // Found by test/fuzz: body-parser reads a body on any method, so DELETE can meet its 415 too (now documented).
 it('answers a body in an unknown charset or encoding with 415 on any method', async () => {
   const user = await registerLearner(t.api);
-  for (const headers of [{ 'content-type': 'application/json; charset=latin-9' }, { 'content-type': 'application/json', 'content-encoding': 'br, zstd' }]) {
+  for (const headers of <Array<Record<string, string>>>[{ 'content-type': 'application/json; charset=latin-9' }, { 'content-type': 'application/json', 'content-encoding': 'br, zstd' }]) {
     const res = await t.api.delete('/cart/', { token: user.access, rawBody: '{"a": 1}', headers });
     assert.equal(res.status, 415);
     assert.equal(res.body.error.code, 'UNSUPPORTED_MEDIA_TYPE');

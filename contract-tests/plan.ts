@@ -6,6 +6,7 @@ import { PreparedRequest, PREPARATIONS, Skip, UNKNOWN_ID } from './preparations'
 
 /** Statuses Dredd never provokes, and why. */
 const NEVER: Record<number, string> = {
+  413: 'an oversized body is refused by the express layer before any operation; tested in test/http/input-safety.test.ts',
   429: 'rate limits are tested in test/auth/rate-limit.test.ts; the server under Dredd runs with high limits',
   502: 'needs the payment provider down; covered by the payments tests',
   503: 'needs PostgreSQL down; covered by npm run test:faults (test-faults/postgres-restart.test.ts)',
@@ -47,7 +48,8 @@ function defaultFor(doc: Json, op: DocOperation, status: number, { setup: _succe
     case 422:
       if (body) return { ...success, patch: undefined, rawBody: undefined, body: Array.isArray(body.required) && body.required.length > 0 ? {} : { unexpected_field: true } };
       if (query.includes('page_size')) return { ...success, query: { page_size: '1000' } };
-      return { skip: 'no body or page_size to make invalid: needs an entry in preparations.ts' };
+      // Every operation refuses a query parameter it does not document.
+      return { ...success, query: { ...success.query, unexpected_parameter: '1' } };
     default:
       return { skip: NEVER[status] ?? `provoking ${status} needs state the tag's own tests build` };
   }

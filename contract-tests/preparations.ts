@@ -237,7 +237,11 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   },
   handleStripeWebhook: {
     success: () => ({ stripeSignature: true }),
-    statuses: { 400: () => ({ headers: { 'Stripe-Signature': 't=1,v1=not-a-signature' } }) },
+    statuses: {
+      400: () => ({ headers: { 'Stripe-Signature': 't=1,v1=not-a-signature' } }),
+      // The contract is checked before the signature: an undocumented query parameter is refused first.
+      422: () => ({ stripeSignature: true, query: { unexpected_parameter: '1' } }),
+    },
   },
 
   // enrollments and learning

@@ -119,6 +119,14 @@ function toAppError(err: unknown): AppError {
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
   }
+  // Any other error body-parser raises (a gzip body that does not inflate, an aborted upload) carries the
+  // client's 4xx in `status`: it is the client's fault, so it keeps its status class, never a 500.
+  const { status, expose } = (err ?? {}) as { status?: unknown; expose?: unknown };
+  if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
+    return new AppError('BAD_REQUEST', 'The request body could not be read (check its Content-Encoding and Content-Length).');
+  }
   // Class 22 is PostgreSQL's "data exception" (a value out of range, an invalid representation): input the
   // contract let through but the column cannot hold. It is the client's input, so 422, never a 500.
   // A database that is down or restarting is not the client's fault and not a bug: answer fast, ask to retry.

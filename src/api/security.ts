@@ -3,21 +3,33 @@ import type { AuthUser } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 
-/** The bearerAuth security handler: a valid access token becomes the request's AuthUser. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The bearerAuth security handler: a valid access token of a user that still exists becomes the request's
+ * AuthUser. The signature alone cannot tell that the account was deleted since the token was issued; one
+ * primary-key lookup can, and it turns what would be a foreign-key violation (a 500) on cart, wishlist or
+ * enrollment writes into the 401 the client can act on.
+ */
 export function bearerAuth(deps: Deps) {
-  return (c: Context): AuthUser => {
+  return async (c: Context): Promise<AuthUser> => {
     const header = c.request.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) throw new AppError('AUTHENTICATION_REQUIRED', 'Authentication credentials were not provided.');
     const match = /^Bearer\s+(\S+)$/i.exec(value);
     if (!match) throw new AppError('TOKEN_INVALID', 'Token is invalid or expired');
-    return deps.tokens.verifyAccess(match[1] as string);
+    const user = deps.tokens.verifyAccess(match[1] as string);
+    if (!UUID.test(user.id) || !(await deps.db('users').where({ id: user.id }).first('id'))) {
+      throw new AppError('TOKEN_INVALID', 'Token is invalid or expired');
+    }
+    return user;
   };
 }
 
-function securityError(c: Context): AppError | undefined {
+/** Why bearerAuth refused the request: an AppError (401), or an infrastructure failure to rethrow as it is. */
+function securityError(c: Context): unknown {
   const result = (c.security as Record<string, unknown> | undefined)?.bearerAuth as { error?: unknown } | undefined;
-  return result?.error instanceof AppError ? result.error : undefined;
+  return result && typeof result === 'object' && 'error' in result ? result.error : undefined;
 }
 
 /**
@@ -25,10 +37,12 @@ function securityError(c: Context): AppError | undefined {
  * (401), so a client with an expired token learns to refresh instead of silently seeing the anonymous view.
  */
 export function rejectBadOptionalToken(c: Context): void {
-  if (c.request.headers.authorization && securityError(c)) throw securityError(c);
+  const error = securityError(c);
+  if (error !== undefined && (c.request.headers.authorization || !(error instanceof AppError))) throw error;
 }
 
-export function unauthorizedError(c: Context): AppError {
+/** The AppError to answer (401), or the database failure met while checking the token (thrown as it is). */
+export function unauthorizedError(c: Context): unknown {
   return securityError(c) ?? new AppError('AUTHENTICATION_REQUIRED', 'Authentication credentials were not provided.');
 }
 

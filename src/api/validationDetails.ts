@@ -24,6 +24,10 @@ function message(err: ErrorObject): string {
       return `Must be a valid ${String(err.params.format)}.`;
     case 'enum':
       return `Must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}.`;
+    case 'pattern':
+      // HttpUrl (openapi/components/schemas/common.yaml) is the one URL format: say it in words, not as a regex.
+      if (String(err.params.pattern).startsWith('^https?://')) return 'Must be an absolute http:// or https:// URL.';
+      return err.message ? `${err.message[0]?.toUpperCase()}${err.message.slice(1)}.` : 'Invalid value.';
     case 'minLength':
       return `Ensure this field has at least ${String(err.params.limit)} characters.`;
     case 'maxLength':
@@ -43,7 +47,8 @@ function message(err: ErrorObject): string {
  * (`billing_address.email`); errors about the body as a whole go under `non_field_errors`.
  */
 export function toValidationDetails(errors: ErrorObject[]): ErrorDetails {
-  const details: ErrorDetails = {};
+  // No prototype: a client's field may be named `constructor` or `__proto__`, and must stay a plain key.
+  const details: ErrorDetails = Object.create(null) as ErrorDetails;
   for (const err of errors) {
     // oneOf/anyOf wrappers repeat what their branches already said.
     if (err.keyword === 'oneOf' || err.keyword === 'anyOf' || err.keyword === 'if') continue;

@@ -1500,7 +1500,7 @@ export interface components {
          *     (the server's error table is tested against it).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "WEBHOOK_SIGNATURE_INVALID" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "PAYMENT_REQUIRED" | "PERMISSION_DENIED" | "NOT_ENROLLED" | "NOT_FOUND" | "PAGE_NOT_FOUND" | "COURSE_NOT_FOUND" | "SECTION_NOT_FOUND" | "LESSON_NOT_FOUND" | "REVIEW_NOT_FOUND" | "CART_ITEM_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "ENROLLMENT_NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "RECEIPT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_ALREADY_REGISTERED" | "ALREADY_INSTRUCTOR" | "SLUG_ALREADY_EXISTS" | "ITEM_ALREADY_IN_CART" | "ITEM_ALREADY_IN_WISHLIST" | "ALREADY_ENROLLED" | "REVIEW_ALREADY_EXISTS" | "ORDER_NOT_PENDING" | "RECEIPT_NOT_READY" | "CERTIFICATE_NOT_READY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "CART_EMPTY" | "COURSE_INCOMPLETE" | "CANNOT_BUY_OWN_COURSE" | "PAYMENT_NOT_SUCCEEDED" | "PAYMENT_MISMATCH" | "REFUND_NOT_ALLOWED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "PAYMENT_PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "WEBHOOK_SIGNATURE_INVALID" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "PAYMENT_REQUIRED" | "PERMISSION_DENIED" | "NOT_ENROLLED" | "NOT_FOUND" | "PAGE_NOT_FOUND" | "COURSE_NOT_FOUND" | "SECTION_NOT_FOUND" | "LESSON_NOT_FOUND" | "REVIEW_NOT_FOUND" | "CART_ITEM_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "ENROLLMENT_NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "RECEIPT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_ALREADY_REGISTERED" | "ALREADY_INSTRUCTOR" | "SLUG_ALREADY_EXISTS" | "ITEM_ALREADY_IN_CART" | "ITEM_ALREADY_IN_WISHLIST" | "ALREADY_ENROLLED" | "REVIEW_ALREADY_EXISTS" | "ORDER_NOT_PENDING" | "RECEIPT_NOT_READY" | "CERTIFICATE_NOT_READY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "CURRICULUM_LIMIT_REACHED" | "CART_EMPTY" | "COURSE_INCOMPLETE" | "CANNOT_BUY_OWN_COURSE" | "PAYMENT_NOT_SUCCEEDED" | "PAYMENT_MISMATCH" | "REFUND_NOT_ALLOWED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "PAYMENT_PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
         /** @description The one error envelope of the API. */
         Error: {
             error: {
@@ -1618,14 +1618,16 @@ export interface components {
              */
             refresh_token: string;
         };
+        /**
+         * Format: uri
+         * @description An HttpUrl (same rules), or null where the field may be cleared.
+         * @example https://cdn.learnflow.com/media/intro.mp4
+         */
+        NullableHttpUrl: string | null;
         AuthUserProfile: {
             /** @description Null until the user writes one. */
             bio: string | null;
-            /**
-             * Format: uri
-             * @description Absolute URL of the avatar, or null.
-             */
-            profile_picture: string | null;
+            profile_picture: components["schemas"]["NullableHttpUrl"];
             phone: string | null;
             country: string | null;
             /** @description IANA time zone name; `UTC` until the user sets one (at registration or here). */
@@ -1662,12 +1664,7 @@ export interface components {
              * @example Software developer
              */
             bio?: string | null;
-            /**
-             * Format: uri
-             * @description An absolute http(s) URL, or null to clear it.
-             * @example https://api.learnflow.com/media/profiles/john_doe.jpg
-             */
-            profile_picture?: string | null;
+            profile_picture?: components["schemas"]["NullableHttpUrl"];
             /** @example +1 (555) 123-4567 */
             phone?: string | null;
             /** @example United States */
@@ -1774,11 +1771,7 @@ export interface components {
             /** @description The category's name; null only on a draft without a category. */
             category: string | null;
             instructor: components["schemas"]["InstructorSummary"];
-            /**
-             * Format: uri
-             * @description Null only on a draft without an image.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             rating: number;
             rating_count: number;
             student_count: number;
@@ -1869,6 +1862,15 @@ export interface components {
             facets: components["schemas"]["CatalogFacets"];
         };
         /**
+         * Format: uri
+         * @description An absolute `http://` or `https://` URL with a host, at most 2048 characters: the one format of every URL
+         *     a client may send (thumbnails, preview and lesson videos, lesson resources, profile pictures). Any other
+         *     scheme (`javascript:`, `data:`, `vbscript:`, `file:`), a relative reference or a URL with spaces is a 422
+         *     VALIDATION_ERROR on the field, so nothing but a web address is ever served back to visitors.
+         * @example https://cdn.learnflow.com/media/intro.mp4
+         */
+        HttpUrl: string;
+        /**
          * @description A new course: only `title` is required. Omitted fields take their defaults: empty descriptions, no
          *     category, level `All Levels`, language `English`, no price, no original price, no thumbnail, no preview
          *     video, empty outcomes and requirements, `certificate_included` true.
@@ -1901,13 +1903,8 @@ export interface components {
              * @description The struck-through price shown beside `price`; null removes it.
              */
             original_price?: number | null;
-            /** Format: uri */
-            thumbnail?: string;
-            /**
-             * Format: uri
-             * @description Public promo video; null removes it.
-             */
-            preview_video_url?: string | null;
+            thumbnail?: components["schemas"]["HttpUrl"];
+            preview_video_url?: components["schemas"]["NullableHttpUrl"];
             /** @description What learners will be able to do; replaces the whole list. */
             outcomes?: string[];
             /** @description What learners need beforehand; replaces the whole list. */
@@ -1918,8 +1915,7 @@ export interface components {
         CatalogInstructorProfile: {
             /** @description May be empty. */
             bio: string;
-            /** Format: uri */
-            profile_picture: string | null;
+            profile_picture: components["schemas"]["NullableHttpUrl"];
             /** @description The instructor's published courses. */
             courses_count: number;
             /** @description Distinct learners enrolled in at least one of the instructor's courses. */
@@ -1955,9 +1951,8 @@ export interface components {
              */
             order: number;
             is_preview: boolean;
-            /** Format: uri */
-            video_url: string | null;
-            resources: string[];
+            video_url: components["schemas"]["NullableHttpUrl"];
+            resources: components["schemas"]["HttpUrl"][];
             completed: boolean;
             watch_time_seconds: number;
         };
@@ -1986,11 +1981,7 @@ export interface components {
             id: components["schemas"]["Uuid"];
             first_name: string;
             last_name: string;
-            /**
-             * Format: uri
-             * @description The author's profile picture; null when they have none.
-             */
-            avatar: string | null;
+            avatar: components["schemas"]["NullableHttpUrl"];
         };
         /**
          * @description One learner's review of one course. `helpful_count` counts the distinct users who marked it helpful;
@@ -2038,6 +2029,12 @@ export interface components {
          * @description The course page. The derived fields follow the rules of `CatalogCourseListItem` (`duration_hours`,
          *     `total_lessons` and `total_duration_minutes` come from the lessons, never from clients). `curriculum`
          *     lists the sections by `order`, each with its lessons by `order`.
+         *
+         *     **Size.** A curriculum is bounded: at most 30 sections, 50 lessons per section and 200 lessons per course
+         *     (CURRICULUM_LIMIT_REACHED beyond), each lesson with at most 5 resources; with the field lengths of the
+         *     authoring requests, a course page is **at most 5 MB** of JSON even for the enrolled view (video URLs and
+         *     resources of every lesson) with every field at its maximum (test/catalog/authoring-inputs.test.ts builds
+         *     that course and measures it). A realistic course page is a few tens of kB.
          */
         CatalogCourseDetail: {
             id: components["schemas"]["Uuid"];
@@ -2048,16 +2045,8 @@ export interface components {
             /** @description The category's name; null only on a draft without a category. */
             category: string | null;
             instructor: components["schemas"]["CatalogCourseInstructor"];
-            /**
-             * Format: uri
-             * @description Null only on a draft without an image.
-             */
-            thumbnail: string | null;
-            /**
-             * Format: uri
-             * @description The public promo video; null when the course has none.
-             */
-            preview_video_url: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
+            preview_video_url: components["schemas"]["NullableHttpUrl"];
             rating: number;
             rating_count: number;
             student_count: number;
@@ -2113,13 +2102,8 @@ export interface components {
              * @description The struck-through price shown beside `price`; null removes it.
              */
             original_price?: number | null;
-            /** Format: uri */
-            thumbnail?: string;
-            /**
-             * Format: uri
-             * @description Public promo video; null removes it.
-             */
-            preview_video_url?: string | null;
+            thumbnail?: components["schemas"]["HttpUrl"];
+            preview_video_url?: components["schemas"]["NullableHttpUrl"];
             /** @description What learners will be able to do; replaces the whole list. */
             outcomes?: string[];
             /** @description What learners need beforehand; replaces the whole list. */
@@ -2127,6 +2111,7 @@ export interface components {
             /** @description Whether completing the course earns a certificate. */
             certificate_included?: boolean;
         };
+        /** @description A new section; a course has at most 30 (CURRICULUM_LIMIT_REACHED beyond). */
         AuthoringSectionCreateRequest: {
             title: string;
             /** @default  */
@@ -2147,12 +2132,8 @@ export interface components {
             position: number;
             /** @description Preview lessons can be watched by anyone on the course page. */
             is_preview: boolean;
-            /**
-             * Format: uri
-             * @description Null until the instructor sets one.
-             */
-            video_url: string | null;
-            resources: string[];
+            video_url: components["schemas"]["NullableHttpUrl"];
+            resources: components["schemas"]["HttpUrl"][];
         };
         /** @description A section as its instructor sees it, with its lessons in order. */
         AuthoringSection: {
@@ -2177,6 +2158,10 @@ export interface components {
              */
             order?: number;
         };
+        /**
+         * @description A new lesson. A section holds at most 50 lessons and a course at most 200, whatever its sections
+         *     (CURRICULUM_LIMIT_REACHED beyond); a lesson has at most 5 resources.
+         */
         AuthoringLessonCreateRequest: {
             title: string;
             /** @default  */
@@ -2184,10 +2169,9 @@ export interface components {
             duration_minutes: number;
             /** @default false */
             is_preview: boolean;
-            /** Format: uri */
-            video_url?: string | null;
+            video_url?: components["schemas"]["NullableHttpUrl"];
             /** @default [] */
-            resources: string[];
+            resources: components["schemas"]["HttpUrl"][];
             /**
              * @description 1-based position within the section to insert at; later lessons move down by one. Omitted or past the
              *     end means last. (Lessons' course-wide `order` follows from the sections' order and these positions.)
@@ -2200,13 +2184,9 @@ export interface components {
             description?: string;
             duration_minutes?: number;
             is_preview?: boolean;
-            /**
-             * Format: uri
-             * @description Null removes the video.
-             */
-            video_url?: string | null;
+            video_url?: components["schemas"]["NullableHttpUrl"];
             /** @description Replaces the whole list. */
-            resources?: string[];
+            resources?: components["schemas"]["HttpUrl"][];
             /**
              * Format: uuid
              * @description Moves the lesson to another section of the same course (at `position`, or last). A section of another
@@ -2287,11 +2267,7 @@ export interface components {
              * @description The list price before the current sale, or null when the course is not on sale.
              */
             original_price: number | null;
-            /**
-             * Format: uri
-             * @description Null when the instructor has not uploaded one.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
         };
         /** @description One course in the cart. */
         CartItem: {
@@ -2330,11 +2306,7 @@ export interface components {
              * @description The list price before the current sale, or null when the course is not on sale.
              */
             original_price: number | null;
-            /**
-             * Format: uri
-             * @description Null when the instructor has not uploaded one.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /** @description Average rating, 0 while the course has no review. */
             rating: number;
             level: components["schemas"]["Level"];
@@ -2561,11 +2533,7 @@ export interface components {
         EnrollmentCourseSummary: {
             id: components["schemas"]["Uuid"];
             title: string;
-            /**
-             * Format: uri
-             * @description Null when the instructor has not uploaded one.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /** @description Total video length of the course in hours. */
             duration_hours: number;
             level: components["schemas"]["Level"];
@@ -2638,11 +2606,7 @@ export interface components {
             /** @description Position of the lesson in the whole course (1-based). */
             order: number;
             is_preview: boolean;
-            /**
-             * Format: uri
-             * @description Null for a lesson without video, and on every lesson of a refunded enrollment.
-             */
-            video_url: string | null;
+            video_url: components["schemas"]["NullableHttpUrl"];
             completed: boolean;
             /** @description Seconds of this lesson watched, never more than its length. */
             watch_time_seconds: number;
@@ -2826,11 +2790,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             title: string;
-            /**
-             * Format: uri
-             * @description Null when the course has no image.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /** @description The instructor's display name (first and last name). */
             instructor: string;
         };
@@ -2882,11 +2842,7 @@ export interface components {
             title: string;
             slug: string;
             instructor: components["schemas"]["InstructorSummary"];
-            /**
-             * Format: uri
-             * @description Null when the course has no image.
-             */
-            thumbnail: string | null;
+            thumbnail: components["schemas"]["NullableHttpUrl"];
             /**
              * Format: double
              * @description Average rating, one decimal; 0 while `rating_count` is 0.
@@ -2940,27 +2896,6 @@ export interface components {
         };
     };
     responses: {
-        /** @description Too many requests; retry after `retry_after` seconds (also in the Retry-After header). */
-        RateLimited: {
-            headers: {
-                /** @description Seconds until a new request is accepted. */
-                "Retry-After"?: number;
-                [name: string]: unknown;
-            };
-            content: {
-                /**
-                 * @example {
-                 *       "error": {
-                 *         "code": "RATE_LIMIT_EXCEEDED",
-                 *         "message": "Request rate limit exceeded. Please try again in 3600 seconds.",
-                 *         "status": 429,
-                 *         "retry_after": 3600
-                 *       }
-                 *     }
-                 */
-                "application/json": components["schemas"]["Error"];
-            };
-        };
         /** @description The body is not valid JSON. */
         BadRequest: {
             headers: {
@@ -2979,7 +2914,25 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The body is not application/json. */
+        /** @description The request body is larger than the server accepts (`BODY_LIMIT`, 100 kB by default). */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "PAYLOAD_TOO_LARGE",
+                 *         "message": "The request body is too large.",
+                 *         "status": 413
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body is not application/json, or comes in a charset or Content-Encoding the server does not read. */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -3014,6 +2967,45 @@ export interface components {
                  *             "This field is required."
                  *           ]
                  *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many requests; retry after `retry_after` seconds (also in the Retry-After header). */
+        RateLimited: {
+            headers: {
+                /** @description Seconds until a new request is accepted. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "RATE_LIMIT_EXCEEDED",
+                 *         "message": "Request rate limit exceeded. Please try again in 3600 seconds.",
+                 *         "status": 429,
+                 *         "retry_after": 3600
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A dependency (database or Redis) is unreachable. */
+        ServiceUnavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "SERVICE_UNAVAILABLE",
+                 *         "message": "The service is temporarily unavailable.",
+                 *         "status": 503
                  *       }
                  *     }
                  */
@@ -3131,7 +3123,12 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getReadiness: {
@@ -3152,6 +3149,10 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
             /** @description PostgreSQL does not answer. */
             503: {
@@ -3233,6 +3234,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3264,6 +3266,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     loginUser: {
@@ -3326,9 +3329,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     refreshToken: {
@@ -3374,6 +3379,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3399,6 +3405,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     logoutUser: {
@@ -3428,6 +3435,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3453,6 +3461,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCurrentUser: {
@@ -3494,8 +3503,13 @@ export interface operations {
                     "application/json": components["schemas"]["AuthCurrentUser"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCurrentUser: {
@@ -3552,6 +3566,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is invalid or not settable; `details` names each field with its messages. */
             422: {
@@ -3580,6 +3595,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     changePassword: {
@@ -3618,6 +3634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing, the new password is too short or long, or equals the current one. */
             422: {
@@ -3629,6 +3646,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     becomeInstructor: {
@@ -3699,6 +3717,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing or invalid; `details` names each field with its messages. */
             422: {
@@ -3724,6 +3743,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listCategories: {
@@ -3771,7 +3791,12 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCategoryList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listCourses: {
@@ -4007,8 +4032,11 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseListPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description A query parameter is invalid (`page_size` over 100, an unknown `level` or `ordering`, `min_price` above `max_price`, ...). */
             422: {
                 headers: {
@@ -4019,6 +4047,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createCourse: {
@@ -4147,6 +4176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing, invalid or not accepted; `details` names each field. */
             422: {
@@ -4158,6 +4188,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCourse: {
@@ -4181,9 +4212,14 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateCourse: {
@@ -4310,6 +4346,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is invalid or not accepted, or the body is empty; `details` names each field. */
             422: {
@@ -4321,6 +4358,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     publishCourse: {
@@ -4450,9 +4488,12 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The course is not ready to publish (COURSE_INCOMPLETE, listing what is missing), or `course_id` is not a UUID. */
             422: {
                 headers: {
@@ -4463,6 +4504,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     unpublishCourse: {
@@ -4574,10 +4616,15 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createSection: {
@@ -4629,31 +4676,22 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A field is missing or invalid; `details` names each field. */
+            /**
+             * @description A field is missing or invalid (VALIDATION_ERROR, `details` names each field), or the course already
+             *     has the most sections a course may have (CURRICULUM_LIMIT_REACHED).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "title": [
-                     *             "This field is required."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteSection: {
@@ -4683,6 +4721,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description The course is not visible to the caller, or the section is not in this course. */
@@ -4694,6 +4733,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
             422: {
                 headers: {
@@ -4704,6 +4745,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateSection: {
@@ -4781,9 +4823,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createLesson: {
@@ -4854,31 +4898,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A field is missing or invalid; `details` names each field. */
+            /**
+             * @description A field is missing or invalid (VALIDATION_ERROR, `details` names each field), or the course or the
+             *     section already has the most lessons it may have (CURRICULUM_LIMIT_REACHED).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "duration_minutes": [
-                     *             "Ensure this value is less than or equal to 1440."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteLesson: {
@@ -4908,6 +4943,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             /** @description The course is not visible to the caller, or the lesson is not in this course. */
@@ -4919,6 +4955,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
             422: {
                 headers: {
@@ -4929,6 +4967,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateLesson: {
@@ -5002,31 +5041,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A field is invalid, or `section_id` is not a section of this course. */
+            /**
+             * @description A field is invalid, or `section_id` is not a section of this course (VALIDATION_ERROR), or the target
+             *     section already has the most lessons a section may have (CURRICULUM_LIMIT_REACHED).
+             */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "section_id": [
-                     *             "Not a section of this course."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listMyTaughtCourses: {
@@ -5129,11 +5159,15 @@ export interface operations {
                     "application/json": components["schemas"]["AuthoringCourseListPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listCourseReviews: {
@@ -5208,6 +5242,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewListPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No (visible) course has this id, or the page is past the last one. */
             404: {
@@ -5218,6 +5253,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description A parameter is invalid (`course_id` not a UUID, `rating` outside 1-5, `page_size` over 100, ...). */
             422: {
                 headers: {
@@ -5242,6 +5279,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createCourseReview: {
@@ -5336,6 +5374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is missing, invalid or not accepted; `details` names each field. */
             422: {
@@ -5347,6 +5386,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     deleteReview: {
@@ -5371,6 +5411,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No review of the caller has this id. */
             404: {
@@ -5390,7 +5431,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateReview: {
@@ -5465,6 +5510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description A field is invalid or not accepted, or the body is empty; `details` names each field. */
             422: {
@@ -5490,6 +5536,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     markReviewHelpful: {
@@ -5523,6 +5570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewHelpfulState"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description The caller wrote this review. */
             403: {
@@ -5560,7 +5608,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     unmarkReviewHelpful: {
@@ -5594,6 +5646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReviewHelpfulState"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description The caller wrote this review. */
             403: {
@@ -5631,7 +5684,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCart: {
@@ -5652,8 +5709,13 @@ export interface operations {
                     "application/json": components["schemas"]["Cart"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     clearCart: {
@@ -5672,8 +5734,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addCartItem: {
@@ -5728,6 +5795,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The instructor's own course, a free course, or an invalid body. */
             422: {
@@ -5739,6 +5807,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeCartItem: {
@@ -5763,6 +5832,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No item with this id in the user's cart. */
             404: {
@@ -5782,7 +5852,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listWishlist: {
@@ -5824,8 +5898,13 @@ export interface operations {
                     "application/json": components["schemas"]["WishlistList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     addWishlistItem: {
@@ -5892,6 +5971,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The body is invalid (missing or malformed `course_id`, unknown fields). */
             422: {
@@ -5917,6 +5997,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     removeWishlistItem: {
@@ -5941,6 +6022,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No item with this id in the user's wishlist. */
             404: {
@@ -5960,7 +6042,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     moveWishlistItemToCart: {
@@ -6000,6 +6086,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartItem"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No such item in the user's wishlist, or its course is no longer published. */
             404: {
@@ -6019,6 +6106,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The instructor's own course, or a free course. */
             422: {
                 headers: {
@@ -6029,6 +6118,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listOrders: {
@@ -6120,8 +6210,11 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description An unknown `status`, or `page` / `page_size` out of range. */
             422: {
                 headers: {
@@ -6146,6 +6239,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createOrderFromCart: {
@@ -6307,6 +6401,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The cart is empty, or the billing address is invalid. */
             422: {
@@ -6318,6 +6413,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getOrder: {
@@ -6390,6 +6486,7 @@ export interface operations {
                     "application/json": components["schemas"]["Order"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No order with this id among the user's orders (unknown, or another user's). */
             404: {
@@ -6400,7 +6497,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     downloadOrderReceipt: {
@@ -6429,6 +6530,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No such order of the user, or the order has no receipt (it was never paid). */
             404: {
@@ -6459,7 +6561,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     requestOrderRefund: {
@@ -6566,6 +6672,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The refund policy does not allow it, or the body is invalid. */
             422: {
@@ -6595,6 +6702,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createPaymentIntent: {
@@ -6666,6 +6774,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Invalid body, e.g. a client-sent amount. */
             422: {
@@ -6709,6 +6818,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     confirmPayment: {
@@ -6788,6 +6898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description The payment did not succeed, does not match the order, or the body is invalid. */
             422: {
@@ -6817,6 +6928,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     handleStripeWebhook: {
@@ -6892,7 +7004,9 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
             /** @description Stripe could not be reached to retrieve the event's object; nothing was recorded, Stripe retries. */
             502: {
@@ -6912,6 +7026,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     enrollInCourse: {
@@ -6951,6 +7066,7 @@ export interface operations {
                     "application/json": components["schemas"]["FreeEnrollment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description The course is paid; buy it through the cart. */
             402: {
@@ -6989,6 +7105,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description The user is the course's instructor. */
             422: {
                 headers: {
@@ -7008,6 +7126,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listEnrollments: {
@@ -7103,8 +7222,11 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description An unknown `status`, or `page` / `page_size` out of range. */
             422: {
                 headers: {
@@ -7129,6 +7251,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getEnrollment: {
@@ -7214,6 +7337,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentDetail"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No enrollment with this id among the user's enrollments (unknown, or another user's). */
             404: {
@@ -7233,7 +7357,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     markLessonComplete: {
@@ -7309,6 +7437,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Missing or malformed `lesson_id`, or unknown fields. */
             422: {
@@ -7334,6 +7463,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateLessonProgress: {
@@ -7410,6 +7540,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Missing fields, or values out of range. */
             422: {
@@ -7438,6 +7569,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     listCertificates: {
@@ -7492,8 +7624,11 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateList"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description `page` or `page_size` is out of range. */
             422: {
                 headers: {
@@ -7518,6 +7653,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getCertificate: {
@@ -7558,6 +7694,7 @@ export interface operations {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No certificate of the caller has this id. */
             404: {
@@ -7577,7 +7714,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     downloadCertificate: {
@@ -7609,6 +7750,7 @@ export interface operations {
                     "application/pdf": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             /** @description No certificate of the caller has this id. */
             404: {
@@ -7651,7 +7793,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     verifyCertificate: {
@@ -7688,6 +7834,7 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateVerification"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             /** @description No certificate has this code. */
             404: {
                 headers: {
@@ -7706,7 +7853,11 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getDashboardStats: {
@@ -7744,8 +7895,13 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardStats"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getContinueLearning: {
@@ -7814,8 +7970,13 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardContinueLearning"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getRecommendations: {
@@ -7869,7 +8030,10 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardRecommendations"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             /** @description `limit` is not an integer from 1 to 50. */
             422: {
                 headers: {
@@ -7894,6 +8058,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     getLearningGoals: {
@@ -7914,8 +8079,13 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardLearningGoals"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     updateLearningGoals: {
@@ -7954,6 +8124,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             /** @description `target_hours_per_month` is missing or not an integer from 1 to 744. */
             422: {
@@ -7979,6 +8150,7 @@ export interface operations {
                 };
             };
             429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
 }

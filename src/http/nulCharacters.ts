@@ -1,14 +1,34 @@
 import type { NextFunction, Request, Response } from 'express';
-import { ErrorDetails, validationError } from '../errors';
+import { AppError, ErrorDetails, validationError } from '../errors';
 
-/** Dotted paths (`billing_address.city`, `outcomes.2`) of every string under `value` that holds U+0000. */
-function nulPaths(value: unknown, path: string, found: string[]): void {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000')) found.push(path || 'non_field_errors');
-  } else if (Array.isArray(value)) {
-    value.forEach((v, i) => nulPaths(v, path ? `${path}.${i}` : String(i), found));
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) nulPaths(v, path ? `${path}.${k}` : k, found);
+/**
+ * No contract body nests anywhere near this deep; a deeper one is an attack on the walkers (this one, ajv,
+ * the logger), so it is refused before any of them recurses.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+const tooDeep = (): AppError => new AppError('BAD_REQUEST', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+
+/**
+ * Dotted paths (`billing_address.city`, `outcomes.2`) of every string under `root` that holds U+0000. Walks with
+ * an explicit stack, not recursion: a body nested thousands of levels deep must not overflow the call stack.
+ */
+function nulPaths(root: unknown, found: string[]): void {
+  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop() as { value: unknown; path: string; depth: number };
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) found.push(path || 'non_field_errors');
+      continue;
+    }
+    if (!value || typeof value !== 'object') continue;
+    if (depth >= MAX_JSON_DEPTH) throw tooDeep();
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
+    // Reversed so that the paths come out in document order.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [k, v] = entries[i] as readonly [string, unknown];
+      stack.push({ value: v, path: path ? `${path}.${k}` : k, depth: depth + 1 });
+    }
   }
 }
 
@@ -21,10 +41,14 @@ export function rejectNulCharacters(exempt: Set<string>) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     if (exempt.has(req.path)) return next();
     const found: string[] = [];
-    nulPaths(req.body, '', found);
-    nulPaths(req.query, '', found);
+    try {
+      nulPaths(req.body, found);
+      nulPaths(req.query, found);
+    } catch (err) {
+      return next(err);
+    }
     if (found.length === 0) return next();
-    const details: ErrorDetails = {};
+    const details: ErrorDetails = Object.create(null) as ErrorDetails;
     for (const path of found) details[path] = ['Null characters are not allowed.'];
     next(validationError(details));
   };

@@ -9,6 +9,7 @@ import {
   countCourseLessons, countSectionLessons, countSections, findLesson, findSection, lessonsWithOrder, SectionRow, shiftSiblings,
 } from '../repositories/curriculum';
 import { lockOwnCourse } from './authoring';
+import { assertRoomForLesson, assertRoomForSection } from './curriculumLimits';
 
 type Schemas = components['schemas'];
 
@@ -46,6 +47,7 @@ async function lessonView(trx: Knex.Transaction, courseId: string, lessonId: str
 
 export async function createSection(deps: Deps, userId: string, courseId: string, input: Schemas['AuthoringSectionCreateRequest']): Promise<Schemas['AuthoringSection']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
+    await assertRoomForSection(trx, courseId);
     const position = clampPosition(input.order, (await countSections(trx, courseId)) + 1);
     await shiftSiblings(trx, 'sections', { column: 'course_id', id: courseId }, null, position);
     const [section] = (await trx('sections')
@@ -89,6 +91,7 @@ export function deleteSection(deps: Deps, userId: string, courseId: string, sect
 export async function createLesson(deps: Deps, userId: string, courseId: string, sectionId: string, input: Schemas['AuthoringLessonCreateRequest']): Promise<Schemas['AuthoringLesson']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     if (!(await findSection(trx, courseId, sectionId))) throw sectionNotFound();
+    await assertRoomForLesson(trx, courseId, sectionId, true);
     const position = clampPosition(input.position, (await countSectionLessons(trx, sectionId)) + 1);
     await shiftSiblings(trx, 'lessons', { column: 'section_id', id: sectionId }, null, position);
     const [row] = (await trx('lessons')
@@ -123,6 +126,7 @@ export async function updateLesson(deps: Deps, userId: string, courseId: string,
     const targetSection = input.section_id ?? lesson.section_id;
     if (targetSection !== lesson.section_id) {
       if (!(await findSection(trx, courseId, targetSection))) throw validationError({ section_id: ['Not a section of this course.'] });
+      await assertRoomForLesson(trx, courseId, targetSection, false);
       await shiftSiblings(trx, 'lessons', { column: 'section_id', id: lesson.section_id }, lesson.position, null);
       const position = clampPosition(input.position, (await countSectionLessons(trx, targetSection)) + 1);
       await shiftSiblings(trx, 'lessons', { column: 'section_id', id: targetSection }, null, position);

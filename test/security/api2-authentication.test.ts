@@ -95,7 +95,7 @@ describe('API2:2023 Broken Authentication', () => {
     await refused(jwt.sign(c, accessSecret, { algorithm: 'HS256' }));
   });
 
-  it('answers 401 for a validly signed token of a user who no longer exists, on reads and writes', { todo: 'fixed on branch trust-inputs (defect 6: deleted-user 500s)' }, async () => {
+  it('answers 401 for a validly signed token of a user who no longer exists, on reads and writes', async () => {
     const gone = await registerLearner(t.api);
     const course = await insertCourse(t.db, { priceCents: 0 });
     await t.db('users').where({ id: gone.id }).delete();

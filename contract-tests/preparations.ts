@@ -54,6 +54,11 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   getHealth: { success: () => ({}) },
   getReadiness: { success: () => ({}) },
 
+  // docs
+  getOpenApiJson: { success: () => ({}) },
+  getOpenApiYaml: { success: () => ({}) },
+  getApiReference: { success: () => ({}) },
+
   // auth
   registerUser: {
     success: () => ({ body: { email: `dredd-${crypto.randomUUID()}@example.com`, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' } }),

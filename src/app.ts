@@ -10,6 +10,7 @@ import { AppError, validationError } from './errors';
 import { rejectNulCharacters } from './http/nulCharacters';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
 import { isDatabaseUnavailable, pgCode } from './db/pgErrors';
+import { referencePageRouter } from './reference/referencePage';
 
 export const API_PREFIX = '/api/v1';
 
@@ -88,6 +89,8 @@ export function createApp(deps: Deps): express.Express {
   );
 
   app.use(rejectNulCharacters(RAW_BODY_PATHS));
+
+  app.use(referencePageRouter());
 
   app.use(API_PREFIX, (req: Request, res: Response, next: NextFunction) => {
     const request = { method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body };

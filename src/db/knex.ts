@@ -10,16 +10,23 @@ export type Db = Knex;
 export type Trx = Knex.Transaction;
 
 /**
- * How long a request may wait for a connection (a full pool, or a database that does not answer) before it is
- * answered 503: knex's default is 60 s, which turns a database restart into hung requests.
+ * How long opening a connection to a database that does not answer may take before the request is answered
+ * 503: knex's default is 60 s, which turns a database restart into hung requests.
  */
 export const DB_CONNECT_TIMEOUT_MS = 2000;
+/**
+ * How long a request may queue for a connection of a full pool. Longer than the connect timeout: a healthy
+ * database under a burst (100 concurrent writes on a pool of 10) must not answer 503, and a database that is down
+ * still fails fast, because a failed connection attempt rejects the waiting requests at once (knex's pool
+ * propagates create errors).
+ */
+export const DB_ACQUIRE_TIMEOUT_MS = 10_000;
 
 export function createDb(databaseUrl: string, pool: { min: number; max: number } = { min: 0, max: 10 }): Knex {
   return knexFactory({
     client: 'pg',
     connection: { connectionString: databaseUrl, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS },
     pool,
-    acquireConnectionTimeout: DB_CONNECT_TIMEOUT_MS + 1000,
+    acquireConnectionTimeout: DB_ACQUIRE_TIMEOUT_MS,
   });
 }

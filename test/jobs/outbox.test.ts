@@ -84,16 +84,25 @@ it('costs a request a bounded moment, not a stall, while Redis is down (memory r
     const value = await work();
     return { value, ms: performance.now() - started };
   };
-  const email = `slow-${Date.now()}@example.com`;
-  const register = await timed(() => down.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'A', last_name: 'B' }));
-  assert.equal(register.value.status, 201);
-  const login = await timed(() => down.api.post('/auth/login/', { email, password: 'SecurePassword123!' }));
-  assert.equal(login.value.status, 200);
-  const wrong = await timed(() => down.api.post('/auth/login/', { email, password: 'WrongPassword123!' }));
-  assert.equal(wrong.value.status, 401);
-  const catalog = await timed(() => down.api.get('/courses/'));
-  assert.equal(catalog.value.status, 200);
-  for (const [name, { ms }] of Object.entries({ register, login, wrong, catalog })) {
-    assert.ok(ms < 1000, `${name} took ${Math.round(ms)} ms with Redis down`);
+  // The same four requests against a server whose Redis is up, measured in the same moment, are the yardstick:
+  // a fixed bound in milliseconds fails on a loaded machine, while the stall this guards against (ioredis queueing
+  // and retrying: 8-16 s per login or registration, 2.5-3.9 s per catalog read) stays far above it.
+  const run = async (server: TestServer, tag: string) => {
+    const email = `slow-${tag}-${Date.now()}@example.com`;
+    const register = await timed(() => server.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'A', last_name: 'B' }));
+    assert.equal(register.value.status, 201);
+    const login = await timed(() => server.api.post('/auth/login/', { email, password: 'SecurePassword123!' }));
+    assert.equal(login.value.status, 200);
+    const wrong = await timed(() => server.api.post('/auth/login/', { email, password: 'WrongPassword123!' }));
+    assert.equal(wrong.value.status, 401);
+    const catalog = await timed(() => server.api.get('/courses/'));
+    assert.equal(catalog.value.status, 200);
+    return { register: register.ms, login: login.ms, wrong: wrong.ms, catalog: catalog.ms };
+  };
+  const up = await run(t, 'up');
+  const downMs = await run(down, 'down');
+  for (const name of Object.keys(up) as (keyof typeof up)[]) {
+    const bound = 2 * up[name] + 750;
+    assert.ok(downMs[name] < bound, `${name} took ${Math.round(downMs[name])} ms with Redis down, ${Math.round(up[name])} ms with it up`);
   }
 });

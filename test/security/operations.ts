@@ -177,6 +177,9 @@ const NOT_INSTRUCTOR = [403];
 export const OPERATIONS: Record<string, OperationCase> = {
   getHealth: { kind: 'public' },
   getReadiness: { kind: 'public' },
+  getOpenApiJson: { kind: 'public' },
+  getOpenApiYaml: { kind: 'public' },
+  getApiReference: { kind: 'public' },
   registerUser: {
     kind: 'public',
     target: async () => ({ body: { email: `m-${crypto.randomUUID()}@example.com`, password: 'SecurePassword123!', first_name: 'M', last_name: 'X' } }),

@@ -39,6 +39,9 @@ export interface TestServerOptions {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dbName = await createTestDatabase();
   const server = http.createServer();
+  // fetch (undici) reuses a kept-alive socket for up to 4 s; on a loaded machine the server's 5 s default can close
+  // it in between, and the next request dies with ECONNRESET. Tests outlast no such gap with 60 s.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

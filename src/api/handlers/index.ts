@@ -6,6 +6,7 @@ import * as categories from './categories';
 import * as certificates from './certificates';
 import * as courses from './courses';
 import * as dashboard from './dashboard';
+import * as docs from './docs';
 import * as enroll from './enroll';
 import * as enrollments from './enrollments';
 import * as health from './health';
@@ -32,4 +33,5 @@ export const handlers = {
   ...orders,
   ...payments,
   ...enroll,
+  ...docs,
 } satisfies HandlerMap;

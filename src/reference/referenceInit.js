@@ -1,0 +1,21 @@
+/* global SwaggerUIBundle */
+// Loaded by the reference page (an external file: the server's Content-Security-Policy forbids inline
+// scripts). "This server" comes first among the servers, so "Try it out" calls the server that served the page.
+(function () {
+  fetch('/api/v1/openapi.json')
+    .then(function (res) {
+      return res.json();
+    })
+    .then(function (spec) {
+      spec.servers = [{ url: window.location.origin + '/api/v1', description: 'This server' }].concat(spec.servers || []);
+      window.ui = SwaggerUIBundle({
+        spec: spec,
+        dom_id: '#swagger-ui',
+        deepLinking: true,
+        // The default validator badge would call an outside service.
+        validatorUrl: null,
+        displayRequestDuration: true,
+        persistAuthorization: false,
+      });
+    });
+})();

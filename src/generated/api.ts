@@ -3021,6 +3021,20 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The client's `If-None-Match` matches the current ETag: the copy it holds is still current, no body.
+         *     Catalog reads (listCourses, getCourse, listCategories) answer this. Every GET route also answers `HEAD`
+         *     with the GET's status and headers and no body.
+         */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Cache-Control": components["headers"]["CatalogCacheControl"];
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The resource or the requested page does not exist. */
         PageNotFound: {
             headers: {
@@ -3094,7 +3108,22 @@ export interface components {
         CourseId: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Weak validator of the body (`W/"..."`). Send it back as `If-None-Match` to get `304 Not Modified`
+         *     while the answer is unchanged.
+         */
+        ETag: string;
+        /**
+         * @description `public, no-cache` for an anonymous request: any cache may keep the answer but must revalidate it
+         *     (with the ETag) before each use, so a price or publish change shows at once. `no-store` when the request
+         *     carries a token (the viewer's own state is in the answer). Answers about one person (every authenticated
+         *     operation, the token endpoints) are always `no-store`.
+         */
+        CatalogCacheControl: string;
+        /** @description `Authorization`: a signed-in viewer gets their own answer, never a cached anonymous one. */
+        Vary: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -3758,6 +3787,9 @@ export interface operations {
             /** @description All categories. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CatalogCacheControl"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3791,6 +3823,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCategoryList"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -3872,6 +3905,9 @@ export interface operations {
             /** @description One page of published courses, with the facets of the whole filtered result. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CatalogCacheControl"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4032,6 +4068,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseListPage"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
@@ -4206,12 +4243,16 @@ export interface operations {
             /** @description The course page, as this viewer may see it. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CatalogCacheControl"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CourseNotFound"];

@@ -3603,23 +3603,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "is_instructor": [
-                     *             "This field cannot be set."
-                     *           ],
-                     *           "profile.timezone": [
-                     *             "Unknown time zone."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -4535,7 +4518,7 @@ export interface operations {
             404: components["responses"]["CourseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The course is not ready to publish (COURSE_INCOMPLETE, listing what is missing), or `course_id` is not a UUID. */
+            /** @description The course is not ready to publish (COURSE_INCOMPLETE, listing what is missing). A `course_id` that is not a UUID answers 404. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4776,7 +4759,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
+            /** @description The deletion would leave a published course without lessons. An id that is not a UUID answers 404. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4998,7 +4981,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
+            /** @description The deletion would leave a published course without lessons. An id that is not a UUID answers 404. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5296,7 +5279,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A parameter is invalid (`course_id` not a UUID, `rating` outside 1-5, `page_size` over 100, ...). */
+            /** @description A query parameter is invalid (`rating` outside 1-5, `page_size` over 100, ...). A `course_id` that is not a UUID answers 404 COURSE_NOT_FOUND, like an unknown one. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5310,7 +5293,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "rating": [
-                     *             "Ensure this value is less than or equal to 5."
+                     *             "Must be <= 5."
                      *           ]
                      *         }
                      *       }
@@ -6831,7 +6814,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "amount": [
-                     *             "Unknown field."
+                     *             "This field is not allowed."
                      *           ]
                      *         }
                      *       }
@@ -7494,7 +7477,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "lesson_id": [
-                     *             "Must be a valid UUID."
+                     *             "Must be a valid uuid."
                      *           ]
                      *         }
                      *       }
@@ -7597,10 +7580,10 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "seconds_watched": [
-                     *             "Ensure this value is less than or equal to 3600."
+                     *             "Must be <= 3600."
                      *           ],
                      *           "position_seconds": [
-                     *             "Ensure this value is greater than or equal to 0."
+                     *             "Must be >= 0."
                      *           ]
                      *         }
                      *       }
@@ -7684,7 +7667,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "page_size": [
-                     *             "Ensure this value is less than or equal to 100."
+                     *             "Must be <= 100."
                      *           ]
                      *         }
                      *       }
@@ -8089,7 +8072,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "limit": [
-                     *             "Ensure this value is less than or equal to 50."
+                     *             "Must be <= 50."
                      *           ]
                      *         }
                      *       }
@@ -8181,7 +8164,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "target_hours_per_month": [
-                     *             "Ensure this value is less than or equal to 744."
+                     *             "Must be <= 744."
                      *           ]
                      *         }
                      *       }

@@ -207,7 +207,6 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   createOrderFromCart: {
     success: () => ({ as: 'orderer' }),
     statuses: {
-      200: () => ({ as: 'reorderer', setup: 'repeat' }),
       409: () => ({ as: 'enrolledBuyer' }),
       422: () => ({ as: 'outsider' }),
     },

@@ -880,8 +880,9 @@ export interface paths {
          *
          *     Rules:
          *     - **Idempotent per cart content.** If the user already has a `pending` order with exactly the cart's
-         *       courses at the same prices, that order is returned with **200** (its billing address replaced by the
-         *       one just sent) instead of creating a second one; otherwise a new order is created (**201**). A new
+         *       courses at the same prices, that order is returned (its billing address replaced by the one just sent)
+         *       instead of creating a second one; otherwise a new order is created. Both answer **201**, as the guide
+         *       says: a repeated call answers as the first one did (compare the order `id` to tell them apart). A new
          *       order cancels the user's other pending order, and its Stripe PaymentIntent; a payment that succeeds
          *       on it anyway is still honoured (fulfilled), never lost.
          *     - The cart is not emptied here: the order's courses leave the cart when the payment succeeds, so an
@@ -6295,62 +6296,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A pending order for the same cart content already existed; it is returned. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
-                     *       "order_number": "ORD-2026-00001",
-                     *       "status": "pending",
-                     *       "created_at": "2026-01-27T16:05:00Z",
-                     *       "completed_at": null,
-                     *       "total_amount": 169.98,
-                     *       "subtotal": 169.98,
-                     *       "discount_amount": 0,
-                     *       "currency": "usd",
-                     *       "items_count": 2,
-                     *       "items": [
-                     *         {
-                     *           "id": "5e0f8a1c-2d3b-4c6e-8f9a-1b2c3d4e5f61",
-                     *           "course": {
-                     *             "id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
-                     *             "title": "Complete Web Development Bootcamp 2026"
-                     *           },
-                     *           "price_at_purchase": 89.99
-                     *         },
-                     *         {
-                     *           "id": "5e0f8a1c-2d3b-4c6e-8f9a-1b2c3d4e5f62",
-                     *           "course": {
-                     *             "id": "c3d4e5f6-a7b8-49c0-8d1e-2f3a4b5c6d7e",
-                     *             "title": "UI/UX Design Fundamentals"
-                     *           },
-                     *           "price_at_purchase": 79.99
-                     *         }
-                     *       ],
-                     *       "billing_address": {
-                     *         "first_name": "John",
-                     *         "last_name": "Doe",
-                     *         "email": "john@example.com",
-                     *         "address_line1": "123 Main Street",
-                     *         "address_line2": "Apt 4B",
-                     *         "city": "San Francisco",
-                     *         "state": "CA",
-                     *         "postal_code": "94105",
-                     *         "country": "US",
-                     *         "phone": "+1 (555) 123-4567"
-                     *       },
-                     *       "receipt_url": null,
-                     *       "refund": null
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Order"];
-                };
-            };
-            /** @description A new pending order. */
+            /** @description The pending order, new or (same cart content) the one already pending. */
             201: {
                 headers: {
                     [name: string]: unknown;

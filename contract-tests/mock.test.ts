@@ -12,8 +12,9 @@ import { bin, BUNDLE, Child, freePort, startChild, waitForHttp } from './process
  *
  * A mock has no state, so the guide's errors that depend on state (an expired token, a non-instructor, an
  * unknown course, a rate limit) are asked for with `Prefer: code=NNN` (and the named example with that
- * code), as is a success other than the operation's first; the errors Prism derives from the request itself
- * (no Authorization header: 401; an invalid body: 422) and the other successes come without it.
+ * code); the errors Prism derives from the request itself
+ * (no Authorization header: 401; an invalid body: 422) and every success come without it: a success must be
+ * the operation's lowest 2xx, the one Prism serves to a frontend that sends no Prefer header.
  */
 const DERIVED_BY_PRISM = new Set(['AUTHENTICATION_REQUIRED', 'VALIDATION_ERROR']);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -79,16 +80,14 @@ function mockBody(example: GuideExample, operation: Operation): unknown {
 
 /**
  * The Prefer header that picks the guide's response where Prism cannot tell it from the request: a
- * state-dependent error (with the named example carrying the guide's code), or a success other than the
- * operation's first 2xx (a new order is 201; returning the pending one is 200).
+ * state-dependent error (with the named example carrying the guide's code).
  */
 function preferFor(example: GuideExample, operation: Operation): string | undefined {
   const code = errorCode(example.response);
   if (!example.status || (code && DERIVED_BY_PRISM.has(code))) return undefined;
-  if (example.status < 400) {
-    const successes = Object.keys(operation.responses ?? {}).filter((s) => /^2\d\d$/.test(s)).sort();
-    return successes[0] === String(example.status) ? undefined : `code=${example.status}`;
-  }
+  // A success is never asked for: Prism serves the lowest documented 2xx, which must be the guide's status
+  // (a frontend using the mock sends no Prefer header).
+  if (example.status < 400) return undefined;
   const media = (operation.responses?.[String(example.status)] as Json | undefined)?.content?.['application/json'] as Json | undefined;
   const named = Object.entries((media?.examples ?? {}) as Json).find(([, ex]) => errorCode(ex.value) === code)?.[0];
   return named ? `code=${example.status}, example=${named}` : `code=${example.status}`;

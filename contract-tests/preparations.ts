@@ -30,8 +30,8 @@ export interface PreparedRequest {
   /** Signs the final body with the webhook secret into Stripe-Signature, as Stripe does. */
   stripeSignature?: boolean;
   /**
-   * Runs just before the transaction: `repeat` sends the same request once first (the idempotent 200 of an
-   * operation whose first call is 201); `untilReady` waits until the request answers 200 (a PDF a worker renders).
+   * Runs just before the transaction: `repeat` sends the same request once first (to check an idempotent replay;
+   * unused since create-from-cart answers a replay 201 too); `untilReady` waits until the request answers 200 (a PDF a worker renders).
    */
   setup?: 'repeat' | 'untilReady';
 }
@@ -212,7 +212,6 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   createOrderFromCart: {
     success: () => ({ as: 'orderer' }),
     statuses: {
-      200: () => ({ as: 'reorderer', setup: 'repeat' }),
       409: () => ({ as: 'enrolledBuyer' }),
       422: () => ({ as: 'outsider' }),
     },

@@ -32,6 +32,8 @@ export function createApp(deps: Deps): express.Express {
   const api = createBackend(deps);
   const app = express();
   app.disable('x-powered-by');
+  // ETags only where the contract documents 304 (catalog reads, src/http/cacheControl.ts), not on every body.
+  app.set('etag', false);
   app.set('trust proxy', deps.config.env === 'production' ? 1 : false);
   app.set('query parser', 'simple');
 
@@ -55,7 +57,10 @@ export function createApp(deps: Deps): express.Express {
   app.use(
     cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag'],
+      // The preflight depends only on this configuration: let browsers keep it for 2 h (Chromium's ceiling),
+      // so a signed-in page does not pay one OPTIONS round trip per URL and per call.
+      maxAge: 7200,
     }),
   );
 
@@ -93,7 +98,10 @@ export function createApp(deps: Deps): express.Express {
   app.use(referencePageRouter());
 
   app.use(API_PREFIX, (req: Request, res: Response, next: NextFunction) => {
-    const request = { method: req.method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body };
+    // HEAD is routed as the GET of the same path (openapi-backend only routes documented methods); Node sends
+    // the GET's status and headers without the body.
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const request = { method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body };
     api.handleRequest(request, req, res, deps).catch(next);
   });
 

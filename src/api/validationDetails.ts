@@ -12,6 +12,15 @@ function fieldName(err: ErrorObject): string {
   return segments.length > 0 ? segments.join('.') : 'non_field_errors';
 }
 
+/**
+ * The contract's patterns other than HttpUrl, in the words the services use for the same mistake (the country
+ * check in src/services/orders.ts says the same), so 'USA' and 'ZZ' get one message whichever layer refuses it.
+ */
+const PATTERN_MESSAGES: Record<string, string> = {
+  '^[A-Z]{2}$': 'Use a two-letter ISO 3166-1 country code, e.g. US.',
+  '^pi_[A-Za-z0-9_]+$': 'Must be a Stripe PaymentIntent id (pi_...).',
+};
+
 function message(err: ErrorObject): string {
   switch (err.keyword) {
     case 'required':
@@ -24,10 +33,13 @@ function message(err: ErrorObject): string {
       return `Must be a valid ${String(err.params.format)}.`;
     case 'enum':
       return `Must be one of: ${(err.params.allowedValues as unknown[]).join(', ')}.`;
-    case 'pattern':
-      // HttpUrl (openapi/components/schemas/common.yaml) is the one URL format: say it in words, not as a regex.
-      if (String(err.params.pattern).startsWith('^https?://')) return 'Must be an absolute http:// or https:// URL.';
+    case 'pattern': {
+      // Say it in words, not as a regex: a frontend shows these messages as they are.
+      const pattern = String(err.params.pattern);
+      if (pattern.startsWith('^https?://')) return 'Must be an absolute http:// or https:// URL.';
+      if (PATTERN_MESSAGES[pattern]) return PATTERN_MESSAGES[pattern];
       return err.message ? `${err.message[0]?.toUpperCase()}${err.message.slice(1)}.` : 'Invalid value.';
+    }
     case 'minLength':
       return `Ensure this field has at least ${String(err.params.limit)} characters.`;
     case 'maxLength':

@@ -880,8 +880,9 @@ export interface paths {
          *
          *     Rules:
          *     - **Idempotent per cart content.** If the user already has a `pending` order with exactly the cart's
-         *       courses at the same prices, that order is returned with **200** (its billing address replaced by the
-         *       one just sent) instead of creating a second one; otherwise a new order is created (**201**). A new
+         *       courses at the same prices, that order is returned (its billing address replaced by the one just sent)
+         *       instead of creating a second one; otherwise a new order is created. Both answer **201**, as the guide
+         *       says: a repeated call answers as the first one did (compare the order `id` to tell them apart). A new
          *       order cancels the user's other pending order, and its Stripe PaymentIntent; a payment that succeeds
          *       on it anyway is still honoured (fulfilled), never lost.
          *     - The cart is not emptied here: the order's courses leave the cart when the payment succeeds, so an
@@ -3096,6 +3097,20 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description The client's `If-None-Match` matches the current ETag: the copy it holds is still current, no body.
+         *     Catalog reads (listCourses, getCourse, listCategories) answer this. Every GET route also answers `HEAD`
+         *     with the GET's status and headers and no body.
+         */
+        NotModified: {
+            headers: {
+                ETag: components["headers"]["ETag"];
+                "Cache-Control": components["headers"]["CatalogCacheControl"];
+                Vary: components["headers"]["Vary"];
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description The resource or the requested page does not exist. */
         PageNotFound: {
             headers: {
@@ -3169,7 +3184,22 @@ export interface components {
         CourseId: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description Weak validator of the body (`W/"..."`). Send it back as `If-None-Match` to get `304 Not Modified`
+         *     while the answer is unchanged.
+         */
+        ETag: string;
+        /**
+         * @description `public, no-cache` for an anonymous request: any cache may keep the answer but must revalidate it
+         *     (with the ETag) before each use, so a price or publish change shows at once. `no-store` when the request
+         *     carries a token (the viewer's own state is in the answer). Answers about one person (every authenticated
+         *     operation, the token endpoints) are always `no-store`.
+         */
+        CatalogCacheControl: string;
+        /** @description `Authorization`: a signed-in viewer gets their own answer, never a cached anonymous one. */
+        Vary: string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -3649,23 +3679,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "code": "VALIDATION_ERROR",
-                     *         "message": "Invalid input data",
-                     *         "status": 422,
-                     *         "details": {
-                     *           "is_instructor": [
-                     *             "This field cannot be set."
-                     *           ],
-                     *           "profile.timezone": [
-                     *             "Unknown time zone."
-                     *           ]
-                     *         }
-                     *       }
-                     *     }
-                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
@@ -3833,6 +3846,9 @@ export interface operations {
             /** @description All categories. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CatalogCacheControl"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3866,6 +3882,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCategoryList"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -3947,6 +3964,9 @@ export interface operations {
             /** @description One page of published courses, with the facets of the whole filtered result. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CatalogCacheControl"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4107,6 +4127,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogCourseListPage"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["PageNotFound"];
@@ -4281,12 +4302,16 @@ export interface operations {
             /** @description The course page, as this viewer may see it. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["CatalogCacheControl"];
+                    Vary: components["headers"]["Vary"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CatalogCourseDetail"];
                 };
             };
+            304: components["responses"]["NotModified"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["CourseNotFound"];
@@ -4569,7 +4594,7 @@ export interface operations {
             404: components["responses"]["CourseNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The course is not ready to publish (COURSE_INCOMPLETE, listing what is missing), or `course_id` is not a UUID. */
+            /** @description The course is not ready to publish (COURSE_INCOMPLETE, listing what is missing). A `course_id` that is not a UUID answers 404. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4810,7 +4835,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
+            /** @description The deletion would leave a published course without lessons. An id that is not a UUID answers 404. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5032,7 +5057,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The deletion would leave a published course without lessons, or an id is not a UUID. */
+            /** @description The deletion would leave a published course without lessons. An id that is not a UUID answers 404. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5330,7 +5355,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description A parameter is invalid (`course_id` not a UUID, `rating` outside 1-5, `page_size` over 100, ...). */
+            /** @description A query parameter is invalid (`rating` outside 1-5, `page_size` over 100, ...). A `course_id` that is not a UUID answers 404 COURSE_NOT_FOUND, like an unknown one. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5344,7 +5369,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "rating": [
-                     *             "Ensure this value is less than or equal to 5."
+                     *             "Must be <= 5."
                      *           ]
                      *         }
                      *       }
@@ -6346,62 +6371,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A pending order for the same cart content already existed; it is returned. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
-                     *       "order_number": "ORD-2026-00001",
-                     *       "status": "pending",
-                     *       "created_at": "2026-01-27T16:05:00Z",
-                     *       "completed_at": null,
-                     *       "total_amount": 169.98,
-                     *       "subtotal": 169.98,
-                     *       "discount_amount": 0,
-                     *       "currency": "usd",
-                     *       "items_count": 2,
-                     *       "items": [
-                     *         {
-                     *           "id": "5e0f8a1c-2d3b-4c6e-8f9a-1b2c3d4e5f61",
-                     *           "course": {
-                     *             "id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
-                     *             "title": "Complete Web Development Bootcamp 2026"
-                     *           },
-                     *           "price_at_purchase": 89.99
-                     *         },
-                     *         {
-                     *           "id": "5e0f8a1c-2d3b-4c6e-8f9a-1b2c3d4e5f62",
-                     *           "course": {
-                     *             "id": "c3d4e5f6-a7b8-49c0-8d1e-2f3a4b5c6d7e",
-                     *             "title": "UI/UX Design Fundamentals"
-                     *           },
-                     *           "price_at_purchase": 79.99
-                     *         }
-                     *       ],
-                     *       "billing_address": {
-                     *         "first_name": "John",
-                     *         "last_name": "Doe",
-                     *         "email": "john@example.com",
-                     *         "address_line1": "123 Main Street",
-                     *         "address_line2": "Apt 4B",
-                     *         "city": "San Francisco",
-                     *         "state": "CA",
-                     *         "postal_code": "94105",
-                     *         "country": "US",
-                     *         "phone": "+1 (555) 123-4567"
-                     *       },
-                     *       "receipt_url": null,
-                     *       "refund": null
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Order"];
-                };
-            };
-            /** @description A new pending order. */
+            /** @description The pending order, new or (same cart content) the one already pending. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -6865,7 +6835,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "amount": [
-                     *             "Unknown field."
+                     *             "This field is not allowed."
                      *           ]
                      *         }
                      *       }
@@ -7528,7 +7498,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "lesson_id": [
-                     *             "Must be a valid UUID."
+                     *             "Must be a valid uuid."
                      *           ]
                      *         }
                      *       }
@@ -7631,10 +7601,10 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "seconds_watched": [
-                     *             "Ensure this value is less than or equal to 3600."
+                     *             "Must be <= 3600."
                      *           ],
                      *           "position_seconds": [
-                     *             "Ensure this value is greater than or equal to 0."
+                     *             "Must be >= 0."
                      *           ]
                      *         }
                      *       }
@@ -7718,7 +7688,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "page_size": [
-                     *             "Ensure this value is less than or equal to 100."
+                     *             "Must be <= 100."
                      *           ]
                      *         }
                      *       }
@@ -8123,7 +8093,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "limit": [
-                     *             "Ensure this value is less than or equal to 50."
+                     *             "Must be <= 50."
                      *           ]
                      *         }
                      *       }
@@ -8215,7 +8185,7 @@ export interface operations {
                      *         "status": 422,
                      *         "details": {
                      *           "target_hours_per_month": [
-                     *             "Ensure this value is less than or equal to 744."
+                     *             "Must be <= 744."
                      *           ]
                      *         }
                      *       }

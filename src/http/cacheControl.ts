@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import crypto from 'node:crypto';
+import type { Request, Response } from 'express';
 import type { Context } from 'openapi-backend';
 
 /**
@@ -24,4 +25,39 @@ export function markPersonalResponses(c: Context, res: Response): void {
   if (!allowsAnonymous(c) || c.request.headers.authorization || PERSONAL_ANONYMOUS.has(c.operation?.operationId ?? '')) {
     res.setHeader('Cache-Control', 'no-store');
   }
+}
+
+/** Weak validator over the serialized body: equal bytes, equal tag; cheap next to the query that built it. */
+export function weakEtag(payload: string): string {
+  const hash = crypto.createHash('sha1').update(payload, 'utf8').digest('base64url').slice(0, 27);
+  return `W/"${Buffer.byteLength(payload, 'utf8').toString(16)}-${hash}"`;
+}
+
+/** RFC 9110 If-None-Match with weak comparison: `*`, or any listed tag equal once `W/` is dropped. */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
+}
+
+/**
+ * Answers a public catalog read (course list, course page, categories) with a weak ETag and `304 Not Modified`
+ * when the client already holds it. Anonymous answers are `public, no-cache`: any cache may keep them, but must
+ * revalidate every time, because a price or a publish change has to show at once (a stale price would disagree
+ * with the cart and checkout); revalidation costs the query but not the body. `Vary: Authorization` keeps a shared
+ * cache from serving the anonymous copy to a signed-in viewer, whose answer (no-store, set before the handler) is
+ * their own.
+ */
+export function sendCatalog(req: Request, res: Response, body: unknown): void {
+  const payload = JSON.stringify(body);
+  const etag = weakEtag(payload);
+  res.setHeader('ETag', etag);
+  res.vary('Authorization');
+  if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'public, no-cache');
+  if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200).type('application/json').send(payload);
 }

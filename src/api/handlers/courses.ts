@@ -1,3 +1,4 @@
+import { sendCatalog } from '../../http/cacheControl';
 import * as authoring from '../../services/authoring';
 import * as catalog from '../../services/catalog';
 import { listCourses as searchCourses } from '../../services/courseSearch';
@@ -6,12 +7,12 @@ import { body, Handler, params, query, ResponseBody } from '../types';
 
 export const listCourses: Handler = async (c, req, res, deps) => {
   const page = await searchCourses(deps, optionalUser(c)?.id ?? null, query<'listCourses'>(c), req.query as Record<string, unknown>);
-  res.status(200).json(page satisfies ResponseBody<'listCourses', 200>);
+  sendCatalog(req, res, page satisfies ResponseBody<'listCourses', 200>);
 };
 
-export const getCourse: Handler = async (c, _req, res, deps) => {
+export const getCourse: Handler = async (c, req, res, deps) => {
   const course = await catalog.getCourse(deps, params<'getCourse'>(c).course_id, optionalUser(c)?.id ?? null);
-  res.status(200).json(course satisfies ResponseBody<'getCourse', 200>);
+  sendCatalog(req, res, course satisfies ResponseBody<'getCourse', 200>);
 };
 
 export const createCourse: Handler = async (c, _req, res, deps) => {

@@ -53,6 +53,8 @@ export function createApp(deps: Deps): express.Express {
       },
     }),
   );
+  // Times every request, including those refused before routing (rate limit, 415), which count as "unrouted".
+  app.use(deps.metrics.requests.middleware);
   app.use(helmet());
   app.use(
     cors({

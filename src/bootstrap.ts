@@ -5,6 +5,7 @@ import type { Deps } from './deps';
 import { createRateLimits } from './http/rateLimits';
 import { createRedis, REQUEST_REDIS_TIMEOUT_MS } from './jobs/queue';
 import { createLogger } from './logger';
+import { createApiMetrics } from './metrics/api';
 import { createStripeClient } from './payments/stripe';
 import { FileStorage } from './storage/files';
 
@@ -25,9 +26,11 @@ export function buildDeps(config: Readonly<Config>): Deps {
     rateLimits: createRateLimits(redis, config),
     storage: new FileStorage(config.storageDir),
     stripe: createStripeClient(config.stripe),
+    metrics: createApiMetrics(db, redis, config.redisPrefix),
   };
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {
+  await deps.metrics.close();
   await Promise.allSettled([deps.db.destroy(), deps.redis.quit()]);
 }

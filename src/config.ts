@@ -4,6 +4,9 @@ import { DEFAULT_SECRETS_FILE, localSecrets, LocalSecretName } from './localSecr
 /** The local Stripe test server's key when no real one is configured; see ARCHITECTURE.md for why it may be public. */
 export const LOCAL_STRIPE_SECRET_KEY = 'sk_test_learnflow_local';
 
+/** The development database when DATABASE_URL is unset (also the backup scripts' default, db/backup.ts). */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/learnflow';
+
 /** Environment parsed once into a typed, frozen config with safe development defaults. */
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -72,7 +75,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     port,
     host: source.HOST ?? '0.0.0.0',
     publicBaseUrl: source.PUBLIC_BASE_URL ?? `http://localhost:${port}/api/v1`,
-    databaseUrl: source.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/learnflow',
+    databaseUrl: source.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: source.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: source.REDIS_PREFIX ?? 'lf',
     jwt: {

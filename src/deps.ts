@@ -6,6 +6,7 @@ import type { TokenService } from './auth/tokens';
 import type { RateLimits } from './http/rateLimits';
 import type { Stripe } from './payments/stripe';
 import type { FileStorage } from './storage/files';
+import type { ApiMetrics } from './metrics/api';
 
 /** The infrastructure every handler and service may use; built once per process (or per test file). */
 export interface Deps {
@@ -17,4 +18,5 @@ export interface Deps {
   rateLimits: RateLimits;
   storage: FileStorage;
   stripe: Stripe;
+  metrics: ApiMetrics;
 }

@@ -1,6 +1,11 @@
 import { loadConfig } from '../src/config';
 import { createDb } from '../src/db/knex';
 import { createLogger } from '../src/logger';
+import { registerJobMetrics } from '../src/metrics/jobs';
+import { metricsListen } from '../src/metrics/listen';
+import { registerPoolMetrics } from '../src/metrics/pool';
+import { createRegistry } from '../src/metrics/registry';
+import { MetricsServer, startMetricsServer } from '../src/metrics/server';
 import { startWorkers } from './runtime';
 
 /** Entry of the worker process: the outbox relay plus every job processor, stopped gracefully on SIGTERM. */
@@ -9,11 +14,27 @@ function main(): void {
   const log = createLogger(config.logLevel);
   const db = createDb(config.databaseUrl, { min: 0, max: 5 });
   const lockDurationMs = Number(process.env.WORKER_LOCK_DURATION_MS) || undefined;
-  const runtime = startWorkers(config, db, log, { lockDurationMs });
+  // The workers' own registry and port: job durations are measured where jobs run (see ARCHITECTURE.md, "Metrics").
+  const registry = createRegistry('worker');
+  registerPoolMetrics(registry, db);
+  const jobMetrics = registerJobMetrics(registry);
+  const runtime = startWorkers(config, db, log, { lockDurationMs, jobMetrics });
+  let metrics: MetricsServer | undefined;
+  const listen = metricsListen('worker');
+  if (listen) {
+    startMetricsServer(registry, listen, log).then(
+      (server) => {
+        metrics = server;
+        log.info({ url: `http://${listen.host}:${server.port}/metrics` }, 'worker metrics listening');
+      },
+      (err: Error) => log.error({ err: err.message }, 'worker metrics listener could not start'),
+    );
+  }
   log.info('LearnFlow workers running');
   const shutdown = (): void => {
     runtime
       .stop()
+      .then(() => metrics?.close())
       .then(() => db.destroy())
       .then(
         () => process.exit(0),

@@ -6,6 +6,7 @@ import { createQueue, createRedis } from '../src/jobs/queue';
 import { OutboxRelay } from '../src/jobs/relay';
 import { createStripeClient } from '../src/payments/stripe';
 import type { Logger } from '../src/logger';
+import type { JobMetrics } from '../src/metrics/jobs';
 import { FileStorage } from '../src/storage/files';
 import type { ProcessorMap, WorkerDeps } from './processor';
 import { processors as defaultProcessors } from './processors';
@@ -26,7 +27,7 @@ export function startWorkers(
   config: Readonly<Config>,
   db: Knex,
   log: Logger,
-  opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number; lockDurationMs?: number } = {},
+  opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number; lockDurationMs?: number; jobMetrics?: JobMetrics } = {},
 ): WorkerRuntime {
   const processors = opts.processors ?? defaultProcessors;
   const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir), stripe: createStripeClient(config.stripe) };
@@ -43,7 +44,7 @@ export function startWorkers(
         | ((job: Job, deps: WorkerDeps) => Promise<string>)
         | undefined;
       if (!processor) throw new Error(`No processor for job "${job.name}"`);
-      const outcome = await processor(job, deps);
+      const outcome = opts.jobMetrics ? await opts.jobMetrics.time(job.name, () => processor(job, deps)) : await processor(job, deps);
       log.info({ job: job.name, id: job.id, outcome }, 'job done');
       return outcome;
     },

@@ -64,6 +64,10 @@ export function createBackend(deps: Deps): OpenAPIBackend {
     notImplemented: () => {
       throw new AppError('NOT_IMPLEMENTED', 'This operation is not implemented yet.');
     },
+    // The operationId labels the request's metrics (src/metrics/requests.ts); unset when no route matched.
+    postRoutingHandler: (c: Context, _req: Request, res: Response) => {
+      if (c.operation?.operationId) res.locals.operationId = c.operation.operationId;
+    },
     postSecurityHandler: (c: Context, _req: Request, res: Response) => {
       markPersonalResponses(c, res);
       rejectBadOptionalToken(c);

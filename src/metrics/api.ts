@@ -1,0 +1,38 @@
+import type IORedis from 'ioredis';
+import type { Knex } from 'knex';
+import type { Registry } from 'prom-client';
+import { createQueue } from '../jobs/queue';
+import { registerOutboxMetrics } from './outbox';
+import { registerPoolMetrics } from './pool';
+import { registerQueueMetrics } from './queue';
+import { createRegistry, withinMs } from './registry';
+import { registerRequestMetrics, RequestMetrics } from './requests';
+
+export interface ApiMetrics {
+  registry: Registry;
+  requests: RequestMetrics;
+  close: () => Promise<void>;
+}
+
+/**
+ * The API process's series: requests, event loop, its database pool, and (probed at scrape time) the queue and
+ * the outbox. The queue handle reuses the request-path Redis connection (fail fast, 250 ms command timeout).
+ */
+export function createApiMetrics(db: Knex, redis: IORedis, redisPrefix: string): ApiMetrics {
+  const registry = createRegistry('api');
+  const requests = registerRequestMetrics(registry);
+  registerPoolMetrics(registry, db);
+  registerOutboxMetrics(registry, db);
+  const queue = createQueue(redis, redisPrefix);
+  queue.on('error', () => undefined); // Redis errors are logged once by the connection's owner (bootstrap.ts)
+  registerQueueMetrics(registry, [queue]);
+  return {
+    registry,
+    requests,
+    close: async () => {
+      registry.clear();
+      // A queue that never reached Redis never finishes closing: do not let shutdown wait on it.
+      await withinMs(queue.close(), 1000, 'metrics queue close').catch(() => undefined);
+    },
+  };
+}

@@ -15,8 +15,6 @@ export interface TokenPair {
   refresh_token: string;
 }
 
-const invalidToken = (): AppError => new AppError('TOKEN_INVALID', 'Token is invalid or expired');
-const invalidCredentials = (): AppError => new AppError('INVALID_CREDENTIALS', 'Invalid email or password.');
 
 function assertTimeZone(zone: string | undefined, field: string): void {
   if (zone !== undefined && !isValidTimeZone(zone)) throw validationError({ [field]: ['Unknown time zone.'] });
@@ -55,7 +53,7 @@ export async function register(
     });
   } catch (err) {
     // The unique index on lower(email) decides, so two concurrent registrations cannot both succeed.
-    if (isUniqueViolation(err)) throw new AppError('EMAIL_ALREADY_REGISTERED', 'A user with this email already exists.');
+    if (isUniqueViolation(err)) throw new AppError('EMAIL_ALREADY_REGISTERED');
     throw err;
   }
 }
@@ -78,7 +76,7 @@ export async function login(deps: Deps, input: { email: string; password: string
   if (!(await verifyPassword(user?.password_hash, input.password)) || !user) {
     await consumeOrThrow(limits.loginFailuresByEmail, emailKey, res);
     await consumeOrThrow(limits.loginFailuresByIp, ip, res);
-    throw invalidCredentials();
+    throw new AppError('INVALID_CREDENTIALS');
   }
   await limits.loginFailuresByEmail.delete(emailKey);
   const { jti: _jti, ...tokens } = await issueTokens(deps, deps.db, user.id);
@@ -104,7 +102,7 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<TokenPa
     await trx('refresh_tokens').where({ id: row.id }).update({ rotated_at: trx.fn.now(), replaced_by: next.jti });
     return { access_token: next.access_token, refresh_token: next.refresh_token };
   });
-  if (typeof outcome === 'string') throw invalidToken();
+  if (typeof outcome === 'string') throw new AppError('TOKEN_INVALID');
   return outcome;
 }
 
@@ -146,7 +144,7 @@ export async function changePassword(deps: Deps, userId: string, input: { curren
 export async function requireUser(deps: Deps, userId: string): Promise<UserRow> {
   const user = await findUserById(deps.db, userId);
   // A valid token for a user that no longer exists is as good as no token.
-  if (!user) throw invalidToken();
+  if (!user) throw new AppError('TOKEN_INVALID');
   return user;
 }
 
@@ -175,6 +173,6 @@ export async function becomeInstructor(deps: Deps, userId: string, bio: string |
   const updated = await deps.db('users').where({ id: userId, is_instructor: false }).update(changes);
   if (updated === 0) {
     await requireUser(deps, userId);
-    throw new AppError('ALREADY_INSTRUCTOR', 'You are already an instructor.');
+    throw new AppError('ALREADY_INSTRUCTOR');
   }
 }

@@ -6,7 +6,7 @@ import type { Handler } from '../types';
  * contract-tests/pending.ts lists the same operations for Dredd. Each issue that builds one removes it here.
  */
 const notImplemented: Handler = () => {
-  throw new AppError('NOT_IMPLEMENTED', 'This operation is not implemented yet.');
+  throw new AppError('NOT_IMPLEMENTED');
 };
 
 

@@ -8,7 +8,7 @@ import { createStripeClient } from '../src/payments/stripe';
 import type { Logger } from '../src/logger';
 import { FileStorage } from '../src/storage/files';
 import type { ProcessorMap, WorkerDeps } from './processor';
-import { processors as defaultProcessors } from './processors';
+import { processors } from './processors';
 import { CLOSE_BROKEN_STREAKS_SCHEDULE } from './processors/close-broken-streaks';
 import { scheduleReconciliation } from './processors/orders-reconcile';
 
@@ -26,9 +26,8 @@ export function startWorkers(
   config: Readonly<Config>,
   db: Knex,
   log: Logger,
-  opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number; lockDurationMs?: number } = {},
+  opts: { relayIntervalMs?: number; lockDurationMs?: number } = {},
 ): WorkerRuntime {
-  const processors = opts.processors ?? defaultProcessors;
   const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir), stripe: createStripeClient(config.stripe) };
   const queueConnection = createRedis(config.redisUrl, { failFast: true });
   const workerConnection = createRedis(config.redisUrl, { forWorker: true });
@@ -50,7 +49,7 @@ export function startWorkers(
     {
       connection: workerConnection,
       prefix: config.redisPrefix,
-      concurrency: opts.concurrency ?? 4,
+      concurrency: 4,
       // A worker killed mid-job (kill -9, OOM) leaves its jobs active until their lock expires; then another
       // (or the restarted) worker takes them again. BullMQ's default is 30 s for both.
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {}),

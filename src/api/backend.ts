@@ -36,7 +36,7 @@ export function loadDefinition(): Document {
 }
 
 /**
- * Builds the openapi-backend instance with the settings that work here (TOOLING-NOTES): exact trailing
+ * Builds the openapi-backend instance with the settings openapi-backend needs here: exact trailing
  * slashes, strict definition, formats on, every error reported, query and path values coerced.
  */
 export function createBackend(deps: Deps): OpenAPIBackend {

@@ -67,7 +67,7 @@ export function createApp(deps: Deps): express.Express {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         setRateLimitHeaders(res, limit.points, rejection);
-        next(rateLimitExceeded(res, rejection));
+        next(rateLimitExceeded(rejection));
       } else next(rejection);
     }
   });
@@ -104,7 +104,8 @@ export function createApp(deps: Deps): express.Express {
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
     else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
     if (res.headersSent) return;
-    if (appError.code === 'SERVICE_UNAVAILABLE' && appError.retryAfter) res.setHeader('Retry-After', String(appError.retryAfter));
+    // The one place Retry-After is set: from the error (429, 503, and a receipt or certificate not ready yet).
+    if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));
     res.status(appError.status).json(appError.toBody());
   });
   return app;

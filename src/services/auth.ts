@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type { Response } from 'express';
 import type { Knex } from 'knex';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { Deps } from '../deps';
@@ -32,9 +31,8 @@ export async function register(
   deps: Deps,
   input: { email: string; password: string; first_name: string; last_name: string; timezone?: string },
   ip: string,
-  res: Response,
 ): Promise<{ user: UserRow; tokens: TokenPair }> {
-  await consumeOrThrow(deps.rateLimits.registerByIp, ip, res);
+  await consumeOrThrow(deps.rateLimits.registerByIp, ip);
   assertTimeZone(input.timezone, 'timezone');
   const passwordHash = await hashPassword(input.password);
   try {
@@ -67,15 +65,15 @@ export async function register(
 const failureKey = (email: string, ip: string): string => `${email.trim().toLowerCase()}|${ip}`;
 
 /** Login failures are limited per email and address, and per address; a success clears its own count. */
-export async function login(deps: Deps, input: { email: string; password: string }, ip: string, res: Response): Promise<{ user: UserRow; tokens: TokenPair }> {
+export async function login(deps: Deps, input: { email: string; password: string }, ip: string): Promise<{ user: UserRow; tokens: TokenPair }> {
   const emailKey = failureKey(input.email, ip);
   const limits = deps.rateLimits;
-  await assertNotBlocked(limits.loginFailuresByEmail, emailKey, res);
-  await assertNotBlocked(limits.loginFailuresByIp, ip, res);
+  await assertNotBlocked(limits.loginFailuresByEmail, emailKey);
+  await assertNotBlocked(limits.loginFailuresByIp, ip);
   const user = await findUserByEmail(deps.db, input.email.trim());
   if (!(await verifyPassword(user?.password_hash, input.password)) || !user) {
-    await consumeOrThrow(limits.loginFailuresByEmail, emailKey, res);
-    await consumeOrThrow(limits.loginFailuresByIp, ip, res);
+    await consumeOrThrow(limits.loginFailuresByEmail, emailKey);
+    await consumeOrThrow(limits.loginFailuresByIp, ip);
     throw new AppError('INVALID_CREDENTIALS');
   }
   await limits.loginFailuresByEmail.delete(emailKey);
@@ -119,7 +117,7 @@ export async function logout(deps: Deps, userId: string, refreshToken: string): 
   await deps.db('refresh_tokens').where({ family_id: familyId, user_id: userId }).whereNull('revoked_at').update({ revoked_at: deps.db.fn.now() });
 }
 
-export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string, res: Response): Promise<void> {
+export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string): Promise<void> {
   // Compared with the submitted current password, not the stored hash: it answers before any check, so it
   // tells a guesser nothing about whether `current_password` is right.
   if (input.new_password === input.current_password) {
@@ -127,11 +125,11 @@ export async function changePassword(deps: Deps, userId: string, input: { curren
   }
   const user = await requireUser(deps, userId);
   const emailKey = failureKey(user.email, ip);
-  await assertNotBlocked(deps.rateLimits.loginFailuresByEmail, emailKey, res);
+  await assertNotBlocked(deps.rateLimits.loginFailuresByEmail, emailKey);
   if (!(await verifyPassword(user.password_hash, input.current_password))) {
     // A wrong current password is a guess like a failed login and is limited the same way.
-    await consumeOrThrow(deps.rateLimits.loginFailuresByEmail, emailKey, res);
-    await consumeOrThrow(deps.rateLimits.loginFailuresByIp, ip, res);
+    await consumeOrThrow(deps.rateLimits.loginFailuresByEmail, emailKey);
+    await consumeOrThrow(deps.rateLimits.loginFailuresByIp, ip);
     throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect.');
   }
   const passwordHash = await hashPassword(input.new_password);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The customer's integration guide (a copy of ../shared/seed/learnflow-api-guide.md): the requirements. */
+/** The customer's integration guide (docs/learnflow-api-guide.md, a copy of the one the customer gave us): the requirements. */
 export const GUIDE_PATH = path.resolve(__dirname, '../docs/learnflow-api-guide.md');
 
 export interface GuideExample {

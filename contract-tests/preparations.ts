@@ -47,7 +47,6 @@ export interface Preparation {
 
 /** An id that exists nowhere (a valid UUID, so it reaches the lookup). */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
-const skip = (reason: string): Skip => ({ skip: reason });
 
 export const PREPARATIONS: Record<OperationId, Preparation> = {
   // health

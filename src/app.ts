@@ -75,14 +75,14 @@ export function createApp(deps: Deps): express.Express {
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
         setRateLimitHeaders(res, limit.points, rejection);
-        next(rateLimitExceeded(res, rejection));
+        next(rateLimitExceeded(rejection));
       } else next(rejection);
     }
   });
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody(req) && !req.is('application/json')) {
-      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Content type must be application/json.'));
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
     } else next();
   });
   app.use(
@@ -108,7 +108,7 @@ export function createApp(deps: Deps): express.Express {
   });
 
   app.use((_req: Request, _res: Response, next: NextFunction) => {
-    next(new AppError('NOT_FOUND', 'The requested resource does not exist'));
+    next(new AppError('NOT_FOUND'));
   });
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -117,7 +117,8 @@ export function createApp(deps: Deps): express.Express {
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
     else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
     if (res.headersSent) return;
-    if (appError.code === 'SERVICE_UNAVAILABLE' && appError.retryAfter) res.setHeader('Retry-After', String(appError.retryAfter));
+    // The one place Retry-After is set: from the error (429, 503, and a receipt or certificate not ready yet).
+    if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));
     res.status(appError.status).json(appError.toBody());
   });
   return app;
@@ -127,8 +128,8 @@ export function createApp(deps: Deps): express.Express {
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const type = (err as { type?: string } | undefined)?.type;
-  if (type === 'entity.parse.failed') return new AppError('BAD_REQUEST', 'Malformed JSON in the request body.');
-  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+  if (type === 'entity.parse.failed') return new AppError('BAD_REQUEST');
+  if (type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE');
   if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
   }
@@ -136,14 +137,14 @@ function toAppError(err: unknown): AppError {
   // client's 4xx in `status`: it is the client's fault, so it keeps its status class, never a 500.
   const { status, expose } = (err ?? {}) as { status?: unknown; expose?: unknown };
   if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
-    if (status === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+    if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
     if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
     return new AppError('BAD_REQUEST', 'The request body could not be read (check its Content-Encoding and Content-Length).');
   }
   // Class 22 is PostgreSQL's "data exception" (a value out of range, an invalid representation): input the
   // contract let through but the column cannot hold. It is the client's input, so 422, never a 500.
   // A database that is down or restarting is not the client's fault and not a bug: answer fast, ask to retry.
-  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable.', undefined, 1);
+  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 1);
   if (pgCode(err)?.startsWith('22')) return validationError({ non_field_errors: ['A value is out of range or malformed.'] });
-  return new AppError('INTERNAL_ERROR', 'An unexpected error occurred.');
+  return new AppError('INTERNAL_ERROR');
 }

@@ -23,7 +23,7 @@ export function pageRequest(query: { page?: number; page_size?: number }): PageR
   const page = query.page ?? 1;
   const pageSize = query.page_size ?? 20;
   const offset = (page - 1) * pageSize;
-  if (!Number.isSafeInteger(offset)) throw new AppError('PAGE_NOT_FOUND', 'Invalid page.');
+  if (!Number.isSafeInteger(offset)) throw new AppError('PAGE_NOT_FOUND');
   return { page, pageSize, offset };
 }
 
@@ -38,7 +38,7 @@ export function toPage<T>(
   link: { baseUrl: string; path: string; query: Record<string, unknown> },
 ): Page<T> {
   const totalPages = Math.ceil(count / req.pageSize);
-  if (req.page > 1 && req.page > totalPages) throw new AppError('PAGE_NOT_FOUND', 'Invalid page.');
+  if (req.page > 1 && req.page > totalPages) throw new AppError('PAGE_NOT_FOUND');
   const url = (page: number): string => {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(link.query)) {

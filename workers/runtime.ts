@@ -9,7 +9,7 @@ import type { Logger } from '../src/logger';
 import type { JobMetrics } from '../src/metrics/jobs';
 import { FileStorage } from '../src/storage/files';
 import type { ProcessorMap, WorkerDeps } from './processor';
-import { processors as defaultProcessors } from './processors';
+import { processors } from './processors';
 import { CLOSE_BROKEN_STREAKS_SCHEDULE } from './processors/close-broken-streaks';
 import { scheduleReconciliation } from './processors/orders-reconcile';
 
@@ -27,9 +27,8 @@ export function startWorkers(
   config: Readonly<Config>,
   db: Knex,
   log: Logger,
-  opts: { processors?: ProcessorMap; relayIntervalMs?: number; concurrency?: number; lockDurationMs?: number; jobMetrics?: JobMetrics } = {},
+  opts: { relayIntervalMs?: number; lockDurationMs?: number; jobMetrics?: JobMetrics } = {},
 ): WorkerRuntime {
-  const processors = opts.processors ?? defaultProcessors;
   const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir), stripe: createStripeClient(config.stripe) };
   const queueConnection = createRedis(config.redisUrl, { failFast: true });
   const workerConnection = createRedis(config.redisUrl, { forWorker: true });
@@ -51,7 +50,7 @@ export function startWorkers(
     {
       connection: workerConnection,
       prefix: config.redisPrefix,
-      concurrency: opts.concurrency ?? 4,
+      concurrency: 4,
       // A worker killed mid-job (kill -9, OOM) leaves its jobs active until their lock expires; then another
       // (or the restarted) worker takes them again. BullMQ's default is 30 s for both.
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {}),

@@ -23,8 +23,8 @@ function notFoundFor(operation: Context['operation'], param: string | undefined)
     .filter((e): e is NonNullable<ErrorExample['error']> => Boolean(e?.code && ERROR_STATUS[e.code] === 404));
   const wanted = param ? `${param.replace(/_id$/, '').toUpperCase()}_NOT_FOUND` : undefined;
   const chosen = examples.find((e) => e.code === wanted) ?? examples[0];
-  if (chosen?.code) return new AppError(chosen.code, chosen.message ?? 'The requested resource does not exist');
-  return new AppError('NOT_FOUND', 'The requested resource does not exist');
+  if (chosen?.code) return new AppError(chosen.code, chosen.message);
+  return new AppError('NOT_FOUND');
 }
 
 export const SPEC_PATH = path.resolve(__dirname, '../generated/openapi.json');
@@ -36,7 +36,7 @@ export function loadDefinition(): Document {
 }
 
 /**
- * Builds the openapi-backend instance with the settings that work here (TOOLING-NOTES): exact trailing
+ * Builds the openapi-backend instance with the settings openapi-backend needs here: exact trailing
  * slashes, strict definition, formats on, every error reported, query and path values coerced.
  */
 export function createBackend(deps: Deps): OpenAPIBackend {
@@ -56,13 +56,13 @@ export function createBackend(deps: Deps): OpenAPIBackend {
   api.registerSecurityHandler('bearerAuth', bearerAuth(deps));
   api.register({
     notFound: () => {
-      throw new AppError('NOT_FOUND', 'The requested resource does not exist');
+      throw new AppError('NOT_FOUND');
     },
     methodNotAllowed: () => {
-      throw new AppError('METHOD_NOT_ALLOWED', 'This method is not allowed on this resource.');
+      throw new AppError('METHOD_NOT_ALLOWED');
     },
     notImplemented: () => {
-      throw new AppError('NOT_IMPLEMENTED', 'This operation is not implemented yet.');
+      throw new AppError('NOT_IMPLEMENTED');
     },
     // The operationId labels the request's metrics (src/metrics/requests.ts); unset when no route matched.
     postRoutingHandler: (c: Context, _req: Request, res: Response) => {

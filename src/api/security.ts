@@ -15,12 +15,12 @@ export function bearerAuth(deps: Deps) {
   return async (c: Context): Promise<AuthUser> => {
     const header = c.request.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
-    if (!value) throw new AppError('AUTHENTICATION_REQUIRED', 'Authentication credentials were not provided.');
+    if (!value) throw new AppError('AUTHENTICATION_REQUIRED');
     const match = /^Bearer\s+(\S+)$/i.exec(value);
-    if (!match) throw new AppError('TOKEN_INVALID', 'Token is invalid or expired');
+    if (!match) throw new AppError('TOKEN_INVALID');
     const user = deps.tokens.verifyAccess(match[1] as string);
     if (!UUID.test(user.id) || !(await deps.db('users').where({ id: user.id }).first('id'))) {
-      throw new AppError('TOKEN_INVALID', 'Token is invalid or expired');
+      throw new AppError('TOKEN_INVALID');
     }
     return user;
   };
@@ -43,13 +43,13 @@ export function rejectBadOptionalToken(c: Context): void {
 
 /** The AppError to answer (401), or the database failure met while checking the token (thrown as it is). */
 export function unauthorizedError(c: Context): unknown {
-  return securityError(c) ?? new AppError('AUTHENTICATION_REQUIRED', 'Authentication credentials were not provided.');
+  return securityError(c) ?? new AppError('AUTHENTICATION_REQUIRED');
 }
 
 /** The authenticated user of an operation that requires bearerAuth. */
 export function requireUser(c: Context): AuthUser {
   const user = (c.security as Record<string, unknown> | undefined)?.bearerAuth as AuthUser | undefined;
-  if (!user || typeof user.id !== 'string') throw new AppError('AUTHENTICATION_REQUIRED', 'Authentication credentials were not provided.');
+  if (!user || typeof user.id !== 'string') throw new AppError('AUTHENTICATION_REQUIRED');
   return user;
 }
 

@@ -64,7 +64,7 @@ export class TokenService {
   verifyRefresh(token: string): RefreshClaims {
     const claims = this.verify(token, this.refreshKey, 'refresh');
     if (typeof claims.jti !== 'string' || typeof claims.family_id !== 'string' || typeof claims.exp !== 'number') {
-      throw invalid();
+      throw new AppError('TOKEN_INVALID');
     }
     return { userId: claims.sub as string, jti: claims.jti, familyId: claims.family_id, expiresAt: new Date(claims.exp * 1000) };
   }
@@ -74,13 +74,12 @@ export class TokenService {
     try {
       claims = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: this.cfg.issuer, audience: this.cfg.audience });
     } catch (err) {
-      if ((err as Error).name === 'TokenExpiredError') throw new AppError('TOKEN_EXPIRED', 'Token is invalid or expired');
-      throw invalid();
+      if ((err as Error).name === 'TokenExpiredError') throw new AppError('TOKEN_EXPIRED');
+      throw new AppError('TOKEN_INVALID');
     }
     // jsonwebtoken checks exp only when present: a token without one would never expire.
-    if (typeof claims === 'string' || claims.token_type !== type || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw invalid();
+    if (typeof claims === 'string' || claims.token_type !== type || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw new AppError('TOKEN_INVALID');
     return claims;
   }
 }
 
-const invalid = (): AppError => new AppError('TOKEN_INVALID', 'Token is invalid or expired');

@@ -42,9 +42,9 @@ export function setRateLimitHeaders(res: Response, limit: number, state: RateLim
   res.setHeader('RateLimit-Reset', String(Math.ceil(state.msBeforeNext / 1000)));
 }
 
-export function rateLimitExceeded(res: Response | undefined, state: RateLimiterRes): AppError {
+/** 429 with retry_after; the error middleware turns retry_after into the Retry-After header. */
+export function rateLimitExceeded(state: RateLimiterRes): AppError {
   const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-  res?.setHeader('Retry-After', String(retryAfter));
   return new AppError(
     'RATE_LIMIT_EXCEEDED',
     `Request rate limit exceeded. Please try again in ${retryAfter} seconds.`,
@@ -54,17 +54,17 @@ export function rateLimitExceeded(res: Response | undefined, state: RateLimiterR
 }
 
 /** Consumes one point; a rejection becomes 429 RATE_LIMIT_EXCEEDED with retry_after and Retry-After. */
-export async function consumeOrThrow(limiter: RateLimiterRedis, key: string, res?: Response): Promise<void> {
+export async function consumeOrThrow(limiter: RateLimiterRedis, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
-    if (rejection instanceof RateLimiterRes) throw rateLimitExceeded(res, rejection);
+    if (rejection instanceof RateLimiterRes) throw rateLimitExceeded(rejection);
     throw rejection;
   }
 }
 
 /** Throws 429 if `key` has already used up `limiter` (without consuming: failures are counted separately). */
-export async function assertNotBlocked(limiter: RateLimiterRedis, key: string, res?: Response): Promise<void> {
+export async function assertNotBlocked(limiter: RateLimiterRedis, key: string): Promise<void> {
   const state = await limiter.get(key);
-  if (state && state.remainingPoints <= 0 && state.consumedPoints >= limiter.points) throw rateLimitExceeded(res, state);
+  if (state && state.remainingPoints <= 0 && state.consumedPoints >= limiter.points) throw rateLimitExceeded(state);
 }

@@ -17,7 +17,7 @@ export function createStripeClient(cfg: Config['stripe']): Stripe {
 }
 
 /** Any failure to talk to Stripe (network, 5xx, auth, rate limit) becomes 502: nothing was changed, retry later. */
-export function providerError(err: unknown, message = 'The payment provider is unavailable. Please try again later.'): AppError {
+export function providerError(err: unknown, message?: string): AppError {
   if (err instanceof AppError) return err;
   return new AppError('PAYMENT_PROVIDER_ERROR', message);
 }

@@ -1,7 +1,6 @@
-import type { Knex } from 'knex';
 import type { components } from '../generated/api';
 import type { UserRow } from '../repositories/users';
-import { currentStreakDays } from '../services/learnerStats';
+import type { ProfileFigures } from '../services/learnerStats';
 
 type Schemas = components['schemas'];
 
@@ -9,19 +8,8 @@ export function userSummary(user: UserRow): Schemas['AuthUser'] {
   return { id: user.id, email: user.email, first_name: user.first_name, last_name: user.last_name, is_instructor: user.is_instructor };
 }
 
-interface StatsRow {
-  total_seconds_learned: number;
-  courses_completed: number;
-  certificates_earned: number;
-  last_activity: Date | null;
-}
-
 /** The `GET /auth/me/` body: the user, their profile and the figures the stats worker keeps. */
-export async function currentUserView(db: Knex, user: UserRow): Promise<Schemas['AuthCurrentUser']> {
-  const [stats, streak] = await Promise.all([
-    db('learner_stats').where({ user_id: user.id }).first() as Promise<StatsRow | undefined>,
-    currentStreakDays(db, user.id, user.timezone),
-  ]);
+export function currentUserView(user: UserRow, { stats, streak }: ProfileFigures): Schemas['AuthCurrentUser'] {
   return {
     ...userSummary(user),
     profile: {

@@ -36,13 +36,3 @@ export async function activityDays(db: Db, userId: string): Promise<ActivityDay[
     .orderBy('local_date')
     .select(db.raw("to_char(local_date, 'YYYY-MM-DD') AS local_date"), 'seconds')) as ActivityDay[];
 }
-
-/** The latest local date with activity per learner (one indexed lookup each). */
-export async function lastActiveDates(db: Db, userIds: string[]): Promise<Map<string, string>> {
-  if (userIds.length === 0) return new Map();
-  const rows = (await db('learning_activity')
-    .whereIn('user_id', userIds)
-    .groupBy('user_id')
-    .select('user_id', db.raw("to_char(max(local_date), 'YYYY-MM-DD') AS last_date"))) as { user_id: string; last_date: string }[];
-  return new Map(rows.map((r) => [r.user_id, r.last_date]));
-}

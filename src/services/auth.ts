@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import type { Response } from 'express';
 import type { Knex } from 'knex';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { Deps } from '../deps';
@@ -15,8 +14,6 @@ export interface TokenPair {
   refresh_token: string;
 }
 
-const invalidToken = (): AppError => new AppError('TOKEN_INVALID', 'Token is invalid or expired');
-const invalidCredentials = (): AppError => new AppError('INVALID_CREDENTIALS', 'Invalid email or password.');
 
 function assertTimeZone(zone: string | undefined, field: string): void {
   if (zone !== undefined && !isValidTimeZone(zone)) throw validationError({ [field]: ['Unknown time zone.'] });
@@ -34,9 +31,8 @@ export async function register(
   deps: Deps,
   input: { email: string; password: string; first_name: string; last_name: string; timezone?: string },
   ip: string,
-  res: Response,
 ): Promise<{ user: UserRow; tokens: TokenPair }> {
-  await consumeOrThrow(deps.rateLimits.registerByIp, ip, res);
+  await consumeOrThrow(deps.rateLimits.registerByIp, ip);
   assertTimeZone(input.timezone, 'timezone');
   const passwordHash = await hashPassword(input.password);
   try {
@@ -55,7 +51,7 @@ export async function register(
     });
   } catch (err) {
     // The unique index on lower(email) decides, so two concurrent registrations cannot both succeed.
-    if (isUniqueViolation(err)) throw new AppError('EMAIL_ALREADY_REGISTERED', 'A user with this email already exists.');
+    if (isUniqueViolation(err)) throw new AppError('EMAIL_ALREADY_REGISTERED');
     throw err;
   }
 }
@@ -69,16 +65,16 @@ export async function register(
 const failureKey = (email: string, ip: string): string => `${email.trim().toLowerCase()}|${ip}`;
 
 /** Login failures are limited per email and address, and per address; a success clears its own count. */
-export async function login(deps: Deps, input: { email: string; password: string }, ip: string, res: Response): Promise<{ user: UserRow; tokens: TokenPair }> {
+export async function login(deps: Deps, input: { email: string; password: string }, ip: string): Promise<{ user: UserRow; tokens: TokenPair }> {
   const emailKey = failureKey(input.email, ip);
   const limits = deps.rateLimits;
-  await assertNotBlocked(limits.loginFailuresByEmail, emailKey, res);
-  await assertNotBlocked(limits.loginFailuresByIp, ip, res);
+  await assertNotBlocked(limits.loginFailuresByEmail, emailKey);
+  await assertNotBlocked(limits.loginFailuresByIp, ip);
   const user = await findUserByEmail(deps.db, input.email.trim());
   if (!(await verifyPassword(user?.password_hash, input.password)) || !user) {
-    await consumeOrThrow(limits.loginFailuresByEmail, emailKey, res);
-    await consumeOrThrow(limits.loginFailuresByIp, ip, res);
-    throw invalidCredentials();
+    await consumeOrThrow(limits.loginFailuresByEmail, emailKey);
+    await consumeOrThrow(limits.loginFailuresByIp, ip);
+    throw new AppError('INVALID_CREDENTIALS');
   }
   await limits.loginFailuresByEmail.delete(emailKey);
   const { jti: _jti, ...tokens } = await issueTokens(deps, deps.db, user.id);
@@ -104,7 +100,7 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<TokenPa
     await trx('refresh_tokens').where({ id: row.id }).update({ rotated_at: trx.fn.now(), replaced_by: next.jti });
     return { access_token: next.access_token, refresh_token: next.refresh_token };
   });
-  if (typeof outcome === 'string') throw invalidToken();
+  if (typeof outcome === 'string') throw new AppError('TOKEN_INVALID');
   return outcome;
 }
 
@@ -121,7 +117,7 @@ export async function logout(deps: Deps, userId: string, refreshToken: string): 
   await deps.db('refresh_tokens').where({ family_id: familyId, user_id: userId }).whereNull('revoked_at').update({ revoked_at: deps.db.fn.now() });
 }
 
-export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string, res: Response): Promise<void> {
+export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string): Promise<void> {
   // Compared with the submitted current password, not the stored hash: it answers before any check, so it
   // tells a guesser nothing about whether `current_password` is right.
   if (input.new_password === input.current_password) {
@@ -129,11 +125,11 @@ export async function changePassword(deps: Deps, userId: string, input: { curren
   }
   const user = await requireUser(deps, userId);
   const emailKey = failureKey(user.email, ip);
-  await assertNotBlocked(deps.rateLimits.loginFailuresByEmail, emailKey, res);
+  await assertNotBlocked(deps.rateLimits.loginFailuresByEmail, emailKey);
   if (!(await verifyPassword(user.password_hash, input.current_password))) {
     // A wrong current password is a guess like a failed login and is limited the same way.
-    await consumeOrThrow(deps.rateLimits.loginFailuresByEmail, emailKey, res);
-    await consumeOrThrow(deps.rateLimits.loginFailuresByIp, ip, res);
+    await consumeOrThrow(deps.rateLimits.loginFailuresByEmail, emailKey);
+    await consumeOrThrow(deps.rateLimits.loginFailuresByIp, ip);
     throw new AppError('INVALID_CREDENTIALS', 'The current password is incorrect.');
   }
   const passwordHash = await hashPassword(input.new_password);
@@ -146,7 +142,7 @@ export async function changePassword(deps: Deps, userId: string, input: { curren
 export async function requireUser(deps: Deps, userId: string): Promise<UserRow> {
   const user = await findUserById(deps.db, userId);
   // A valid token for a user that no longer exists is as good as no token.
-  if (!user) throw invalidToken();
+  if (!user) throw new AppError('TOKEN_INVALID');
   return user;
 }
 
@@ -175,6 +171,6 @@ export async function becomeInstructor(deps: Deps, userId: string, bio: string |
   const updated = await deps.db('users').where({ id: userId, is_instructor: false }).update(changes);
   if (updated === 0) {
     await requireUser(deps, userId);
-    throw new AppError('ALREADY_INSTRUCTOR', 'You are already an instructor.');
+    throw new AppError('ALREADY_INSTRUCTOR');
   }
 }

@@ -12,20 +12,19 @@ import { CourseStateRow, insertCourseWithUniqueSlug, lockCourse, selectListRows 
 import { countCourseLessons } from '../repositories/curriculum';
 import { findUserById } from '../repositories/users';
 import { viewerFlags } from '../repositories/viewerState';
-import { courseNotFound, courseView } from './catalog';
+import { courseView } from './catalog';
 import { slugify } from './slugs';
 
 type Schemas = components['schemas'];
 type CreateInput = Schemas['AuthoringCourseCreateRequest'];
 type UpdateInput = Schemas['AuthoringCourseUpdateRequest'];
 
-const permissionDenied = (message = 'You do not have permission to perform this action.'): AppError => new AppError('PERMISSION_DENIED', message);
 
 /** Authoring is for instructors: a learner gets the guide's 403 PERMISSION_DENIED. */
 export async function requireInstructor(db: Knex, userId: string): Promise<void> {
   const user = await findUserById(db, userId);
-  if (!user) throw new AppError('TOKEN_INVALID', 'Token is invalid or expired');
-  if (!user.is_instructor) throw permissionDenied();
+  if (!user) throw new AppError('TOKEN_INVALID');
+  if (!user.is_instructor) throw new AppError('PERMISSION_DENIED');
 }
 
 /**
@@ -33,10 +32,10 @@ export async function requireInstructor(db: Knex, userId: string): Promise<void>
  * that an unpublished one does (404, as for an unknown id).
  */
 export function assertOwner(course: CourseStateRow | undefined, userId: string): CourseStateRow {
-  if (!course) throw courseNotFound();
+  if (!course) throw new AppError('COURSE_NOT_FOUND');
   if (course.instructor_id !== userId) {
-    if (course.is_published) throw permissionDenied();
-    throw courseNotFound();
+    if (course.is_published) throw new AppError('PERMISSION_DENIED');
+    throw new AppError('COURSE_NOT_FOUND');
   }
   return course;
 }
@@ -144,7 +143,7 @@ export async function publishCourse(deps: Deps, userId: string, courseId: string
     const course = await lockOwnCourse(trx, courseId, userId);
     if (course.is_published) return;
     const missing = await missingForPublication(trx, course);
-    if (Object.keys(missing).length > 0) throw new AppError('COURSE_INCOMPLETE', 'The course cannot be published until it is complete.', missing);
+    if (Object.keys(missing).length > 0) throw new AppError('COURSE_INCOMPLETE', undefined, missing);
     // published_at is the first publication: is_new counts from it, and re-publishing does not reset it.
     await trx('courses').where({ id: courseId }).update({ is_published: true, published_at: trx.raw('coalesce(published_at, now())') });
     await rankingChanged(trx, courseId);

@@ -10,12 +10,11 @@ import { findPublishedCourse, isFree, SellableCourseRow } from '../repositories/
 
 type Schemas = components['schemas'];
 
-export const courseNotFound = (): AppError => new AppError('COURSE_NOT_FOUND', 'The requested course does not exist');
 
 /** A published course, or 404 COURSE_NOT_FOUND (unknown and unpublished look the same). */
 export async function requirePublishedCourse(db: Knex | Knex.Transaction, courseId: string): Promise<SellableCourseRow> {
   const course = await findPublishedCourse(db, courseId);
-  if (!course) throw courseNotFound();
+  if (!course) throw new AppError('COURSE_NOT_FOUND');
   return course;
 }
 
@@ -30,12 +29,12 @@ export async function getCart(deps: Deps, userId: string): Promise<Schemas['Cart
  */
 export async function putCourseInCart(trx: Knex.Transaction, userId: string, courseId: string): Promise<CartLineRow> {
   const course = await requirePublishedCourse(trx, courseId);
-  if (course.instructor_id === userId) throw new AppError('CANNOT_BUY_OWN_COURSE', 'You cannot buy your own course');
+  if (course.instructor_id === userId) throw new AppError('CANNOT_BUY_OWN_COURSE');
   if (isFree(course)) throw validationError({ course_id: ['This course is free; enroll in it directly.'] });
-  if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw new AppError('ALREADY_ENROLLED', 'You are already enrolled in this course');
+  if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw new AppError('ALREADY_ENROLLED');
   const cart = await ensureCart(trx, userId);
   const itemId = await insertCartItem(trx, cart.id, course.id);
-  if (!itemId) throw new AppError('ITEM_ALREADY_IN_CART', 'This course is already in your cart');
+  if (!itemId) throw new AppError('ITEM_ALREADY_IN_CART');
   await touchCart(trx, userId);
   return (await findCartLine(trx, itemId)) as CartLineRow;
 }
@@ -46,7 +45,7 @@ export async function addCartItem(deps: Deps, userId: string, courseId: string):
 
 export async function removeCartItem(deps: Deps, userId: string, itemId: string): Promise<void> {
   await withTransaction(deps.db, async (trx) => {
-    if ((await deleteCartItem(trx, userId, itemId)) === 0) throw new AppError('CART_ITEM_NOT_FOUND', 'This item is not in your cart');
+    if ((await deleteCartItem(trx, userId, itemId)) === 0) throw new AppError('CART_ITEM_NOT_FOUND');
     await touchCart(trx, userId);
   });
 }

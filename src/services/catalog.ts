@@ -12,11 +12,10 @@ import { viewerCourseState } from '../repositories/viewerState';
 type Schemas = components['schemas'];
 type Db = Knex | Knex.Transaction;
 
-export const courseNotFound = (): AppError => new AppError('COURSE_NOT_FOUND', 'The requested course does not exist');
 
 /** Unpublished courses exist for their instructor only; everyone else is told there is no such course. */
 export function assertCourseVisible<T extends { is_published: boolean; instructor_id: string }>(course: T | undefined, viewerId: string | null): T {
-  if (!course || (!course.is_published && course.instructor_id !== viewerId)) throw courseNotFound();
+  if (!course || (!course.is_published && course.instructor_id !== viewerId)) throw new AppError('COURSE_NOT_FOUND');
   return course;
 }
 

@@ -31,7 +31,6 @@ export function newVerificationCode(): string {
   return `LF-${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
 
-const notFound = (): AppError => new AppError('CERTIFICATE_NOT_FOUND', 'The requested certificate does not exist');
 
 /**
  * Issues the certificate of a just-completed enrollment inside the completing transaction, with the names as
@@ -75,7 +74,7 @@ export async function listCertificates(deps: Deps, userId: string, query: { page
 
 export async function getCertificate(deps: Deps, userId: string, id: string): Promise<CertificateRow> {
   const row = await findOwnedCertificate(deps.db, userId, id);
-  if (!row) throw notFound();
+  if (!row) throw new AppError('CERTIFICATE_NOT_FOUND');
   return row;
 }
 
@@ -87,7 +86,7 @@ export async function certificatePdf(deps: Deps, userId: string, id: string): Pr
   const row = await getCertificate(deps, userId, id);
   const bytes = row.pdf_path ? await deps.storage.read(row.pdf_path) : undefined;
   if (!bytes) {
-    throw new AppError('CERTIFICATE_NOT_READY', 'The certificate is still being generated. Please try again in a few seconds.', undefined, RENDER_RETRY_AFTER_SECONDS);
+    throw new AppError('CERTIFICATE_NOT_READY', undefined, undefined, RENDER_RETRY_AFTER_SECONDS);
   }
   return { bytes, filename: `learnflow-certificate-${row.verification_code}.pdf` };
 }
@@ -95,7 +94,7 @@ export async function certificatePdf(deps: Deps, userId: string, id: string): Pr
 /** Public check of a code: only what the certificate itself shows. */
 export async function verifyCertificate(deps: Deps, code: string): Promise<CertificateRow> {
   const row = await findCertificateByCode(deps.db, code);
-  if (!row) throw notFound();
+  if (!row) throw new AppError('CERTIFICATE_NOT_FOUND');
   return row;
 }
 

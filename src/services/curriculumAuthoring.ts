@@ -13,8 +13,6 @@ import { assertRoomForLesson, assertRoomForSection } from './curriculumLimits';
 
 type Schemas = components['schemas'];
 
-const sectionNotFound = (): AppError => new AppError('SECTION_NOT_FOUND', 'The requested section does not exist');
-const lessonNotFound = (): AppError => new AppError('LESSON_NOT_FOUND', 'The requested lesson does not exist');
 
 /** A 1-based position asked for, clamped to [1, last]; omitted or past the end means last. */
 const clampPosition = (asked: number | undefined, last: number): number => Math.min(asked ?? last, last);
@@ -41,7 +39,7 @@ async function sectionView(trx: Knex.Transaction, section: SectionRow): Promise<
 
 async function lessonView(trx: Knex.Transaction, courseId: string, lessonId: string): Promise<Schemas['AuthoringLesson']> {
   const [lesson] = await lessonsWithOrder(trx, courseId, { lessonId });
-  if (!lesson) throw lessonNotFound();
+  if (!lesson) throw new AppError('LESSON_NOT_FOUND');
   return authoringLesson(lesson);
 }
 
@@ -61,7 +59,7 @@ export async function createSection(deps: Deps, userId: string, courseId: string
 export async function updateSection(deps: Deps, userId: string, courseId: string, sectionId: string, input: Schemas['AuthoringSectionUpdateRequest']): Promise<Schemas['AuthoringSection']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     const section = await findSection(trx, courseId, sectionId);
-    if (!section) throw sectionNotFound();
+    if (!section) throw new AppError('SECTION_NOT_FOUND');
     const changes: Record<string, unknown> = {};
     if (input.title !== undefined) changes.title = input.title.trim();
     if (input.description !== undefined) changes.description = input.description;
@@ -79,7 +77,7 @@ export async function updateSection(deps: Deps, userId: string, courseId: string
 export function deleteSection(deps: Deps, userId: string, courseId: string, sectionId: string): Promise<void> {
   return withOwnCourse(deps, userId, courseId, async (trx, course) => {
     const section = await findSection(trx, courseId, sectionId);
-    if (!section) throw sectionNotFound();
+    if (!section) throw new AppError('SECTION_NOT_FOUND');
     const lessons = await countSectionLessons(trx, sectionId);
     await assertKeepsALesson(trx, course, lessons);
     await trx('sections').where({ id: sectionId }).delete();
@@ -90,7 +88,7 @@ export function deleteSection(deps: Deps, userId: string, courseId: string, sect
 
 export async function createLesson(deps: Deps, userId: string, courseId: string, sectionId: string, input: Schemas['AuthoringLessonCreateRequest']): Promise<Schemas['AuthoringLesson']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
-    if (!(await findSection(trx, courseId, sectionId))) throw sectionNotFound();
+    if (!(await findSection(trx, courseId, sectionId))) throw new AppError('SECTION_NOT_FOUND');
     await assertRoomForLesson(trx, courseId, sectionId, true);
     const position = clampPosition(input.position, (await countSectionLessons(trx, sectionId)) + 1);
     await shiftSiblings(trx, 'lessons', { column: 'section_id', id: sectionId }, null, position);
@@ -115,7 +113,7 @@ export async function createLesson(deps: Deps, userId: string, courseId: string,
 export async function updateLesson(deps: Deps, userId: string, courseId: string, lessonId: string, input: Schemas['AuthoringLessonUpdateRequest']): Promise<Schemas['AuthoringLesson']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     const lesson = await findLesson(trx, courseId, lessonId);
-    if (!lesson) throw lessonNotFound();
+    if (!lesson) throw new AppError('LESSON_NOT_FOUND');
     const changes: Record<string, unknown> = {};
     if (input.title !== undefined) changes.title = input.title.trim();
     for (const field of ['description', 'duration_minutes', 'is_preview', 'video_url'] as const) {
@@ -145,7 +143,7 @@ export async function updateLesson(deps: Deps, userId: string, courseId: string,
 export function deleteLesson(deps: Deps, userId: string, courseId: string, lessonId: string): Promise<void> {
   return withOwnCourse(deps, userId, courseId, async (trx, course) => {
     const lesson = await findLesson(trx, courseId, lessonId);
-    if (!lesson) throw lessonNotFound();
+    if (!lesson) throw new AppError('LESSON_NOT_FOUND');
     await assertKeepsALesson(trx, course, 1);
     await trx('lessons').where({ id: lessonId }).delete();
     await shiftSiblings(trx, 'lessons', { column: 'section_id', id: lesson.section_id }, lesson.position, null);

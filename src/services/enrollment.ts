@@ -7,7 +7,6 @@ import { grantEnrollments, ownedCourseIds } from '../repositories/enrollmentGran
 import { isFree } from '../repositories/sellableCourses';
 import { requirePublishedCourse } from './cart';
 
-const alreadyEnrolled = (): AppError => new AppError('ALREADY_ENROLLED', 'You are already enrolled in this course');
 
 /**
  * Enrolls the user in a free course. Paid courses go through the cart; the unique (user_id, course_id) makes
@@ -18,10 +17,10 @@ export async function enrollInFreeCourse(deps: Deps, userId: string, courseId: s
     const course = await requirePublishedCourse(trx, courseId);
     if (course.instructor_id === userId) throw new AppError('CANNOT_BUY_OWN_COURSE', 'You cannot enroll in your own course');
     // Already enrolled says more than "not free", whatever the price; the insert below still decides races.
-    if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw alreadyEnrolled();
-    if (!isFree(course)) throw new AppError('PAYMENT_REQUIRED', 'This course is not free. Add it to your cart to buy it.');
+    if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw new AppError('ALREADY_ENROLLED');
+    if (!isFree(course)) throw new AppError('PAYMENT_REQUIRED');
     const [enrollment] = await grantEnrollments(trx, { userId, source: 'free', orderId: null, courses: [{ id: course.id, lessonCount: course.lesson_count }] });
-    if (!enrollment) throw alreadyEnrolled();
+    if (!enrollment) throw new AppError('ALREADY_ENROLLED');
     await enqueueJob(trx, 'recompute-course-stats', { courseId: course.id });
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
     return {

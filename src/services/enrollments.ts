@@ -25,7 +25,7 @@ export async function listEnrollments(
 /** Another learner's enrollment answers exactly like an unknown one. */
 export async function getEnrollment(deps: Deps, userId: string, enrollmentId: string): Promise<Schemas['EnrollmentDetail']> {
   const row = await findEnrollmentView(deps.db, userId, enrollmentId);
-  if (!row) throw new AppError('ENROLLMENT_NOT_FOUND', 'The requested enrollment does not exist');
+  if (!row) throw new AppError('ENROLLMENT_NOT_FOUND');
   const lessons = await curriculumWithProgress(deps.db, row.id, row.course_id);
   return enrollmentDetail(row, lessons, deps.config.publicBaseUrl);
 }

@@ -16,7 +16,7 @@ export interface LearnerProfile {
 export async function learnerProfile(db: Knex, userId: string): Promise<LearnerProfile> {
   const row = (await db('users').where({ id: userId }).first('timezone', 'target_hours_per_month')) as LearnerProfile | undefined;
   // A valid token for a user that no longer exists is as good as no token (as in the auth service).
-  if (!row) throw new AppError('TOKEN_INVALID', 'Token is invalid or expired');
+  if (!row) throw new AppError('TOKEN_INVALID');
   return row;
 }
 

@@ -4,6 +4,7 @@ import { activityDays, ActivityDay } from '../repositories/learningActivity';
 import {
   LearnerSources,
   LearnerStatsRow,
+  findLearnerStats,
   learnerSources,
   resetStreaksInactiveSince,
   saveLearnerStats,
@@ -58,6 +59,17 @@ export async function recomputeLearnerStats(db: Knex, userId: string, now: Date 
 export async function currentStreakDays(db: Knex, userId: string, timezone: string, now: Date = new Date()): Promise<number> {
   const days = await activityDays(db, userId);
   return computeStreaks(days.map((d) => d.local_date), localDate(now, timezone)).current;
+}
+
+export interface ProfileFigures {
+  stats: LearnerStatsRow | undefined;
+  streak: number;
+}
+
+/** The figures `GET /auth/me/` shows in the profile: the stored stats, and the streak as of now. */
+export async function profileFigures(db: Knex, user: { id: string; timezone: string }): Promise<ProfileFigures> {
+  const [stats, streak] = await Promise.all([findLearnerStats(db, user.id), currentStreakDays(db, user.id, user.timezone)]);
+  return { stats, streak };
 }
 
 const CLOSE_BATCH = 1000;

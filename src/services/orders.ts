@@ -17,7 +17,6 @@ import { isFree } from '../repositories/sellableCourses';
 
 type Schemas = components['schemas'];
 
-export const orderNotFound = (): AppError => new AppError('ORDER_NOT_FOUND', 'The requested order does not exist');
 
 const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
 // Region codes ICU names that are not countries a card can be billed in.
@@ -66,7 +65,7 @@ export async function createOrderFromCart(deps: Deps, userId: string, billingInp
   const outcome = await withTransaction(deps.db, async (trx) => {
     const cart = await lockCart(trx, userId);
     const lines = (await cartLines(trx, cart.id)).filter((line) => !isFree(line));
-    if (lines.length === 0) throw new AppError('CART_EMPTY', 'Your cart is empty');
+    if (lines.length === 0) throw new AppError('CART_EMPTY');
     const owned = await ownedCourseIds(trx, userId, lines.map((l) => l.course_id));
     const ownedLine = lines.find((l) => owned.has(l.course_id));
     if (ownedLine) throw new AppError('ALREADY_ENROLLED', `You are already enrolled in ${ownedLine.title}; remove it from your cart`);
@@ -110,6 +109,6 @@ export async function listOrders(deps: Deps, userId: string, query: { status?: O
 
 export async function getOrder(deps: Deps, userId: string, orderId: string): Promise<Schemas['Order']> {
   const order = await findUserOrder(deps.db, userId, orderId);
-  if (!order) throw orderNotFound();
+  if (!order) throw new AppError('ORDER_NOT_FOUND');
   return oneOrderView(deps, order);
 }

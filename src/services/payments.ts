@@ -9,7 +9,6 @@ import { findUserOrder, lockOrder, orderItems, OrderRow } from '../repositories/
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import { findPaymentByOrder, insertPayment, PaymentRow } from '../repositories/payments';
 import { fulfilOrder } from './fulfilment';
-import { orderNotFound } from './orders';
 
 type Schemas = components['schemas'];
 
@@ -36,7 +35,7 @@ export function intentMatchesOrder(intent: Stripe.PaymentIntent, order: OrderRow
  */
 export async function createPaymentIntent(deps: Deps, userId: string, orderId: string): Promise<Schemas['PaymentIntent']> {
   const order = await findUserOrder(deps.db, userId, orderId);
-  if (!order) throw orderNotFound();
+  if (!order) throw new AppError('ORDER_NOT_FOUND');
   if (order.status !== 'pending') throw orderNotPending(order.status);
   let payment = await findPaymentByOrder(deps.db, order.id);
   if (!payment) {
@@ -101,7 +100,7 @@ async function retrieveIntent(deps: Deps, paymentIntentId: string): Promise<Stri
   try {
     return await deps.stripe.paymentIntents.retrieve(paymentIntentId);
   } catch (err) {
-    if (isStripeNotFound(err)) throw new AppError('PAYMENT_NOT_FOUND', 'The payment does not exist');
+    if (isStripeNotFound(err)) throw new AppError('PAYMENT_NOT_FOUND');
     deps.log.warn({ err: (err as Error).message }, 'could not retrieve a PaymentIntent from Stripe');
     throw providerError(err);
   }
@@ -114,10 +113,10 @@ async function retrieveIntent(deps: Deps, paymentIntentId: string): Promise<Stri
 export async function confirmPayment(deps: Deps, userId: string, input: { order_id: string; payment_intent_id: string }): Promise<Schemas['PaymentConfirmation']> {
   const intentId = input.payment_intent_id.split('_secret_')[0] as string;
   const order = await findUserOrder(deps.db, userId, input.order_id);
-  if (!order) throw orderNotFound();
+  if (!order) throw new AppError('ORDER_NOT_FOUND');
   const intent = await retrieveIntent(deps, intentId);
   if (!intentMatchesOrder(intent, order, await findPaymentByOrder(deps.db, order.id))) {
-    throw new AppError('PAYMENT_MISMATCH', 'This payment does not belong to this order');
+    throw new AppError('PAYMENT_MISMATCH');
   }
   if (intent.status !== 'succeeded') {
     if (order.status === 'pending') throw new AppError('PAYMENT_NOT_SUCCEEDED', `The payment has not succeeded (status: ${intent.status})`);

@@ -30,7 +30,7 @@ const AUTO_COMPLETE_DENOMINATOR = 10;
  */
 async function lockWritableEnrollment(trx: Knex.Transaction, userId: string, enrollmentId: string): Promise<EnrollmentRow> {
   const enrollment = await lockOwnedEnrollment(trx, userId, enrollmentId);
-  if (!enrollment) throw new AppError('ENROLLMENT_NOT_FOUND', 'The requested enrollment does not exist');
+  if (!enrollment) throw new AppError('ENROLLMENT_NOT_FOUND');
   if (enrollment.status === 'refunded') {
     throw new AppError('PERMISSION_DENIED', 'This enrollment was refunded; you no longer have access to this course.');
   }

@@ -5,7 +5,6 @@ import { renderReceiptPdf } from '../pdf/receipt';
 import { findUserOrder, orderItems, OrderRow, setReceiptPath } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import type { FileStorage } from '../storage/files';
-import { orderNotFound } from './orders';
 
 /** Seconds a client waits before asking again for a receipt the worker has not rendered yet. */
 export const RECEIPT_RETRY_AFTER_SECONDS = 5;
@@ -15,11 +14,11 @@ const hasReceipt = (order: Pick<OrderRow, 'status'>): boolean => order.status ==
 /** The owner's receipt PDF; others get the same 404 as an unknown order. */
 export async function orderReceipt(deps: Deps, userId: string, orderId: string): Promise<{ filename: string; pdf: Buffer }> {
   const order = await findUserOrder(deps.db, userId, orderId);
-  if (!order) throw orderNotFound();
-  if (!hasReceipt(order)) throw new AppError('RECEIPT_NOT_FOUND', 'This order has no receipt');
+  if (!order) throw new AppError('ORDER_NOT_FOUND');
+  if (!hasReceipt(order)) throw new AppError('RECEIPT_NOT_FOUND');
   const pdf = order.receipt_path ? await deps.storage.read(order.receipt_path) : undefined;
   if (!pdf) {
-    throw new AppError('RECEIPT_NOT_READY', 'Your receipt is being prepared. Please try again in a few seconds.', undefined, RECEIPT_RETRY_AFTER_SECONDS);
+    throw new AppError('RECEIPT_NOT_READY', undefined, undefined, RECEIPT_RETRY_AFTER_SECONDS);
   }
   return { filename: `LearnFlow-receipt-${order.order_number}.pdf`, pdf };
 }

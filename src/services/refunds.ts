@@ -11,12 +11,12 @@ import { lockOrder, OrderRow, refundOrder } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import { insertRefund, orderConsumption, RefundRow } from '../repositories/refunds';
 import { recomputeRatingsOfReviewer } from '../repositories/reviews';
-import { getOrder, orderNotFound } from './orders';
+import { getOrder } from './orders';
 
 const REFUND_WINDOW_DAYS = 30;
 const CONSUMED_LIMIT_PERCENT = 30;
 
-const notAllowed = (reason: string): AppError => new AppError('REFUND_NOT_ALLOWED', 'This order cannot be refunded', { reason: [reason] });
+const notAllowed = (reason: string): AppError => new AppError('REFUND_NOT_ALLOWED', undefined, { reason: [reason] });
 
 /**
  * completed → refunded with its refund row, the order's enrollments refunded (access lost, progress kept, the
@@ -68,7 +68,7 @@ async function assertRefundable(trx: Knex.Transaction, order: OrderRow): Promise
 export async function requestRefund(deps: Deps, userId: string, orderId: string, reason: string | undefined): Promise<components['schemas']['Order']> {
   await withTransaction(deps.db, async (trx) => {
     const order = await lockOrder(trx, orderId, userId);
-    if (!order) throw orderNotFound();
+    if (!order) throw new AppError('ORDER_NOT_FOUND');
     await assertRefundable(trx, order);
     const payment = await findPaymentByOrder(trx, order.id);
     if (!payment) throw notAllowed('This order has no card payment to refund.');

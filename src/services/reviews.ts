@@ -16,7 +16,6 @@ import { assertCourseVisible } from './catalog';
 
 type Schemas = components['schemas'];
 
-const reviewNotFound = (): AppError => new AppError('REVIEW_NOT_FOUND', 'The requested review does not exist');
 
 export async function listCourseReviews(
   deps: Deps,
@@ -37,7 +36,7 @@ export async function listCourseReviews(
 /** Read after the write commits: a concurrent delete by the author can remove it in between. */
 async function reviewView(deps: Deps, reviewId: string, viewerId: string): Promise<Schemas['ReviewItem']> {
   const row = await findReview(deps.db, reviewId, viewerId);
-  if (!row) throw reviewNotFound();
+  if (!row) throw new AppError('REVIEW_NOT_FOUND');
   return reviewItem(row as ReviewRow);
 }
 
@@ -49,14 +48,14 @@ export async function createReview(deps: Deps, userId: string, courseId: string,
   const id = await withTransaction(deps.db, async (trx) => {
     const course = assertCourseVisible(await lockCourse(trx, courseId), userId);
     if (course.instructor_id === userId || !(await isEnrolled(trx, userId, courseId))) {
-      throw new AppError('NOT_ENROLLED', 'You must be enrolled in this course to review it.');
+      throw new AppError('NOT_ENROLLED');
     }
     const [row] = (await trx('reviews')
       .insert({ course_id: courseId, user_id: userId, rating: input.rating, title: (input.title ?? '').trim(), comment: (input.comment ?? '').trim() })
       .onConflict(['course_id', 'user_id'])
       .ignore()
       .returning('id')) as Array<{ id: string }>;
-    if (!row) throw new AppError('REVIEW_ALREADY_EXISTS', 'You have already reviewed this course.');
+    if (!row) throw new AppError('REVIEW_ALREADY_EXISTS');
     await recomputeCourseRatings(trx, courseId);
     // The author's average_rating_given on the dashboard derives from their reviews.
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
@@ -69,10 +68,10 @@ export async function createReview(deps: Deps, userId: string, courseId: string,
 async function withOwnReview(deps: Deps, userId: string, reviewId: string, work: (trx: Knex.Transaction, courseId: string) => Promise<void>): Promise<void> {
   await withTransaction(deps.db, async (trx) => {
     const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as { course_id: string } | undefined;
-    if (!review) throw reviewNotFound();
+    if (!review) throw new AppError('REVIEW_NOT_FOUND');
     // An unpublished course is invisible to all but its instructor, its reviews included.
     const course = await lockCourse(trx, review.course_id);
-    if (!course || (!course.is_published && course.instructor_id !== userId)) throw reviewNotFound();
+    if (!course || (!course.is_published && course.instructor_id !== userId)) throw new AppError('REVIEW_NOT_FOUND');
     await work(trx, review.course_id);
     await recomputeCourseRatings(trx, review.course_id);
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
@@ -86,32 +85,32 @@ export async function updateReview(deps: Deps, userId: string, reviewId: string,
     if (input.title !== undefined) changes.title = input.title.trim();
     if (input.comment !== undefined) changes.comment = input.comment.trim();
     const updated = await trx('reviews').where({ id: reviewId, user_id: userId }).update({ ...changes, updated_at: trx.fn.now() });
-    if (updated === 0) throw reviewNotFound();
+    if (updated === 0) throw new AppError('REVIEW_NOT_FOUND');
   });
   return reviewView(deps, reviewId, userId);
 }
 
 export async function deleteReview(deps: Deps, userId: string, reviewId: string): Promise<void> {
   await withOwnReview(deps, userId, reviewId, async (trx) => {
-    if ((await trx('reviews').where({ id: reviewId, user_id: userId }).delete()) === 0) throw reviewNotFound();
+    if ((await trx('reviews').where({ id: reviewId, user_id: userId }).delete()) === 0) throw new AppError('REVIEW_NOT_FOUND');
   });
 }
 
 /** Anyone signed in but the author votes; reviews of an unpublished course exist for its instructor only. */
 export async function setHelpful(deps: Deps, userId: string, reviewId: string, helpful: boolean): Promise<Schemas['ReviewHelpfulState']> {
   const review = await findReviewAccess(deps.db, reviewId);
-  if (!review || (!review.course_is_published && review.course_instructor_id !== userId)) throw reviewNotFound();
+  if (!review || (!review.course_is_published && review.course_instructor_id !== userId)) throw new AppError('REVIEW_NOT_FOUND');
   // A review hidden by its author's refund is not there for anyone else.
-  if (!review.listed && review.user_id !== userId) throw reviewNotFound();
+  if (!review.listed && review.user_id !== userId) throw new AppError('REVIEW_NOT_FOUND');
   if (review.user_id === userId) throw new AppError('PERMISSION_DENIED', 'You cannot vote on your own review.');
   let count: number | undefined;
   try {
     count = await withTransaction(deps.db, (trx) => setHelpfulVote(trx, reviewId, userId, helpful));
   } catch (err) {
     // The review was deleted between the check and the vote.
-    if (pgCode(err) === PG.FOREIGN_KEY_VIOLATION) throw reviewNotFound();
+    if (pgCode(err) === PG.FOREIGN_KEY_VIOLATION) throw new AppError('REVIEW_NOT_FOUND');
     throw err;
   }
-  if (count === undefined) throw reviewNotFound();
+  if (count === undefined) throw new AppError('REVIEW_NOT_FOUND');
   return { review_id: reviewId, helpful_count: count, is_helpful_by_me: helpful };
 }

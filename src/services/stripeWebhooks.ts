@@ -68,7 +68,7 @@ export async function handleStripeWebhook(deps: Deps, rawBody: Buffer | undefine
     if (!rawBody || !signature) throw new Error('missing body or signature');
     event = deps.stripe.webhooks.constructEvent(rawBody, signature, deps.config.stripe.webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
   } catch {
-    throw new AppError('WEBHOOK_SIGNATURE_INVALID', 'Invalid Stripe signature');
+    throw new AppError('WEBHOOK_SIGNATURE_INVALID');
   }
   if (typeof event?.id !== 'string' || typeof event.type !== 'string' || typeof event.data?.object !== 'object') {
     throw new AppError('BAD_REQUEST', 'The signed body is not a Stripe event.');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ERROR_STATUS } from '../../src/errors';
+import { AppError, ERRORS, ERROR_STATUS, ErrorCode } from '../../src/errors';
 import { Json, operations, readBundle, resolve, response } from '../../contract-tests/document';
 
 /**
@@ -20,6 +20,14 @@ describe('the error codes of the server and of the contract', () => {
     assert.deepEqual(errorCode['x-status'], { ...ERROR_STATUS });
   });
 
+  it('each code has a default message, and new AppError(code) carries it', () => {
+    for (const code of Object.keys(ERRORS) as ErrorCode[]) {
+      assert.ok(ERRORS[code].message.length > 0, code);
+      const err = new AppError(code);
+      assert.deepEqual([err.status, err.message], [ERRORS[code].status, ERRORS[code].message]);
+    }
+  });
+
   it('the Error envelope uses ErrorCode for its code', () => {
     const code = (resolve(doc, doc.components.schemas.Error as Json).properties.error as Json).properties.code as Json;
     assert.equal(code.$ref, '#/components/schemas/ErrorCode');
@@ -30,6 +38,7 @@ interface ErrorExample {
   where: string;
   status: number;
   code: string;
+  message: string;
   bodyStatus: unknown;
 }
 
@@ -44,7 +53,7 @@ function errorExamples(): ErrorExample[] {
         ] as Json[];
         return values
           .filter((value) => value && typeof value === 'object' && value.error && typeof value.error.code === 'string')
-          .map((value) => ({ where: `${op.operationId} ${status}`, status: Number(status), code: value.error.code as string, bodyStatus: value.error.status }));
+          .map((value) => ({ where: `${op.operationId} ${status}`, status: Number(status), code: value.error.code as string, message: String(value.error.message), bodyStatus: value.error.status }));
       });
     }),
   );
@@ -63,6 +72,18 @@ describe('error examples use codes of their response status', () => {
       .filter((ex) => statuses[ex.code] !== ex.status || ex.bodyStatus !== ex.status)
       .map((ex) => `${ex.where}: ${ex.code} (status ${statuses[ex.code] ?? 'unknown'}, body says ${String(ex.bodyStatus)})`);
     assert.deepEqual(wrong, []);
+  });
+
+  it('a code the contract shows with one fixed message has that message as its default', () => {
+    const shown = new Map<string, Set<string>>();
+    for (const ex of examples) shown.set(ex.code, (shown.get(ex.code) ?? new Set()).add(ex.message));
+    // Their thrower words the message with a value (seconds, a Stripe status); the register example words the
+    // conflict differently from the server, which predates it (a contract fix, not a refactoring).
+    const known = new Set(['RATE_LIMIT_EXCEEDED', 'PAYMENT_NOT_SUCCEEDED', 'EMAIL_ALREADY_REGISTERED']);
+    const differ = [...shown]
+      .filter(([code, messages]) => !known.has(code) && messages.size === 1 && !messages.has(ERRORS[code as ErrorCode].message))
+      .map(([code, messages]) => `${code}: contract says ${[...messages][0]}, catalogue says ${ERRORS[code as ErrorCode].message}`);
+    assert.deepEqual(differ, []);
   });
 
   it('every error-envelope response shows at least one error example', () => {

@@ -1,15 +1,16 @@
 import * as auth from '../../services/auth';
 import { currentUserView, userSummary } from '../../presenters/users';
+import { profileFigures } from '../../services/learnerStats';
 import { requireUser } from '../security';
 import { body, Handler, ResponseBody } from '../types';
 
 export const registerUser: Handler = async (c, req, res, deps) => {
-  const { user, tokens } = await auth.register(deps, body<'registerUser'>(c), req.ip ?? 'unknown', res);
+  const { user, tokens } = await auth.register(deps, body<'registerUser'>(c), req.ip ?? 'unknown');
   res.status(201).json({ ...userSummary(user), ...tokens } satisfies ResponseBody<'registerUser', 201>);
 };
 
 export const loginUser: Handler = async (c, req, res, deps) => {
-  const { user, tokens } = await auth.login(deps, body<'loginUser'>(c), req.ip ?? 'unknown', res);
+  const { user, tokens } = await auth.login(deps, body<'loginUser'>(c), req.ip ?? 'unknown');
   res.status(200).json({ ...tokens, user: userSummary(user) } satisfies ResponseBody<'loginUser', 200>);
 };
 
@@ -25,7 +26,7 @@ export const logoutUser: Handler = async (c, _req, res, deps) => {
 
 export const getCurrentUser: Handler = async (c, _req, res, deps) => {
   const user = await auth.requireUser(deps, requireUser(c).id);
-  res.status(200).json((await currentUserView(deps.db, user)) satisfies ResponseBody<'getCurrentUser', 200>);
+  res.status(200).json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'getCurrentUser', 200>);
 };
 
 export const updateCurrentUser: Handler = async (c, _req, res, deps) => {
@@ -33,11 +34,11 @@ export const updateCurrentUser: Handler = async (c, _req, res, deps) => {
   await auth.requireUser(deps, id);
   await auth.updateProfile(deps, id, body<'updateCurrentUser'>(c));
   const user = await auth.requireUser(deps, id);
-  res.status(200).json((await currentUserView(deps.db, user)) satisfies ResponseBody<'updateCurrentUser', 200>);
+  res.status(200).json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'updateCurrentUser', 200>);
 };
 
 export const changePassword: Handler = async (c, req, res, deps) => {
-  await auth.changePassword(deps, requireUser(c).id, body<'changePassword'>(c), req.ip ?? 'unknown', res);
+  await auth.changePassword(deps, requireUser(c).id, body<'changePassword'>(c), req.ip ?? 'unknown');
   res.status(204).end();
 };
 
@@ -45,5 +46,5 @@ export const becomeInstructor: Handler = async (c, _req, res, deps) => {
   const { id } = requireUser(c);
   await auth.becomeInstructor(deps, id, (body<'becomeInstructor'>(c) as { bio?: string } | undefined)?.bio);
   const user = await auth.requireUser(deps, id);
-  res.status(200).json((await currentUserView(deps.db, user)) satisfies ResponseBody<'becomeInstructor', 200>);
+  res.status(200).json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'becomeInstructor', 200>);
 };

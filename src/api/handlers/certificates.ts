@@ -1,6 +1,5 @@
 import { certificateVerification, certificateView } from '../../presenters/certificates';
 import * as certificates from '../../services/certificates';
-import { AppError } from '../../errors';
 import { requireUser } from '../security';
 import { Handler, params, query, ResponseBody } from '../types';
 
@@ -15,15 +14,10 @@ export const getCertificate: Handler = async (c, _req, res, deps) => {
 };
 
 export const downloadCertificate: Handler = async (c, _req, res, deps) => {
-  try {
-    const pdf = await certificates.certificatePdf(deps, requireUser(c).id, params<'downloadCertificate'>(c).certificate_id);
-    // The name holds only [A-Za-z0-9.-], so quoting it is all the header needs (as the contract shows it).
-    res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${pdf.filename}"`);
-    res.send(pdf.bytes);
-  } catch (err) {
-    if (err instanceof AppError && err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
-    throw err;
-  }
+  const pdf = await certificates.certificatePdf(deps, requireUser(c).id, params<'downloadCertificate'>(c).certificate_id);
+  // The name holds only [A-Za-z0-9.-], so quoting it is all the header needs (as the contract shows it).
+  res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${pdf.filename}"`);
+  res.send(pdf.bytes);
 };
 
 export const verifyCertificate: Handler = async (c, _req, res, deps) => {

@@ -12,13 +12,11 @@ import * as enrollments from './enrollments';
 import * as health from './health';
 import * as orders from './orders';
 import * as payments from './payments';
-import * as pending from './pending';
 import * as reviews from './reviews';
 import * as wishlist from './wishlist';
 
 /** Every operationId of the contract mapped to its handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
-  ...pending,
   ...health,
   ...auth,
   ...categories,

@@ -1,4 +1,3 @@
-import { AppError } from '../../errors';
 import * as orders from '../../services/orders';
 import { orderReceipt } from '../../services/receipts';
 import { requestRefund } from '../../services/refunds';
@@ -21,15 +20,10 @@ export const getOrder: Handler = async (c, _req, res, deps) => {
 };
 
 export const downloadOrderReceipt: Handler = async (c, _req, res, deps) => {
-  try {
-    const { filename, pdf } = await orderReceipt(deps, requireUser(c).id, params<'downloadOrderReceipt'>(c).order_id);
-    res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-    res.setHeader('Cache-Control', 'private, no-store');
-    res.end(pdf);
-  } catch (err) {
-    if (err instanceof AppError && err.retryAfter !== undefined) res.setHeader('Retry-After', String(err.retryAfter));
-    throw err;
-  }
+  const { filename, pdf } = await orderReceipt(deps, requireUser(c).id, params<'downloadOrderReceipt'>(c).order_id);
+  res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.end(pdf);
 };
 
 export const requestOrderRefund: Handler = async (c, _req, res, deps) => {

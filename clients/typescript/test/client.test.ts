@@ -1,25 +1,34 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import jwt from 'jsonwebtoken';
 import { insertCourse } from '../../../test/support/factories/catalog';
 import { startTestServer, TestServer } from '../../../test/support/harness';
 import { allItems, createLearnFlowClient, LearnFlowError, pages, unwrap } from '../src';
 
 /**
- * The typed client against the real server. Access tokens live 1 second here (JWT_ACCESS_TTL_SECONDS), so
- * waiting a little over that makes the next call meet 401 TOKEN_EXPIRED; a counting fetch sees the refreshes.
+ * The typed client against the real server. `expireAccess` swaps the client's access token for the same claims,
+ * signed with the server's key, expired a minute ago, so the next call meets 401 TOKEN_EXPIRED; a counting fetch
+ * sees the refreshes. (Waiting out a 1 s token was flaky: `exp` counts whole seconds, and on a loaded machine the
+ * refreshed token could expire again before the retries landed.)
  */
 let t: TestServer;
 let baseUrl: string;
 
 before(async () => {
-  t = await startTestServer({ env: { JWT_ACCESS_TTL_SECONDS: '1' } });
+  t = await startTestServer();
   baseUrl = `${t.baseUrl}/api/v1`;
 });
 after(async () => {
   await t?.close();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function expireAccess(client: ReturnType<typeof createLearnFlowClient>): void {
+  const pair = client.tokens.get()!;
+  const now = Math.floor(Date.now() / 1000);
+  const claims = jwt.decode(pair.access_token) as jwt.JwtPayload;
+  const expired = jwt.sign({ ...claims, iat: now - 120, exp: now - 60 }, t.config.jwt.accessSecret, { algorithm: 'HS256' });
+  client.tokens.set({ ...pair, access_token: expired });
+}
 
 function countingFetch() {
   const calls: string[] = [];
@@ -49,7 +58,7 @@ describe('the typed client', () => {
     const counter = countingFetch();
     const { client, email } = await signedIn(counter.fetch);
     const before = client.tokens.get();
-    await sleep(2100);
+    expireAccess(client);
     const answers = await Promise.all(Array.from({ length: 10 }, () => client.api.GET('/auth/me/')));
     assert.deepEqual(answers.map((a) => a.response.status), Array(10).fill(200));
     assert.ok(answers.every((a) => a.data?.email === email));
@@ -63,7 +72,7 @@ describe('the typed client', () => {
     const counter = countingFetch();
     const course = await insertCourse(t.db);
     const { client } = await signedIn(counter.fetch);
-    await sleep(2100);
+    expireAccess(client);
     const added = await client.api.POST('/cart/items/', { body: { course_id: course.id } });
     assert.equal(added.response.status, 201);
     assert.equal(added.data?.course.id, course.id);
@@ -77,7 +86,7 @@ describe('the typed client', () => {
     // The refresh token is revoked behind the client's back (logged out elsewhere).
     const refresh = client.tokens.get()!.refresh_token;
     assert.equal((await fetch(`${baseUrl}/auth/logout/`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${client.tokens.get()!.access_token}` }, body: JSON.stringify({ refresh_token: refresh }) })).status, 204);
-    await sleep(2100);
+    expireAccess(client);
     const answers = await Promise.all([client.api.GET('/auth/me/'), client.api.GET('/cart/')]);
     assert.deepEqual(answers.map((a) => a.response.status), [401, 401]);
     assert.equal(answers[0]?.error?.error.code, 'TOKEN_EXPIRED');

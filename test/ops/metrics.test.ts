@@ -106,7 +106,9 @@ it('answers a scrape quickly while Redis is down, with the queue probe down and 
   const started = Date.now();
   const text = await scrape(downMetrics);
   const ms = Date.now() - started;
-  assert.ok(ms < 2500, `scrape took ${ms} ms`);
+  // The probe gives up after 1 s; without it the scrape would wait on Redis without end. 5 s leaves room for a
+  // loaded CI machine while still telling a bounded scrape from a hung one.
+  assert.ok(ms < 5000, `scrape took ${ms} ms`);
   assert.equal(sample(text, 'learnflow_queue_probe_up'), 0);
   assert.equal(sample(text, 'learnflow_queue_jobs'), undefined);
   assert.equal(sample(text, 'learnflow_outbox_probe_up'), 1);

@@ -9,6 +9,7 @@ import { Knex } from 'knex';
 import { loadConfig } from '../src/config';
 import { createDb } from '../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../src/db/migrate';
+import { redact } from './pgTools';
 import { DEMO_INSTRUCTOR_EMAIL, DEMO_LEARNER_EMAIL, DEMO_PASSWORD, isEmpty, seedDemo } from './seeds/demo';
 
 const USAGE = 'usage: tsx db/cli.ts migrate | seed [--courses N] [--reset]';
@@ -27,16 +28,6 @@ function parseArgs(argv: string[]): { command: string | undefined; courses?: num
     } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
   return { command, courses, reset };
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable DATABASE_URL)';
-  }
 }
 
 async function truncateAll(db: Knex): Promise<void> {

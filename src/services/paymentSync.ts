@@ -21,17 +21,25 @@ export async function orderOfIntent(trx: Knex.Transaction, intentId: string): Pr
 }
 
 /**
- * The PaymentIntent as Stripe has it now, never as a message claims it: undefined when Stripe has no such
- * intent (a forged id). Stripe being unreachable is a 502, so that a webhook delivery is retried.
+ * An object as Stripe has it now, never as a message claims it: undefined when Stripe has no such object (a
+ * forged id). Stripe being unreachable is a 502, so that a webhook delivery is retried.
  */
-export async function retrieveIntentFromStripe(deps: Pick<Deps, 'stripe' | 'log'>, id: string): Promise<Stripe.PaymentIntent | undefined> {
+async function retrieveFromStripe<T>(deps: Pick<Deps, 'log'>, what: { name: string; idField: string; id: string }, retrieve: () => Promise<T>): Promise<T | undefined> {
   try {
-    return await deps.stripe.paymentIntents.retrieve(id);
+    return await retrieve();
   } catch (err) {
     if (isStripeNotFound(err)) return undefined;
-    deps.log.warn({ err: (err as Error).message, paymentIntentId: id }, 'could not retrieve a PaymentIntent from Stripe');
+    deps.log.warn({ err: (err as Error).message, [what.idField]: what.id }, `could not retrieve ${what.name} from Stripe`);
     throw providerError(err);
   }
+}
+
+export function retrieveIntentFromStripe(deps: Pick<Deps, 'stripe' | 'log'>, id: string): Promise<Stripe.PaymentIntent | undefined> {
+  return retrieveFromStripe(deps, { name: 'a PaymentIntent', idField: 'paymentIntentId', id }, () => deps.stripe.paymentIntents.retrieve(id));
+}
+
+export function retrieveChargeFromStripe(deps: Pick<Deps, 'stripe' | 'log'>, id: string): Promise<Stripe.Charge | undefined> {
+  return retrieveFromStripe(deps, { name: 'a charge', idField: 'chargeId', id }, () => deps.stripe.charges.retrieve(id));
 }
 
 /** A declined card leaves the intent retryable with its error; a cancelled one is over. Both fail a pending order. */

@@ -3,25 +3,13 @@ import type Stripe from 'stripe';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
-import { isStripeNotFound, providerError } from '../payments/stripe';
 import { markRefundSucceeded } from '../repositories/refunds';
 import { claimStripeEvent } from '../repositories/stripeEvents';
-import { orderOfIntent, retrieveIntentFromStripe, syncOrderWithIntent } from './paymentSync';
+import { orderOfIntent, retrieveChargeFromStripe, retrieveIntentFromStripe, syncOrderWithIntent } from './paymentSync';
 import { applyRefund } from './refunds';
 
 /** Stripe's default: a signature older than 5 minutes is refused (replays). */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
-
-/** The charge as Stripe has it now; undefined when Stripe has no such charge (a forged id). */
-async function retrieveCharge(deps: Deps, id: string): Promise<Stripe.Charge | undefined> {
-  try {
-    return await deps.stripe.charges.retrieve(id);
-  } catch (err) {
-    if (isStripeNotFound(err)) return undefined;
-    deps.log.warn({ err: (err as Error).message, chargeId: id }, 'could not retrieve a charge from Stripe');
-    throw providerError(err);
-  }
-}
 
 /**
  * A refund we asked for is confirmed; a full refund made elsewhere (Stripe's dashboard) refunds the order too.
@@ -52,7 +40,7 @@ async function currentObject(deps: Deps, event: Stripe.Event): Promise<Stripe.Pa
   const id = (event.data.object as { id?: unknown }).id;
   if (typeof id !== 'string' || id === '') return undefined;
   if (INTENT_EVENTS.has(event.type)) return retrieveIntentFromStripe(deps, id);
-  if (event.type === 'charge.refunded') return retrieveCharge(deps, id);
+  if (event.type === 'charge.refunded') return retrieveChargeFromStripe(deps, id);
   return undefined;
 }
 

@@ -4,6 +4,7 @@ import OpenAPIBackend, { Context, Document } from 'openapi-backend';
 import type { Deps } from '../deps';
 import { markPersonalResponses } from '../http/cacheControl';
 import { configureAjv } from './ajv';
+import { precompileRouter } from './precompiledRouter';
 import { AppError, ERROR_STATUS, ErrorCode, validationError } from '../errors';
 import { handlers } from './handlers';
 import { bearerAuth, rejectBadOptionalToken, unauthorizedError } from './security';
@@ -87,6 +88,8 @@ export function createBackend(deps: Deps): OpenAPIBackend {
     },
   });
   api.register(handlers as unknown as Record<string, (c: Context, req: Request, res: Response, deps: Deps) => unknown>);
-  void api.init();
+  // Once the contract is loaded, its routes are precompiled (see precompiledRouter.ts); until then the library's
+  // own router answers, so a request that arrives during start-up is routed the same way, only slower.
+  void api.init().then(() => precompileRouter(api.router));
   return api;
 }

@@ -12,10 +12,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * enrollment writes into the 401 the client can act on.
  */
 export function bearerAuth(deps: Deps) {
-  return async (c: Context): Promise<AuthUser> => {
+  return async (c: Context): Promise<AuthUser | undefined> => {
     const header = c.request.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
-    if (!value) throw new AppError('AUTHENTICATION_REQUIRED');
+    // No credentials is not an error on the operations where authentication is optional (the catalog's anonymous
+    // traffic): a falsy result fails the scheme without building an Error and its stack on every request, and
+    // unauthorizedError() answers AUTHENTICATION_REQUIRED where the operation requires it.
+    if (!value) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(value);
     if (!match) throw new AppError('TOKEN_INVALID');
     const user = deps.tokens.verifyAccess(match[1] as string);

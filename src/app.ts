@@ -1,13 +1,12 @@
-import crypto from 'node:crypto';
 import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
-import pinoHttp from 'pino-http';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createBackend } from './api/backend';
 import type { Deps } from './deps';
 import { AppError, validationError } from './errors';
 import { rejectNulCharacters } from './http/nulCharacters';
+import { requestLog } from './http/requestLog';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
 import { isDatabaseUnavailable, pgCode } from './db/pgErrors';
 import { referencePageRouter } from './reference/referencePage';
@@ -37,22 +36,7 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', deps.config.env === 'production' ? 1 : false);
   app.set('query parser', 'simple');
 
-  app.use(
-    pinoHttp({
-      logger: deps.log,
-      // One short line per request: the id ties it to any error logged for it; headers stay out of the logs.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      genReqId: (req, res) => {
-        const incoming = req.headers['x-request-id'];
-        const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-    }),
-  );
+  app.use(requestLog(deps.log));
   // Times every request, including those refused before routing (rate limit, 415), which count as "unrouted".
   app.use(deps.metrics.requests.middleware);
   app.use(helmet());

@@ -22,6 +22,8 @@ export interface Config {
   bodyLimit: string;
   rateLimits: {
     globalPerMinute: number;
+    /** Points of the global limit a process reserves from Redis at a time (src/http/leasedRateLimiter.ts). */
+    globalLease: number;
     loginFailuresPerEmail: number;
     loginFailuresPerIp: number;
     loginFailureWindowSeconds: number;
@@ -90,6 +92,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     bodyLimit: source.BODY_LIMIT ?? '100kb',
     rateLimits: {
       globalPerMinute: int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600),
+      // A fiftieth of the limit by default (12 of 600): one Redis call per 12 requests, and at most 11 points per
+      // other process refused early.
+      globalLease: Math.max(1, int(source.RATE_LIMIT_GLOBAL_LEASE, Math.floor(int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600) / 50))),
       loginFailuresPerEmail: int(source.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL, 5),
       loginFailuresPerIp: int(source.RATE_LIMIT_LOGIN_FAILURES_PER_IP, 50),
       loginFailureWindowSeconds: int(source.RATE_LIMIT_LOGIN_WINDOW_SECONDS, 3600),

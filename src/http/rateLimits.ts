@@ -3,9 +3,10 @@ import type IORedis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config';
 import { AppError } from '../errors';
+import { LeasedRateLimiter } from './leasedRateLimiter';
 
 export interface RateLimits {
-  global: RateLimiterRedis;
+  global: LeasedRateLimiter;
   loginFailuresByEmail: RateLimiterRedis;
   loginFailuresByIp: RateLimiterRedis;
   registerByIp: RateLimiterRedis;
@@ -28,7 +29,8 @@ export function createRateLimits(redis: IORedis, cfg: Config): RateLimits {
   const p = `${cfg.redisPrefix}:rl`;
   const r = cfg.rateLimits;
   return {
-    global: limiter(redis, `${p}:global`, r.globalPerMinute, 60),
+    // Every request pays this one: leased, so most requests are counted without a Redis round trip.
+    global: new LeasedRateLimiter(limiter(redis, `${p}:global`, r.globalPerMinute, 60), r.globalLease),
     loginFailuresByEmail: limiter(redis, `${p}:login-email`, r.loginFailuresPerEmail, r.loginFailureWindowSeconds),
     loginFailuresByIp: limiter(redis, `${p}:login-ip`, r.loginFailuresPerIp, r.loginFailureWindowSeconds),
     registerByIp: limiter(redis, `${p}:register-ip`, r.registerPerIpPerHour, 3600),

@@ -7,9 +7,11 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 import { createBackend } from './api/backend';
 import type { Deps } from './deps';
 import { AppError, validationError } from './errors';
+import { reportRequestError } from './errorTracking/sentry';
 import { rejectNulCharacters } from './http/nulCharacters';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
 import { isDatabaseUnavailable, pgCode } from './db/pgErrors';
+import { UNROUTED } from './metrics/requests';
 import { referencePageRouter } from './reference/referencePage';
 
 export const API_PREFIX = '/api/v1';
@@ -115,6 +117,10 @@ export function createApp(deps: Deps): express.Express {
     const appError = toAppError(err);
     if (appError.code === 'SERVICE_UNAVAILABLE') req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+    if (appError.code === 'INTERNAL_ERROR') {
+      const operationId = typeof res.locals.operationId === 'string' ? res.locals.operationId : UNROUTED;
+      reportRequestError(err, { requestId: String(req.id), operationId, method: req.method });
+    }
     else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
     if (res.headersSent) return;
     // The one place Retry-After is set: from the error (429, 503, and a receipt or certificate not ready yet).

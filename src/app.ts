@@ -4,6 +4,8 @@ import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { queueDashboardRouter } from './admin/queueDashboard';
+import { staffLoginRouter } from './admin/staffLogin';
 import { createBackend } from './api/backend';
 import type { Deps } from './deps';
 import { AppError, validationError } from './errors';
@@ -81,6 +83,11 @@ export function createApp(deps: Deps): express.Express {
       } else next(rejection);
     }
   });
+
+  // Staff pages (src/admin/) sit outside the contract and before its JSON-only body rules: the login is an
+  // HTML form, and bull-board parses its own requests.
+  app.use(staffLoginRouter(deps));
+  app.use(queueDashboardRouter(deps));
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody(req) && !req.is('application/json')) {

@@ -124,11 +124,12 @@ export function createApp(deps: Deps): express.Express {
     const appError = toAppError(err);
     if (appError.code === 'SERVICE_UNAVAILABLE') req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
+    else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
+    // Unexpected errors only (not 4xx, not a database that is down): once each, to SENTRY_DSN when set.
     if (appError.code === 'INTERNAL_ERROR') {
       const operationId = typeof res.locals.operationId === 'string' ? res.locals.operationId : UNROUTED;
       reportRequestError(err, { requestId: String(req.id), operationId, method: req.method });
     }
-    else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
     if (res.headersSent) return;
     // The one place Retry-After is set: from the error (429, 503, and a receipt or certificate not ready yet).
     if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));

@@ -4,6 +4,8 @@ import { loadConfig } from '../src/config';
 import { createDb } from '../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../src/db/migrate';
 import { isEmpty, seedDemo } from '../db/seeds/demo';
+import { DEMO_STAFF_EMAIL, ensureDemoStaff } from '../db/seeds/staff';
+import { localSecrets } from '../src/localSecrets';
 import { supervise, Supervised } from './supervise';
 
 /**
@@ -14,6 +16,11 @@ import { supervise, Supervised } from './supervise';
  */
 const ROOT = path.resolve(__dirname, '..');
 const STRIPE_TEST_SERVER = path.join(ROOT, 'stripe-test-server', 'main.ts');
+
+/** The demo staff password: this install's own random one (src/localSecrets.ts), or DEMO_STAFF_PASSWORD. */
+function staffPassword(): string {
+  return process.env.DEMO_STAFF_PASSWORD || localSecrets(process.env.LEARNFLOW_SECRETS_FILE || undefined).DEMO_STAFF_PASSWORD;
+}
 
 async function prepareDatabase(): Promise<void> {
   const config = loadConfig();
@@ -26,6 +33,7 @@ async function prepareDatabase(): Promise<void> {
       const summary = await seedDemo(db, { log: (line) => console.log(`  ${line}`) });
       console.log(`Demo catalog loaded: ${JSON.stringify(summary)}`);
     }
+    await ensureDemoStaff(db, staffPassword());
   } finally {
     await db.destroy();
   }
@@ -71,6 +79,7 @@ async function main(): Promise<void> {
   console.log(`
 LearnFlow is starting on ${config.publicBaseUrl}
 Demo logins (password LearnFlow2026!): learner@learnflow.dev, instructor@learnflow.dev
+Queue dashboard (staff): ${config.publicBaseUrl.replace(/\/api\/v1\/?$/, '')}/admin/login as ${DEMO_STAFF_EMAIL}, password ${staffPassword()}
 Stop with Ctrl+C.
 `);
   process.once('SIGINT', () => stopAll(0));

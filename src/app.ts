@@ -2,13 +2,17 @@ import cors from 'cors';
 import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { queueDashboardRouter } from './admin/queueDashboard';
+import { staffLoginRouter } from './admin/staffLogin';
 import { createBackend } from './api/backend';
 import type { Deps } from './deps';
 import { AppError, validationError } from './errors';
+import { reportRequestError } from './errorTracking/sentry';
 import { rejectNulCharacters } from './http/nulCharacters';
 import { requestLog } from './http/requestLog';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
 import { isDatabaseUnavailable, pgCode } from './db/pgErrors';
+import { UNROUTED } from './metrics/requests';
 import { referencePageRouter } from './reference/referencePage';
 
 export const API_PREFIX = '/api/v1';
@@ -64,6 +68,11 @@ export function createApp(deps: Deps): express.Express {
     }
   });
 
+  // Staff pages (src/admin/) sit outside the contract and before its JSON-only body rules: the login is an
+  // HTML form, and bull-board parses its own requests.
+  app.use(staffLoginRouter(deps));
+  app.use(queueDashboardRouter(deps));
+
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody(req) && !req.is('application/json')) {
       next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
@@ -100,6 +109,11 @@ export function createApp(deps: Deps): express.Express {
     if (appError.code === 'SERVICE_UNAVAILABLE') req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
     else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
+    // Unexpected errors only (not 4xx, not a database that is down): once each, to SENTRY_DSN when set.
+    if (appError.code === 'INTERNAL_ERROR') {
+      const operationId = typeof res.locals.operationId === 'string' ? res.locals.operationId : UNROUTED;
+      reportRequestError(err, { requestId: String(req.id), operationId, method: req.method });
+    }
     if (res.headersSent) return;
     // The one place Retry-After is set: from the error (429, 503, and a receipt or certificate not ready yet).
     if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));

@@ -1,6 +1,7 @@
 import { TokenService } from './auth/tokens';
 import { Config } from './config';
 import { createDb } from './db/knex';
+import { flushErrorTracking, initErrorTracking } from './errorTracking/sentry';
 import type { Deps } from './deps';
 import { createRateLimits } from './http/rateLimits';
 import { createRedis, REQUEST_REDIS_TIMEOUT_MS } from './jobs/queue';
@@ -12,6 +13,7 @@ import { FileStorage } from './storage/files';
 /** Builds the process's infrastructure from config. Tests call it with their own database and Redis prefix. */
 export function buildDeps(config: Readonly<Config>): Deps {
   const log = createLogger(config.logLevel);
+  initErrorTracking(config, 'api');
   const db = createDb(config.databaseUrl);
   // Only request paths use this connection: a Redis outage must cost a request a bounded moment, never a stall.
   const redis = createRedis(config.redisUrl, { failFast: true, commandTimeoutMs: REQUEST_REDIS_TIMEOUT_MS });
@@ -32,5 +34,5 @@ export function buildDeps(config: Readonly<Config>): Deps {
 
 export async function closeDeps(deps: Deps): Promise<void> {
   await deps.metrics.close();
-  await Promise.allSettled([deps.db.destroy(), deps.redis.quit()]);
+  await Promise.allSettled([deps.db.destroy(), deps.redis.quit(), flushErrorTracking()]);
 }

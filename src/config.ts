@@ -34,6 +34,8 @@ export interface Config {
   reconcile: { intervalMs: number; afterMs: number };
   storageDir: string;
   logLevel: string;
+  /** Error tracking (src/errorTracking/): off unless SENTRY_DSN is set. */
+  sentry: { dsn?: string; environment?: string; release?: string };
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -115,5 +117,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     },
     storageDir: source.STORAGE_DIR ?? 'var/storage',
     logLevel: source.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),
+    sentry: { dsn: source.SENTRY_DSN || undefined, environment: source.SENTRY_ENVIRONMENT || undefined, release: source.SENTRY_RELEASE || undefined },
   });
 }

@@ -10,6 +10,8 @@ const GENERATORS = {
   JWT_ACCESS_SECRET: () => crypto.randomBytes(48).toString('base64url'),
   JWT_REFRESH_SECRET: () => crypto.randomBytes(48).toString('base64url'),
   STRIPE_WEBHOOK_SECRET: () => `whsec_${crypto.randomBytes(32).toString('base64url')}`,
+  // The demo staff login that `npm start` prints (scripts/start.ts): random per install, never in the repository.
+  DEMO_STAFF_PASSWORD: () => crypto.randomBytes(12).toString('base64url'),
 } satisfies Record<string, () => string>;
 export type LocalSecretName = keyof typeof GENERATORS;
 

@@ -1,5 +1,6 @@
 import { loadConfig } from '../src/config';
 import { createDb } from '../src/db/knex';
+import { flushErrorTracking, initErrorTracking } from '../src/errorTracking/sentry';
 import { createLogger } from '../src/logger';
 import { registerJobMetrics } from '../src/metrics/jobs';
 import { metricsListen } from '../src/metrics/listen';
@@ -12,6 +13,7 @@ import { startWorkers } from './runtime';
 function main(): void {
   const config = loadConfig();
   const log = createLogger(config.logLevel);
+  initErrorTracking(config, 'worker');
   const db = createDb(config.databaseUrl, { min: 0, max: 5 });
   const lockDurationMs = Number(process.env.WORKER_LOCK_DURATION_MS) || undefined;
   // The workers' own registry and port: job durations are measured where jobs run (see ARCHITECTURE.md, "Metrics").
@@ -36,6 +38,7 @@ function main(): void {
       .stop()
       .then(() => metrics?.close())
       .then(() => db.destroy())
+      .then(() => flushErrorTracking())
       .then(
         () => process.exit(0),
         () => process.exit(1),

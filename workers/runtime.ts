@@ -5,6 +5,7 @@ import { QUEUE_NAME } from '../src/jobs/names';
 import { createQueue, createRedis } from '../src/jobs/queue';
 import { OutboxRelay } from '../src/jobs/relay';
 import { createStripeClient } from '../src/payments/stripe';
+import { reportJobError } from '../src/errorTracking/sentry';
 import type { Logger } from '../src/logger';
 import type { JobMetrics } from '../src/metrics/jobs';
 import { FileStorage } from '../src/storage/files';
@@ -56,7 +57,13 @@ export function startWorkers(
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {}),
     },
   );
-  worker.on('failed', (job, err) => log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+  worker.on('failed', (job, err) => {
+    log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed');
+    // Reported once, when BullMQ gives up: an attempt that a retry repairs is not an incident.
+    if (!job || job.attemptsMade >= (job.opts.attempts ?? 1) || err.name === 'UnrecoverableError') {
+      reportJobError(err, { name: job?.name ?? 'unknown', id: job?.id, attemptsMade: job?.attemptsMade ?? 0 });
+    }
+  });
   relay.start(opts.relayIntervalMs ?? 250);
   // Upserting is idempotent, so every worker process may (re)declare the schedule at start.
   const scheduled = queue

@@ -7,6 +7,7 @@ export interface UserRow {
   first_name: string;
   last_name: string;
   is_instructor: boolean;
+  is_staff: boolean;
   timezone: string;
   bio: string | null;
   profile_picture: string | null;
@@ -24,4 +25,10 @@ export function findUserById(db: Knex | Knex.Transaction, id: string): Promise<U
 /** Emails are unique regardless of case. */
 export function findUserByEmail(db: Knex | Knex.Transaction, email: string): Promise<UserRow | undefined> {
   return db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).first();
+}
+
+/** Whether the user exists and is staff (the queue dashboard's guard, src/admin/staffOnly.ts). */
+export async function isStaff(db: Knex | Knex.Transaction, id: string): Promise<boolean | undefined> {
+  const row = (await db('users').where({ id }).first('is_staff')) as { is_staff: boolean } | undefined;
+  return row?.is_staff;
 }

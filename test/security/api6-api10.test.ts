@@ -160,11 +160,12 @@ describe('API8:2023 Security Misconfiguration', () => {
 
 // API9: what is served is exactly what is documented: no route outside the contract, no forgotten version.
 describe('API9:2023 Improper Inventory Management', () => {
-  it('registers no express route of its own but the reference page: every API request is routed by the contract', () => {
+  it('registers no express route of its own but the reference page and the staff login: every API request is routed by the contract', () => {
     type Layer = { route?: { path: string }; handle?: { stack?: Layer[] } };
     const app = createApp(t.deps) as unknown as { router: { stack: Layer[] } };
     const routes = (stack: Layer[]): string[] => stack.flatMap((layer) => (layer.route ? [layer.route.path] : routes(layer.handle?.stack ?? [])));
-    assert.deepEqual(routes(app.router.stack), ['/api/docs', '/api/docs/', '/api/docs/assets/:file']);
+    // /admin/login (GET form, POST sign-in) and the staff-only /admin/queues mount (src/admin/) sit outside /api/v1.
+    assert.deepEqual(routes(app.router.stack), ['/admin/login', '/admin/login', '/api/docs', '/api/docs/', '/api/docs/assets/:file']);
   });
 
   it('answers 404 in the envelope for undocumented paths and versions, and 405 for undocumented methods', async () => {

@@ -70,6 +70,6 @@ export function runApiPrimary(processes: number): void {
         () => process.exit(1),
       );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }

@@ -67,14 +67,16 @@ async function startProcessMetrics(deps: ReturnType<typeof buildDeps>): Promise<
 function runApiProcess(): void {
   startApi()
     .then(({ stop }) => {
+      // `on`, not `once`: a second signal (an impatient orchestrator, Ctrl+C reaching a cluster) must not kill the
+      // process mid-drain; stop() is the same promise every time.
       const shutdown = (): void => {
         stop().then(
           () => process.exit(0),
           () => process.exit(1),
         );
       };
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
     })
     .catch((err) => {
       console.error(err);

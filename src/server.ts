@@ -17,6 +17,10 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
+  // Longer than a load balancer's idle timeout (60 s on the common ones) and than clients' reuse window: with
+  // Node's 5 s default the server may close a kept-alive socket just as a client reuses it ("other side closed").
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   deps.log.info({ url: config.publicBaseUrl, pid: process.pid }, 'LearnFlow API listening');
   const metrics = await startProcessMetrics(deps);
   const { drainMs, timeoutMs } = shutdownTimings();

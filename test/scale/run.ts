@@ -28,11 +28,16 @@ const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).to
 
 const figures = { requests: 0, errors: 0, effects: {} as Record<string, number> };
 const children: ChildProcess[] = [];
+const errorLines: string[] = [];
 
 function start(name: string, script: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, [path.join(ROOT, script)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
-  const keep = (c: Buffer): void => void (tail = (tail + c.toString()).slice(-4000));
+  const keep = (c: Buffer): void => {
+    tail = (tail + c.toString()).slice(-4000);
+    // pino level 50+ (error, fatal): printed when the run fails, so a 500 comes with its cause.
+    for (const line of c.toString().split('\n')) if (/"level":(50|60)/.test(line)) errorLines.push(`${name}: ${line.slice(0, 800)}`);
+  };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.once('exit', (code, signal) => {
@@ -115,7 +120,8 @@ async function main(): Promise<void> {
     METRICS_PORT: 'off',
     WORKER_METRICS_PORT: 'off',
     WORKER_LOCK_DURATION_MS: '5000',
-    SHUTDOWN_DRAIN_MS: '1500',
+    // Several of the balancer's polls (100 ms apart, slower on a loaded machine) fit in the drain.
+    SHUTDOWN_DRAIN_MS: '3000',
     STORAGE_DIR: path.join(ROOT, 'var', DB_NAME),
   };
   const stripeServer = start('stripe test server', 'dist/stripe-test-server/main.js', env);
@@ -239,11 +245,13 @@ async function main(): Promise<void> {
     let loading = true;
     const poller = (async () => {
       while (loading) {
-        for (const a of apis) {
-          if (!a.inRotation) continue;
-          const status = await fetch(`http://127.0.0.1:${a.port}/api/v1/health/ready/`).then((r) => r.status, () => 0);
-          if (status !== 200) a.inRotation = false;
-        }
+        await Promise.all(
+          apis.map(async (a) => {
+            if (!a.inRotation) return;
+            const status = await fetch(`http://127.0.0.1:${a.port}/api/v1/health/ready/`).then((r) => r.status, () => 0);
+            if (status !== 200) a.inRotation = false;
+          }),
+        );
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
@@ -255,7 +263,8 @@ async function main(): Promise<void> {
           const res = await c.get('/courses/', { query: { search: 'course' } });
           if (res.status !== 200) loadErrors.push(`${c.baseUrl} ${res.status}`);
         } catch (err) {
-          loadErrors.push(`${c.baseUrl} ${(err as Error).message}`);
+          const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+          loadErrors.push(`${c.baseUrl} ${(err as Error).message} ${cause?.code ?? ''} ${cause?.message ?? ''}`);
         }
       }
     };
@@ -295,6 +304,7 @@ main().then(
   (err: Error) => {
     console.error(`test:scale FAILED: ${err.message}`);
     console.error(JSON.stringify(figures, null, 2));
+    for (const line of errorLines.slice(0, 10)) console.error(line);
     process.exit(1);
   },
 );

@@ -1,7 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../../contract-tests/processes';
+
+export { freePort };
 
 const ROOT = path.resolve(__dirname, '../..');
 export const COMPILED_SERVER = path.join(ROOT, 'dist', 'src', 'server.js');
@@ -17,15 +19,6 @@ export interface CompiledApi {
   output: () => string;
   /** SIGTERM, then waits for the exit; resolves with the exit code. */
   stop: () => Promise<number | null>;
-}
-
-/** A free TCP port on 127.0.0.1, for a child that must be told its port before it listens. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

@@ -6,7 +6,7 @@
  * DATABASE_URL defaults to the one in src/config.ts.
  */
 import { Knex } from 'knex';
-import { loadConfig } from '../src/config';
+import { DEFAULT_DATABASE_URL } from '../src/config';
 import { createDb } from '../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../src/db/migrate';
 import { redact } from './pgTools';
@@ -45,7 +45,8 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const databaseUrl = loadConfig().databaseUrl;
+  // Only the database: the release step must not need the API's secrets (JWT, Stripe) to run in production.
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   console.log(`database: ${redact(databaseUrl)}`);
   await ensureDatabase(databaseUrl);
   const db = createDb(databaseUrl, { min: 0, max: 2 });

@@ -27,12 +27,13 @@ async function prepareDatabase(): Promise<void> {
   await ensureDatabase(config.databaseUrl);
   const db = createDb(config.databaseUrl, { min: 0, max: 2 });
   try {
-    await migrateLatest(db);
-    if (await isEmpty(db)) {
+    // The seed runs under the migration lock too: two `npm start` on one database never both load the catalog.
+    await migrateLatest(db, async () => {
+      if (!(await isEmpty(db))) return;
       console.log('Loading the demo catalog...');
       const summary = await seedDemo(db, { log: (line) => console.log(`  ${line}`) });
       console.log(`Demo catalog loaded: ${JSON.stringify(summary)}`);
-    }
+    });
     await ensureDemoStaff(db, staffPassword());
   } finally {
     await db.destroy();

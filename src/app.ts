@@ -41,6 +41,12 @@ export function createApp(deps: Deps): express.Express {
   app.set('query parser', 'simple');
 
   app.use(requestLog(deps.log));
+  // While draining after SIGTERM, every response closes its connection: a kept-alive client reconnects, and lands
+  // on a process that is staying (src/server.ts).
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
+    next();
+  });
   // Times every request, including those refused before routing (rate limit, 415), which count as "unrouted".
   app.use(deps.metrics.requests.middleware);
   app.use(helmet());

@@ -29,6 +29,7 @@ export function buildDeps(config: Readonly<Config>): Deps {
     storage: new FileStorage(config.storageDir),
     stripe: createStripeClient(config.stripe),
     metrics: createApiMetrics(db, redis, config.redisPrefix),
+    lifecycle: { draining: false },
   };
 }
 

@@ -8,6 +8,11 @@ import type { Stripe } from './payments/stripe';
 import type { FileStorage } from './storage/files';
 import type { ApiMetrics } from './metrics/api';
 
+/** Where the process is in its life: set when SIGTERM arrives, so readiness answers 503 while requests drain. */
+export interface Lifecycle {
+  draining: boolean;
+}
+
 /** The infrastructure every handler and service may use; built once per process (or per test file). */
 export interface Deps {
   config: Readonly<Config>;
@@ -19,4 +24,5 @@ export interface Deps {
   storage: FileStorage;
   stripe: Stripe;
   metrics: ApiMetrics;
+  lifecycle: Lifecycle;
 }

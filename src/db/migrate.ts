@@ -1,15 +1,54 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Knex } from 'knex';
 import pg from 'pg';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../db/migrations');
 
-/** The knex migration settings every caller (CLI, tests, start script) shares. We run under tsx. */
+/** `.ts` under tsx (development, tests), `.js` in the compiled build (dist/, `npm run build`). */
+const EXTENSION = path.extname(__filename);
+
+/**
+ * Lists the migrations in whichever form this process runs (TypeScript or compiled), but names every one by its
+ * `.ts` file: knex_migrations records names with their extension, and a database migrated by `npm start` must be
+ * up to date for the compiled `db:migrate:prod` too, not see every migration as new.
+ */
+const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () =>
+    (await fs.promises.readdir(MIGRATIONS_DIR)).filter((f) => f.endsWith(EXTENSION) && !f.endsWith('.d.ts')).sort(),
+  getMigrationName: (file) => `${file.slice(0, -EXTENSION.length)}.ts`,
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  getMigration: async (file) => require(path.join(MIGRATIONS_DIR, file)) as Knex.Migration,
+};
+
+/** The knex migration settings every caller (CLI, tests, start script, compiled release step) shares. */
 export const migrationConfig: Knex.MigratorConfig = {
-  directory: MIGRATIONS_DIR,
-  loadExtensions: ['.ts'],
+  migrationSource,
   tableName: 'knex_migrations',
 };
+
+/** pg_advisory_lock key of the release step (migrate, and the demo seed of `npm start`): "learnflow" in ASCII. */
+const MIGRATION_LOCK_KEY = 0x6c6561726e;
+
+/**
+ * Runs `work` while holding a PostgreSQL advisory lock on a connection of its own (outside the pool, which may
+ * have a single connection that `work` needs): two release steps or starting processes never migrate or seed
+ * the same database at once; the second waits, then finds nothing left to do.
+ */
+export async function withMigrationLock<T>(db: Knex, work: () => Promise<T>): Promise<T> {
+  const client = db.client as { acquireRawConnection(): Promise<pg.Client>; destroyRawConnection(c: pg.Client): Promise<void> };
+  const conn = await client.acquireRawConnection();
+  try {
+    await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      return await work();
+    } finally {
+      await conn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    }
+  } finally {
+    await client.destroyRawConnection(conn);
+  }
+}
 
 const DUPLICATE_DATABASE = '42P04';
 const UNIQUE_VIOLATION = '23505'; // two concurrent CREATE DATABASE can also collide on pg_database's index
@@ -51,8 +90,18 @@ function isMigrationRace(err: unknown): boolean {
   );
 }
 
-/** Runs every pending migration; when another process is migrating the same database, waits and retries. */
-export async function migrateLatest(db: Knex): Promise<void> {
+/**
+ * Runs every pending migration under the migration lock, then `andThen` (the demo seed) under the same lock.
+ * The retry on knex's own lock stays for processes that migrate without ours (an older release).
+ */
+export async function migrateLatest(db: Knex, andThen?: () => Promise<void>): Promise<void> {
+  await withMigrationLock(db, async () => {
+    await migrateRetrying(db);
+    await andThen?.();
+  });
+}
+
+async function migrateRetrying(db: Knex): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await db.migrate.latest(migrationConfig);

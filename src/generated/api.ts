@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness probe
-         * @description Answers 200 `ok` when PostgreSQL and Redis answer; 200 `degraded` when only Redis does not (the API keeps serving: rate limits fall back to per-process memory and jobs wait in the outbox until Redis returns); 503 `unavailable` when PostgreSQL does not answer. Public.
+         * @description Answers 200 `ok` when PostgreSQL and Redis answer; 200 `degraded` when only Redis does not (the API keeps serving: rate limits fall back to per-process memory and jobs wait in the outbox until Redis returns); 503 `unavailable` when PostgreSQL does not answer, or when the process is shutting down (`checks.shutdown`: SIGTERM received, in-flight requests are finishing and new ones belong elsewhere). Public.
          */
         get: operations["getReadiness"];
         put?: never;
@@ -3259,7 +3259,7 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
-            /** @description PostgreSQL does not answer. */
+            /** @description PostgreSQL does not answer, or the process is shutting down. */
             503: {
                 headers: {
                     [name: string]: unknown;

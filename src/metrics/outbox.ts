@@ -27,6 +27,8 @@ export function registerOutboxMetrics(registry: Registry, db: Knex): void {
   };
   new Gauge({
     name: 'learnflow_outbox_backlog',
+    // Every API process of a cluster probes the same shared state: aggregate as one value, not a sum.
+    aggregator: 'max',
     help: 'Outbox rows not yet handed to the queue',
     registers: [registry],
     async collect() {
@@ -37,6 +39,8 @@ export function registerOutboxMetrics(registry: Registry, db: Knex): void {
   });
   new Gauge({
     name: 'learnflow_outbox_oldest_age_seconds',
+    // Every API process of a cluster probes the same shared state: aggregate as one value, not a sum.
+    aggregator: 'max',
     help: 'Age of the oldest outbox row not yet handed to the queue (0 when none)',
     registers: [registry],
     async collect() {
@@ -47,6 +51,8 @@ export function registerOutboxMetrics(registry: Registry, db: Knex): void {
   });
   new Gauge({
     name: 'learnflow_outbox_probe_up',
+    // Every API process of a cluster probes the same shared state: aggregate as one value, not a sum.
+    aggregator: 'min',
     help: '1 when the outbox query answered within the scrape timeout',
     registers: [registry],
     async collect() {

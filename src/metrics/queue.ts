@@ -24,6 +24,8 @@ export function registerQueueMetrics(registry: Registry, queues: Queue[]): void 
   };
   new Gauge({
     name: 'learnflow_queue_jobs',
+    // Every API process of a cluster probes the same shared state: aggregate as one value, not a sum.
+    aggregator: 'max',
     help: 'Jobs in each queue by state (waiting + delayed + prioritized is the depth)',
     labelNames: ['queue', 'state'],
     registers: [registry],
@@ -37,6 +39,8 @@ export function registerQueueMetrics(registry: Registry, queues: Queue[]): void 
   });
   new Gauge({
     name: 'learnflow_queue_probe_up',
+    // Every API process of a cluster probes the same shared state: aggregate as one value, not a sum.
+    aggregator: 'min',
     help: '1 when every queue answered getJobCounts within the scrape timeout',
     registers: [registry],
     async collect() {

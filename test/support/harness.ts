@@ -9,6 +9,7 @@ import type { Deps } from '../../src/deps';
 import { startStripeTestServer, StripeTestServer } from '../../stripe-test-server/server';
 import { startWorkers, WorkerRuntime } from '../../workers/runtime';
 import { ApiClient } from './client';
+import { compiledApiRequested, freePort, startCompiledApi } from './compiledApi';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from './databases';
 
 export interface TestServer {
@@ -42,8 +43,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   // fetch (undici) reuses a kept-alive socket for up to 4 s; on a loaded machine the server's 5 s default can close
   // it in between, and the next request dies with ECONNRESET. Tests outlast no such gap with 60 s.
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  // `npm run test:compiled`: the API under test is the compiled start:api in a process of its own; this process
+  // keeps its own deps (database, Redis, tokens) for the tests' setup and assertions.
+  const compiled = compiledApiRequested();
+  const port = compiled ? await freePort() : await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
   const baseUrl = `http://127.0.0.1:${port}`;
   // Random per test file: no test may rely on a secret written in the repository.
   const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('hex')}`;
@@ -59,7 +62,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
         STRIPE_API_PROTOCOL: 'http',
       }
     : {};
-  const config = loadConfig({
+  const env: Record<string, string | undefined> = {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -74,16 +77,22 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     RATE_LIMIT_LOGIN_FAILURES_PER_IP: '100000',
     ...stripeEnv,
     ...opts.env,
-  });
+  };
+  const config = loadConfig(env);
   const deps = buildDeps(config);
-  server.on('request', createApp(deps));
+  // Production mode makes up a webhook secret when none is set: hand it this file's, which the tests sign with.
+  const child = compiled ? await startCompiledApi({ ...env, STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret }, { port }) : undefined;
+  if (!child) server.on('request', createApp(deps));
   const workers = opts.workers ? startWorkers(config, deps.db, deps.log, { relayIntervalMs: 50 }) : undefined;
 
   const close = async (): Promise<void> => {
     await workers?.stop();
     await stripe?.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (child) await child.stop();
+    else {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     // Best effort: a test may point this server at a Redis that is down on purpose.
     try {
       const keys = await deps.redis.keys(`${config.redisPrefix}:*`);

@@ -20,6 +20,12 @@ export const getHealth: Handler = (_c, _req, res) => {
 };
 
 export const getReadiness: Handler = async (_c, _req, res, deps) => {
+  if (deps.lifecycle.draining) {
+    // SIGTERM received: out of the load balancer's rotation first, while in-flight requests finish (src/server.ts).
+    const body: ResponseBody<'getReadiness', 200> = { status: 'unavailable', checks: { shutdown: 'unavailable' } };
+    res.status(503).json(body);
+    return;
+  }
   const [database, redis] = await Promise.all([check(() => deps.db.raw('select 1')), check(() => deps.redis.ping())]);
   // Without Redis the API still serves (memory rate limits, jobs wait in the outbox): keep it in rotation.
   const status = database !== 'ok' ? 'unavailable' : redis !== 'ok' ? 'degraded' : 'ok';

@@ -1,0 +1,27 @@
+/** The process model's settings, read from the environment (see README, "Running in production"). */
+
+function nonNegativeInt(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Invalid ${name}: "${raw}" (a non-negative integer)`);
+  return n;
+}
+
+/** API_PROCESSES: how many API processes share the port (node:cluster); 1 runs no cluster at all. */
+export function apiProcesses(env: NodeJS.ProcessEnv = process.env): number {
+  return Math.max(1, nonNegativeInt('API_PROCESSES', 1, env));
+}
+
+/**
+ * SHUTDOWN_DRAIN_MS: after SIGTERM, how long the process keeps serving while readiness answers 503, so that a
+ * load balancer polling it stops sending traffic first (production default 5 s; 0 in development, where nothing
+ * polls). SHUTDOWN_TIMEOUT_MS: how long in-flight requests then have to finish before their connections are cut.
+ */
+export function shutdownTimings(env: NodeJS.ProcessEnv = process.env): { drainMs: number; timeoutMs: number } {
+  const production = env.NODE_ENV === 'production';
+  return {
+    drainMs: nonNegativeInt('SHUTDOWN_DRAIN_MS', production ? 5000 : 0, env),
+    timeoutMs: nonNegativeInt('SHUTDOWN_TIMEOUT_MS', 25_000, env),
+  };
+}

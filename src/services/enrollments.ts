@@ -1,11 +1,9 @@
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import type { components } from '../generated/api';
-import { Page, pageRequest, toPage } from '../pagination';
+import type { Schemas } from '../schemas';
+import { PageSlice, pageRequest, pageSlice } from '../pagination';
 import { enrollmentDetail, enrollmentListItem } from '../presenters/enrollments';
 import { curriculumWithProgress, EnrollmentStatus, findEnrollmentView, listEnrollmentViews } from '../repositories/enrollments';
-
-type Schemas = components['schemas'];
 
 /** Without a status filter a learner sees what they can use: active and completed enrollments. */
 const DEFAULT_STATUSES: EnrollmentStatus[] = ['active', 'completed'];
@@ -14,12 +12,12 @@ export async function listEnrollments(
   deps: Deps,
   userId: string,
   query: { status?: EnrollmentStatus; page?: number; page_size?: number },
-): Promise<Page<Schemas['EnrollmentListItem']>> {
+): Promise<PageSlice<Schemas['EnrollmentListItem']>> {
   const req = pageRequest(query);
   const statuses = query.status ? [query.status] : DEFAULT_STATUSES;
   const { rows, count } = await listEnrollmentViews(deps.db, userId, statuses, { limit: req.pageSize, offset: req.offset });
   const baseUrl = deps.config.publicBaseUrl;
-  return toPage(rows.map((row) => enrollmentListItem(row, baseUrl)), count, req, { baseUrl, path: '/enrollments/', query });
+  return pageSlice(rows.map((row) => enrollmentListItem(row, baseUrl)), count, req);
 }
 
 /** Another learner's enrollment answers exactly like an unknown one. */

@@ -1,11 +1,12 @@
 import * as enrollments from '../../services/enrollments';
 import * as progress from '../../services/progress';
+import { pageBody } from '../pages';
 import { requireUser } from '../security';
 import { body, Handler, params, query, ResponseBody } from '../types';
 
 export const listEnrollments: Handler = async (c, _req, res, deps) => {
-  const page = await enrollments.listEnrollments(deps, requireUser(c).id, query<'listEnrollments'>(c));
-  res.status(200).json(page satisfies ResponseBody<'listEnrollments', 200>);
+  const slice = await enrollments.listEnrollments(deps, requireUser(c).id, query<'listEnrollments'>(c));
+  res.status(200).json(pageBody(c, deps, slice) satisfies ResponseBody<'listEnrollments', 200>);
 };
 
 export const getEnrollment: Handler = async (c, _req, res, deps) => {

@@ -1,6 +1,6 @@
 import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
-import type { CartLineRow, CartRow } from '../repositories/carts';
+import type { CartLineRow, CartRow } from '../repositories/cart';
 
 export function cartItemView(line: CartLineRow): Schemas['CartItem'] {
   return {

@@ -14,7 +14,7 @@ import {
 import { countCourseLessons } from '../repositories/curriculum';
 import { findUserById } from '../repositories/users';
 import { viewerFlags } from '../repositories/viewerState';
-import { courseView } from './catalog';
+import { courseView } from './courses';
 import { slugify } from './slugs';
 import type { Db } from '../db/knex';
 

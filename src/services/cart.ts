@@ -4,7 +4,7 @@ import type { Deps } from '../deps';
 import { AppError, validationError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { cartItemView, cartView } from '../presenters/cart';
-import { cartLines, CartLineRow, deleteCartCourses, deleteCartItem, ensureCart, findCartLine, insertCartItem, touchCart } from '../repositories/carts';
+import { cartLines, CartLineRow, deleteCartCourses, deleteCartItem, ensureCart, findCartLine, insertCartItem, touchCart } from '../repositories/cart';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import { findPublishedCourse, isFree, SellableCourseRow } from '../repositories/sellableCourses';
 import type { Db } from '../db/knex';

@@ -8,7 +8,7 @@ import { PageRequest, PageSlice, pageRequest, pageSlice } from '../pagination';
 import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
   CatalogFilters, FacetRow, Ordering, pageQuery, runFacets, sortSpec, useFuzzyThreshold,
-} from '../repositories/catalogQuery';
+} from '../repositories/courseSearch';
 import { findCategoryId } from '../repositories/categories';
 import { CourseListRow, Level, LEVELS, selectListRows } from '../repositories/courses';
 import { viewerFlags } from '../repositories/viewerState';

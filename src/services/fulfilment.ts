@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { enqueueJob } from '../jobs/outbox';
-import { deleteCartCourses } from '../repositories/carts';
+import { deleteCartCourses } from '../repositories/cart';
 import { grantEnrollments } from '../repositories/enrollmentGrants';
 import { completeOrder, findOrder, orderItems, OrderRow } from '../repositories/orders';
 import { updatePaymentStatus } from '../repositories/payments';

@@ -5,7 +5,7 @@ import { AppError, ErrorDetails, validationError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { PageSlice, pageRequest, pageSlice } from '../pagination';
 import { billingAddressOf, orderView } from '../presenters/orders';
-import { cartLines, CartLineRow, lockCart } from '../repositories/carts';
+import { cartLines, CartLineRow, lockCart } from '../repositories/cart';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import {
   BillingAddress, cancelPendingOrders, findPendingOrderFor, findUserOrder, insertOrder, listUserOrders, orderItems, OrderItemRow, OrderRow,

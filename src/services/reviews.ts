@@ -13,7 +13,7 @@ import {
   ReviewOrdering, ReviewRow, setHelpfulVote, updateOwnReview,
 } from '../repositories/reviews';
 import { isEnrolled } from '../repositories/viewerState';
-import { assertCourseVisible } from './catalog';
+import { assertCourseVisible } from './courses';
 
 export async function listCourseReviews(
   deps: Deps,

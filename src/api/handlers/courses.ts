@@ -1,7 +1,7 @@
 import { sendCatalog } from '../../http/cacheControl';
 import { pageBody } from '../pages';
 import * as authoring from '../../services/authoring';
-import * as catalog from '../../services/catalog';
+import * as courses from '../../services/courses';
 import { listCourses as searchCourses } from '../../services/courseSearch';
 import { optionalUser, requireUser } from '../security';
 import { body, Handler, params, query, ResponseBody } from '../types';
@@ -14,7 +14,7 @@ export const listCourses: Handler = async (c, req, res, deps) => {
 };
 
 export const getCourse: Handler = async (c, req, res, deps) => {
-  const course = await catalog.getCourse(deps, params<'getCourse'>(c).course_id, optionalUser(c)?.id ?? null);
+  const course = await courses.getCourse(deps, params<'getCourse'>(c).course_id, optionalUser(c)?.id ?? null);
   sendCatalog(req, res, course satisfies ResponseBody<'getCourse', 200>);
 };
 

@@ -25,3 +25,8 @@ export const updateLessonProgress: Handler = async (c, _req, res, deps) => {
   const result = await progress.updateLessonProgress(deps, requireUser(c).id, enrollment_id, body<'updateLessonProgress'>(c));
   res.status(200).json(result satisfies ResponseBody<'updateLessonProgress', 200>);
 };
+
+export const enrollInCourse: Handler = async (c, _req, res, deps) => {
+  const enrollment = await enrollments.enrollInFreeCourse(deps, requireUser(c).id, params<'enrollInCourse'>(c).course_id);
+  res.status(201).json(enrollment satisfies ResponseBody<'enrollInCourse', 201>);
+};

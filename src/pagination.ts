@@ -28,31 +28,16 @@ export function pageRequest(query: { page?: number; page_size?: number }): PageR
 }
 
 /**
- * Wraps one page of results with count, total_pages and absolute next/previous links that keep the other
- * query parameters. A page past the last one is 404 PAGE_NOT_FOUND; page 1 of an empty list is an empty page.
+ * One page as a service returns it: the rows, the total and the page asked for. Links are HTTP, so the handler
+ * turns it into the contract's page (src/api/pages.ts) from the request it answers.
  */
-export function toPage<T>(
-  results: T[],
-  count: number,
-  req: PageRequest,
-  link: { baseUrl: string; path: string; query: Record<string, unknown> },
-): Page<T> {
-  const totalPages = Math.ceil(count / req.pageSize);
-  if (req.page > 1 && req.page > totalPages) throw new AppError('PAGE_NOT_FOUND');
-  const url = (page: number): string => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(link.query)) {
-      if (value !== undefined && value !== null && key !== 'page') params.set(key, String(value));
-    }
-    params.set('page', String(page));
-    return `${link.baseUrl}${link.path}?${params.toString()}`;
-  };
-  return {
-    count,
-    next: req.page < totalPages ? url(req.page + 1) : null,
-    previous: req.page > 1 ? url(req.page - 1) : null,
-    total_pages: totalPages,
-    current_page: req.page,
-    results,
-  };
+export interface PageSlice<T> {
+  results: T[];
+  count: number;
+  page: number;
+  pageSize: number;
+}
+
+export function pageSlice<T>(results: T[], count: number, req: PageRequest): PageSlice<T> {
+  return { results, count, page: req.page, pageSize: req.pageSize };
 }

@@ -6,6 +6,7 @@ import {
   LAST_NAMES, LESSON_TITLES, Level, LOCALES, OUTCOMES, REQUIREMENTS, REVIEW_COMMENTS, REVIEW_TITLES, SCALE_TITLE_PATTERNS,
   SCALE_TOPICS, SECTION_MIDDLES, SHORT_PATTERNS,
 } from './catalog-data';
+import { slugify } from '../../src/services/slugs';
 
 /**
  * Deterministic demo data: the same ids, names, prices and timestamps on every run (a seeded PRNG per course,
@@ -83,7 +84,6 @@ const fill = (template: string, t: string, extra: Record<string, string> = {}): 
   template.replace(/\{(\w+)\}/g, (_, k: string) => (k === 't' ? t : extra[k] ?? ''));
 const iso = (ms: number): string => new Date(ms).toISOString();
 const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-const slugify = (s: string): string => ascii(s).toLowerCase().replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** k distinct members of [0, size) in a pseudo-random order: a start and a stride coprime with size. */
 function distinct(rng: Rng, size: number, k: number): number[] {

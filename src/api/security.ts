@@ -2,6 +2,7 @@ import type { Context } from 'openapi-backend';
 import type { AuthUser } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
+import { userExists } from '../repositories/users';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -22,7 +23,7 @@ export function bearerAuth(deps: Deps) {
     const match = /^Bearer\s+(\S+)$/i.exec(value);
     if (!match) throw new AppError('TOKEN_INVALID');
     const user = deps.tokens.verifyAccess(match[1] as string);
-    if (!UUID.test(user.id) || !(await deps.db('users').where({ id: user.id }).first('id'))) {
+    if (!UUID.test(user.id) || !(await userExists(deps.db, user.id))) {
       throw new AppError('TOKEN_INVALID');
     }
     return user;

@@ -6,8 +6,8 @@ import pg from 'pg';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
-export type Db = Knex;
-export type Trx = Knex.Transaction;
+/** What a repository runs on: the pool, or the transaction a service opened (src/db/transaction.ts). */
+export type Db = Knex | Knex.Transaction;
 
 /**
  * How long opening a connection to a database that does not answer may take before the request is answered
@@ -29,4 +29,9 @@ export function createDb(databaseUrl: string, pool: { min: number; max: number }
     pool,
     acquireConnectionTimeout: DB_ACQUIRE_TIMEOUT_MS,
   });
+}
+
+/** The readiness probe: a round trip to the database. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await db.raw('select 1');
 }

@@ -1,9 +1,8 @@
 import { Knex } from 'knex';
 import { isRetryable } from './pgErrors';
+import type { Db } from './knex';
 
-type Executor = Knex | Knex.Transaction;
-
-function isTransaction(db: Executor): db is Knex.Transaction {
+function isTransaction(db: Db): db is Knex.Transaction {
   return typeof (db as Knex.Transaction).commit === 'function' && (db as Knex.Transaction).isTransaction === true;
 }
 
@@ -12,7 +11,7 @@ function isTransaction(db: Executor): db is Knex.Transaction {
  * on serialization failures and deadlocks, which are the database telling us to try again.
  */
 export async function withTransaction<T>(
-  db: Executor,
+  db: Db,
   work: (trx: Knex.Transaction) => Promise<T>,
   opts: { isolationLevel?: 'read committed' | 'repeatable read' | 'serializable'; retries?: number } = {},
 ): Promise<T> {

@@ -1,8 +1,6 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
-import type { CartLineRow, CartRow } from '../repositories/carts';
-
-type Schemas = components['schemas'];
+import type { CartLineRow, CartRow } from '../repositories/cart';
 
 export function cartItemView(line: CartLineRow): Schemas['CartItem'] {
   return {

@@ -1,7 +1,5 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import type { CertificateRow } from '../repositories/certificates';
-
-type Schemas = components['schemas'];
 
 /** The certificate's resource URL, as the enrollment's certificate_url shows it. */
 export function certificateUrl(baseUrl: string, certificateId: string): string {

@@ -1,13 +1,11 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
 import { CourseDetailRow, CourseListRow, InstructorStats, LEVELS, RatingCounts } from '../repositories/courses';
-import type { FacetRow } from '../repositories/catalogQuery';
+import type { FacetRow } from '../repositories/courseSearch';
 import type { CurriculumRow, LessonRow, SectionRow } from '../repositories/curriculum';
 import type { ReviewRow } from '../repositories/reviews';
 import { NO_FLAGS, ViewerCourseState, ViewerFlags } from '../repositories/viewerState';
 import { reviewItem } from './reviews';
-
-type Schemas = components['schemas'];
 
 const NEW_FOR_MS = 30 * 24 * 3600 * 1000;
 

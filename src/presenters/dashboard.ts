@@ -1,11 +1,9 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
 import { EnrollmentViewRow, progressPercent } from '../repositories/enrollments';
 import type { RecommendationRow } from '../repositories/recommendations';
 import { durationHours, shownRating } from './courses';
 import { learnedHours } from './enrollments';
-
-type Schemas = components['schemas'];
 
 const NEW_COURSE_MS = 30 * 86_400_000;
 

@@ -1,9 +1,7 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { CurriculumLessonRow, EnrollmentViewRow, progressPercent } from '../repositories/enrollments';
 import { certificateUrl } from './certificates';
 import { durationHours } from './courses';
-
-type Schemas = components['schemas'];
 
 /** Recorded learning seconds as hours with one decimal (half up), like course durations (durationHours). */
 export function learnedHours(seconds: number): number {

@@ -1,9 +1,7 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
 import type { OrderItemRow, OrderRow, StoredBillingAddress } from '../repositories/orders';
 import type { RefundRow } from '../repositories/refunds';
-
-type Schemas = components['schemas'];
 
 /** The receipt's API URL: readable only with the owner's token, so it is safe to show and not guessable as a file. */
 export function receiptUrl(publicBaseUrl: string, order: Pick<OrderRow, 'id' | 'status'>): string | null {

@@ -1,7 +1,5 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import type { ReviewRow } from '../repositories/reviews';
-
-type Schemas = components['schemas'];
 
 export function reviewItem(row: ReviewRow): Schemas['ReviewItem'] {
   return {

@@ -1,8 +1,6 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import type { UserRow } from '../repositories/users';
 import type { ProfileFigures } from '../services/learnerStats';
-
-type Schemas = components['schemas'];
 
 export function userSummary(user: UserRow): Schemas['AuthUser'] {
   return { id: user.id, email: user.email, first_name: user.first_name, last_name: user.last_name, is_instructor: user.is_instructor };

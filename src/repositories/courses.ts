@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../generated/api';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 export type Level = components['schemas']['Level'];
 export const LEVELS: readonly Level[] = ['Beginner', 'Intermediate', 'Advanced', 'All Levels'];
 
@@ -197,4 +197,32 @@ export async function insertCourseWithUniqueSlug(trx: Knex.Transaction, base: st
       if (row) return row.id;
     }
   }
+}
+
+/** What a certificate of the course prints, as the course is now. */
+export function findCertificateCourse(db: Db, courseId: string): Promise<{ title: string; instructor_name: string; certificate_included: boolean } | undefined> {
+  return db('courses').where({ id: courseId }).first('title', 'instructor_name', 'certificate_included');
+}
+
+/** An author's edit: stamps last_updated, which orders the instructor's list. */
+export async function updateCourseColumns(trx: Knex.Transaction, courseId: string, columns: Record<string, unknown>): Promise<void> {
+  await trx('courses').where({ id: courseId }).update({ ...columns, last_updated: trx.fn.now() });
+}
+
+/** published_at is the first publication: is_new counts from it, and re-publishing does not reset it. */
+export async function setCoursePublished(trx: Knex.Transaction, courseId: string, published: boolean): Promise<void> {
+  await trx('courses')
+    .where({ id: courseId })
+    .update(published ? { is_published: true, published_at: trx.raw('coalesce(published_at, now())') } : { is_published: false });
+}
+
+/** One page of an instructor's own courses, published or not, most recently updated first, and their count. */
+export async function listTaughtCourses(db: Db, instructorId: string, page: { limit: number; offset: number }): Promise<{ rows: CourseListRow[]; count: number }> {
+  const ids = db('courses').select('id', 'last_updated AS s0').where({ instructor_id: instructorId })
+    .orderBy([{ column: 'last_updated', order: 'desc' }, { column: 'id', order: 'asc' }]).limit(page.limit).offset(page.offset);
+  const [rows, [counted]] = await Promise.all([
+    selectListRows(db, ids, [{ column: 's0', dir: 'desc' }, { column: 'id', dir: 'asc' }]),
+    db('courses').where({ instructor_id: instructorId }).count({ n: '*' }),
+  ]);
+  return { rows, count: Number((counted as { n: number }).n) };
 }

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../db/knex';
 
 export interface SectionRow {
   id: string;
@@ -114,4 +113,31 @@ export async function shiftSiblings(
   else if (to === null && from !== null) await q.where('position', '>', from).decrement('position', 1);
   else if (from !== null && to !== null && to < from) await q.where('position', '>=', to).andWhere('position', '<', from).increment('position', 1);
   else if (from !== null && to !== null && to > from) await q.where('position', '>', from).andWhere('position', '<=', to).decrement('position', 1);
+}
+
+export async function insertSection(trx: Knex.Transaction, section: { course_id: string; title: string; description: string; position: number }): Promise<SectionRow> {
+  const [row] = (await trx('sections').insert(section).returning('*')) as SectionRow[];
+  return row as SectionRow;
+}
+
+export async function updateSectionRow(trx: Knex.Transaction, sectionId: string, changes: Record<string, unknown>): Promise<void> {
+  await trx('sections').where({ id: sectionId }).update(changes);
+}
+
+export async function deleteSectionRow(trx: Knex.Transaction, sectionId: string): Promise<void> {
+  await trx('sections').where({ id: sectionId }).delete();
+}
+
+/** `resources` is the JSON text of the lesson's resource list. */
+export async function insertLesson(trx: Knex.Transaction, lesson: Record<string, unknown>): Promise<string> {
+  const [row] = (await trx('lessons').insert(lesson).returning('id')) as Array<{ id: string }>;
+  return (row as { id: string }).id;
+}
+
+export async function updateLessonRow(trx: Knex.Transaction, lessonId: string, changes: Record<string, unknown>): Promise<void> {
+  await trx('lessons').where({ id: lessonId }).update(changes);
+}
+
+export async function deleteLessonRow(trx: Knex.Transaction, lessonId: string): Promise<void> {
+  await trx('lessons').where({ id: lessonId }).delete();
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 
 /** The courses among `courseIds` the user owns: an active or completed enrollment (a refunded one is not owned). */
 export async function ownedCourseIds(db: Db, userId: string, courseIds: string[]): Promise<Set<string>> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 
 export type EnrollmentStatus = 'active' | 'completed' | 'refunded';
 
@@ -211,4 +211,13 @@ export async function saveProgressSnapshot(
       ...(completedNow ? { status: 'completed', completed_at: trx.raw('coalesce(completed_at, ?)', [changes.at]) } : {}),
     });
   return { completedNow };
+}
+
+/** Locks the learner's enrollments in the courses of one order (a refund checks their progress under it). */
+export async function lockOrderEnrollments(trx: Knex.Transaction, userId: string, orderId: string): Promise<void> {
+  await trx('enrollments')
+    .where({ user_id: userId })
+    .whereIn('course_id', trx('order_items').select('course_id').where({ order_id: orderId }))
+    .forUpdate()
+    .select('id');
 }

@@ -1,13 +1,9 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
+import type { LessonRow } from './curriculum';
 
-type Db = Knex | Knex.Transaction;
-
-export interface LessonRow {
-  id: string;
-  course_id: string;
-  title: string;
-  duration_minutes: number;
-}
+/** The columns of a lesson that progress needs. */
+export type LessonBrief = Pick<LessonRow, 'id' | 'course_id' | 'title' | 'duration_minutes'>;
 
 export interface LessonProgressRow {
   enrollment_id: string;
@@ -18,7 +14,7 @@ export interface LessonProgressRow {
 }
 
 /** The lesson, only when it belongs to `courseId` (a lesson of another course is "not found" here). */
-export function findLessonInCourse(db: Db, lessonId: string, courseId: string): Promise<LessonRow | undefined> {
+export function findLessonInCourse(db: Db, lessonId: string, courseId: string): Promise<LessonBrief | undefined> {
   return db<LessonRow>('lessons').where({ id: lessonId, course_id: courseId }).first('id', 'course_id', 'title', 'duration_minutes');
 }
 

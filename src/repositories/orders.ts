@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import type { components } from '../generated/api';
 import type { PageRequest } from '../pagination';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 
 export type OrderStatus = components['schemas']['OrderStatus'];
 export type BillingAddress = components['schemas']['BillingAddress'];
@@ -140,4 +140,8 @@ export async function listUserOrders(db: Db, userId: string, status: OrderStatus
 
 export function setReceiptPath(db: Db, orderId: string, path: string): Promise<number> {
   return db('orders').where({ id: orderId }).update({ receipt_path: path });
+}
+
+export function findOrder(db: Db, orderId: string): Promise<OrderRow | undefined> {
+  return db('orders').where({ id: orderId }).first();
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 
 export interface PaymentRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 
 export interface ReviewRow {
   id: string;
@@ -144,4 +144,28 @@ export async function recomputeRatingsOfReviewer(trx: Knex.Transaction, userId: 
     await trx('courses').where({ id: courseId }).forNoKeyUpdate().first('id');
     await recomputeCourseRatings(trx, courseId);
   }
+}
+
+/** One review per learner and course (the unique constraint decides): undefined when theirs exists already. */
+export async function insertReview(
+  trx: Knex.Transaction,
+  review: { course_id: string; user_id: string; rating: number; title: string; comment: string },
+): Promise<string | undefined> {
+  const [row] = (await trx('reviews').insert(review).onConflict(['course_id', 'user_id']).ignore().returning('id')) as Array<{ id: string }>;
+  return row?.id;
+}
+
+/** The course of the author's own review; undefined for someone else's. */
+export async function findOwnReviewCourse(trx: Knex.Transaction, userId: string, reviewId: string): Promise<string | undefined> {
+  const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as { course_id: string } | undefined;
+  return review?.course_id;
+}
+
+/** False when the review is gone (or not the author's). */
+export async function updateOwnReview(trx: Knex.Transaction, userId: string, reviewId: string, changes: Record<string, unknown>): Promise<boolean> {
+  return (await trx('reviews').where({ id: reviewId, user_id: userId }).update({ ...changes, updated_at: trx.fn.now() })) > 0;
+}
+
+export async function deleteOwnReview(trx: Knex.Transaction, userId: string, reviewId: string): Promise<boolean> {
+  return (await trx('reviews').where({ id: reviewId, user_id: userId }).delete()) > 0;
 }

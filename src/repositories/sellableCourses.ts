@@ -1,6 +1,4 @@
-import type { Knex } from 'knex';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../db/knex';
 
 /** What commerce decides on when a course is put in a cart, ordered or enrolled in for free. */
 export interface SellableCourseRow {

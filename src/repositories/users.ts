@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
 
 export interface UserRow {
   id: string;
@@ -18,17 +18,58 @@ export interface UserRow {
   updated_at: Date;
 }
 
-export function findUserById(db: Knex | Knex.Transaction, id: string): Promise<UserRow | undefined> {
+export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db<UserRow>('users').where({ id }).first();
 }
 
 /** Emails are unique regardless of case. */
-export function findUserByEmail(db: Knex | Knex.Transaction, email: string): Promise<UserRow | undefined> {
+export function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   return db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email]).first();
 }
 
 /** Whether the user exists and is staff (the queue dashboard's guard, src/admin/staffOnly.ts). */
-export async function isStaff(db: Knex | Knex.Transaction, id: string): Promise<boolean | undefined> {
+export async function isStaff(db: Db, id: string): Promise<boolean | undefined> {
   const row = (await db('users').where({ id }).first('is_staff')) as { is_staff: boolean } | undefined;
   return row?.is_staff;
+}
+
+export async function userExists(db: Db, id: string): Promise<boolean> {
+  return Boolean(await db('users').where({ id }).first('id'));
+}
+
+/** The unique index on lower(email) decides between two concurrent registrations (a 23505 for the loser). */
+export async function insertUser(
+  db: Db,
+  user: { email: string; password_hash: string; first_name: string; last_name: string; timezone: string },
+): Promise<UserRow> {
+  const [row] = (await db('users').insert(user).returning('*')) as UserRow[];
+  return row as UserRow;
+}
+
+/** Profile and password changes; stamps updated_at. */
+export async function updateUser(db: Db, id: string, changes: Record<string, unknown>): Promise<void> {
+  await db('users').where({ id }).update({ ...changes, updated_at: db.fn.now() });
+}
+
+/** Compare-and-set: only a learner becomes an instructor; false when the user is one already (or is gone). */
+export async function promoteToInstructor(db: Db, id: string, changes: { bio?: string }): Promise<boolean> {
+  const updated = await db('users').where({ id, is_instructor: false }).update({ is_instructor: true, updated_at: db.fn.now(), ...changes });
+  return updated > 0;
+}
+
+export interface LearnerProfile {
+  timezone: string;
+  target_hours_per_month: number | null;
+}
+
+export function findLearnerProfile(db: Db, id: string): Promise<LearnerProfile | undefined> {
+  return db('users').where({ id }).first('timezone', 'target_hours_per_month') as Promise<LearnerProfile | undefined>;
+}
+
+export async function setTargetHours(db: Db, id: string, targetHoursPerMonth: number): Promise<void> {
+  await db('users').where({ id }).update({ target_hours_per_month: targetHoursPerMonth });
+}
+
+export function findUserName(db: Db, id: string): Promise<{ first_name: string; last_name: string } | undefined> {
+  return db('users').where({ id }).first('first_name', 'last_name');
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../generated/api';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 
 export interface WishlistLineRow {
   id: string;

@@ -1,13 +1,14 @@
 import crypto from 'node:crypto';
-import type { Knex } from 'knex';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import type { Deps } from '../deps';
 import { AppError, validationError } from '../errors';
 import { isUniqueViolation } from '../db/pgErrors';
 import { withTransaction } from '../db/transaction';
 import { assertNotBlocked, consumeOrThrow } from '../http/rateLimits';
-import { findUserByEmail, findUserById, UserRow } from '../repositories/users';
+import { insertRefreshToken, lockRefreshToken, markRotated, revokeRefreshTokens } from '../repositories/refreshTokens';
+import { findUserByEmail, findUserById, insertUser, promoteToInstructor, updateUser, UserRow } from '../repositories/users';
 import { isValidTimeZone } from '../time/zones';
+import type { Db } from '../db/knex';
 
 export interface TokenPair {
   access_token: string;
@@ -20,10 +21,10 @@ function assertTimeZone(zone: string | undefined, field: string): void {
 }
 
 /** Starts a refresh-token family (one per login) or continues one (rotation), and signs the pair. */
-async function issueTokens(deps: Deps, db: Knex | Knex.Transaction, userId: string, familyId: string = crypto.randomUUID()): Promise<TokenPair & { jti: string }> {
+async function issueTokens(deps: Deps, db: Db, userId: string, familyId: string = crypto.randomUUID()): Promise<TokenPair & { jti: string }> {
   const jti = crypto.randomUUID();
   const refresh = deps.tokens.signRefresh(userId, jti, familyId);
-  await db('refresh_tokens').insert({ id: jti, user_id: userId, family_id: familyId, expires_at: refresh.expiresAt });
+  await insertRefreshToken(db, { id: jti, user_id: userId, family_id: familyId, expires_at: refresh.expiresAt });
   return { access_token: deps.tokens.signAccess(userId), refresh_token: refresh.token, jti };
 }
 
@@ -37,17 +38,15 @@ export async function register(
   const passwordHash = await hashPassword(input.password);
   try {
     return await withTransaction(deps.db, async (trx) => {
-      const [user] = (await trx('users')
-        .insert({
-          email: input.email.trim(),
-          password_hash: passwordHash,
-          first_name: input.first_name.trim(),
-          last_name: input.last_name.trim(),
-          timezone: input.timezone ?? 'UTC',
-        })
-        .returning('*')) as UserRow[];
-      const { jti: _jti, ...tokens } = await issueTokens(deps, trx, (user as UserRow).id);
-      return { user: user as UserRow, tokens };
+      const user = await insertUser(trx, {
+        email: input.email.trim(),
+        password_hash: passwordHash,
+        first_name: input.first_name.trim(),
+        last_name: input.last_name.trim(),
+        timezone: input.timezone ?? 'UTC',
+      });
+      const { jti: _jti, ...tokens } = await issueTokens(deps, trx, user.id);
+      return { user, tokens };
     });
   } catch (err) {
     // The unique index on lower(email) decides, so two concurrent registrations cannot both succeed.
@@ -81,8 +80,6 @@ export async function login(deps: Deps, input: { email: string; password: string
   return { user, tokens };
 }
 
-interface RefreshRow { id: string; user_id: string; family_id: string; rotated_at: Date | null; revoked_at: Date | null; expires_at: Date }
-
 /**
  * Rotates a refresh token. Presenting a token that was already rotated means it leaked (or was replayed):
  * the whole family is revoked, so neither the thief nor the owner can continue it.
@@ -90,14 +87,14 @@ interface RefreshRow { id: string; user_id: string; family_id: string; rotated_a
 export async function refresh(deps: Deps, refreshToken: string): Promise<TokenPair> {
   const claims = deps.tokens.verifyRefresh(refreshToken);
   const outcome = await withTransaction(deps.db, async (trx) => {
-    const row = (await trx('refresh_tokens').where({ id: claims.jti }).forUpdate().first()) as RefreshRow | undefined;
+    const row = await lockRefreshToken(trx, claims.jti);
     if (!row || row.user_id !== claims.userId || row.family_id !== claims.familyId || row.revoked_at) return 'invalid' as const;
     if (row.rotated_at) {
-      await trx('refresh_tokens').where({ family_id: row.family_id }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+      await revokeRefreshTokens(trx, { family_id: row.family_id });
       return 'reused' as const;
     }
     const next = await issueTokens(deps, trx, row.user_id, row.family_id);
-    await trx('refresh_tokens').where({ id: row.id }).update({ rotated_at: trx.fn.now(), replaced_by: next.jti });
+    await markRotated(trx, row.id, next.jti);
     return { access_token: next.access_token, refresh_token: next.refresh_token };
   });
   if (typeof outcome === 'string') throw new AppError('TOKEN_INVALID');
@@ -114,7 +111,7 @@ export async function logout(deps: Deps, userId: string, refreshToken: string): 
   } catch {
     return;
   }
-  await deps.db('refresh_tokens').where({ family_id: familyId, user_id: userId }).whereNull('revoked_at').update({ revoked_at: deps.db.fn.now() });
+  await revokeRefreshTokens(deps.db, { family_id: familyId, user_id: userId });
 }
 
 export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string): Promise<void> {
@@ -134,8 +131,8 @@ export async function changePassword(deps: Deps, userId: string, input: { curren
   }
   const passwordHash = await hashPassword(input.new_password);
   await withTransaction(deps.db, async (trx) => {
-    await trx('users').where({ id: userId }).update({ password_hash: passwordHash, updated_at: trx.fn.now() });
-    await trx('refresh_tokens').where({ user_id: userId }).whereNull('revoked_at').update({ revoked_at: trx.fn.now() });
+    await updateUser(trx, userId, { password_hash: passwordHash });
+    await revokeRefreshTokens(trx, { user_id: userId });
   });
 }
 
@@ -161,15 +158,12 @@ export async function updateProfile(deps: Deps, userId: string, patch: ProfileUp
     if (patch.profile && key in patch.profile) changes[key] = patch.profile[key];
   }
   if (Object.keys(changes).length === 0) return;
-  await deps.db('users').where({ id: userId }).update({ ...changes, updated_at: deps.db.fn.now() });
+  await updateUser(deps.db, userId, changes);
 }
 
 /** Compare-and-set: only a learner becomes an instructor, once. */
 export async function becomeInstructor(deps: Deps, userId: string, bio: string | undefined): Promise<void> {
-  const changes: Record<string, unknown> = { is_instructor: true, updated_at: deps.db.fn.now() };
-  if (bio !== undefined) changes.bio = bio;
-  const updated = await deps.db('users').where({ id: userId, is_instructor: false }).update(changes);
-  if (updated === 0) {
+  if (!(await promoteToInstructor(deps.db, userId, bio !== undefined ? { bio } : {}))) {
     await requireUser(deps, userId);
     throw new AppError('ALREADY_INSTRUCTOR');
   }

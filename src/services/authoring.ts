@@ -1,24 +1,25 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError, ErrorDetails, validationError } from '../errors';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { amountToCents } from '../money';
 import { withTransaction } from '../db/transaction';
 import { enqueueJob } from '../jobs/outbox';
-import { toPage, pageRequest } from '../pagination';
+import { PageSlice, pageRequest, pageSlice } from '../pagination';
 import { courseListItem } from '../presenters/courses';
 import { categoryExists } from '../repositories/categories';
-import { CourseStateRow, insertCourseWithUniqueSlug, lockCourse, selectListRows } from '../repositories/courses';
+import {
+  CourseStateRow, insertCourseWithUniqueSlug, listTaughtCourses, lockCourse, setCoursePublished, updateCourseColumns,
+} from '../repositories/courses';
 import { countCourseLessons } from '../repositories/curriculum';
 import { findUserById } from '../repositories/users';
 import { viewerFlags } from '../repositories/viewerState';
-import { courseView } from './catalog';
+import { courseView } from './courses';
 import { slugify } from './slugs';
+import type { Db } from '../db/knex';
 
-type Schemas = components['schemas'];
 type CreateInput = Schemas['AuthoringCourseCreateRequest'];
 type UpdateInput = Schemas['AuthoringCourseUpdateRequest'];
-
 
 /** Authoring is for instructors: a learner gets the guide's 403 PERMISSION_DENIED. */
 export async function requireInstructor(db: Knex, userId: string): Promise<void> {
@@ -51,7 +52,7 @@ const hasAtMostTwoDecimals = (amount: number): boolean => Math.abs(amount * 100 
 const MIN_CHARGE_CENTS = 50;
 
 /** The field checks JSON Schema cannot express, on the course as it will be after the change. */
-async function checkCourseFields(db: Knex | Knex.Transaction, input: UpdateInput, after: { price_cents: number | null; original_price_cents: number | null; is_published: boolean }): Promise<void> {
+async function checkCourseFields(db: Db, input: UpdateInput, after: { price_cents: number | null; original_price_cents: number | null; is_published: boolean }): Promise<void> {
   const errors: ErrorDetails = {};
   if (input.title !== undefined && input.title.trim().length < 5) errors.title = ['Ensure this field has at least 5 characters.'];
   for (const field of ['price', 'original_price'] as const) {
@@ -112,7 +113,7 @@ export async function updateCourse(deps: Deps, userId: string, courseId: string,
       original_price_cents: 'original_price_cents' in columns ? (columns.original_price_cents as number | null) : course.original_price_cents,
       is_published: course.is_published,
     });
-    await trx('courses').where({ id: courseId }).update({ ...columns, last_updated: trx.fn.now() });
+    await updateCourseColumns(trx, courseId, columns);
     if (course.is_published && input.category_id !== undefined && input.category_id !== course.category_id) await rankingChanged(trx, courseId);
   });
   return courseView(deps.db, courseId, userId);
@@ -144,8 +145,7 @@ export async function publishCourse(deps: Deps, userId: string, courseId: string
     if (course.is_published) return;
     const missing = await missingForPublication(trx, course);
     if (Object.keys(missing).length > 0) throw new AppError('COURSE_INCOMPLETE', undefined, missing);
-    // published_at is the first publication: is_new counts from it, and re-publishing does not reset it.
-    await trx('courses').where({ id: courseId }).update({ is_published: true, published_at: trx.raw('coalesce(published_at, now())') });
+    await setCoursePublished(trx, courseId, true);
     await rankingChanged(trx, courseId);
   });
   return courseView(deps.db, courseId, userId);
@@ -155,7 +155,7 @@ export async function unpublishCourse(deps: Deps, userId: string, courseId: stri
   await withTransaction(deps.db, async (trx) => {
     const course = await lockOwnCourse(trx, courseId, userId);
     if (!course.is_published) return;
-    await trx('courses').where({ id: courseId }).update({ is_published: false });
+    await setCoursePublished(trx, courseId, false);
     await rankingChanged(trx, courseId);
   });
   return courseView(deps.db, courseId, userId);
@@ -166,17 +166,11 @@ export async function listMyTaughtCourses(
   deps: Deps,
   userId: string,
   q: { page?: number; page_size?: number },
-  linkQuery: Record<string, unknown>,
-): Promise<Schemas['AuthoringCourseListPage']> {
+): Promise<PageSlice<Schemas['AuthoringCourseListPage']['results'][number]>> {
   await requireInstructor(deps.db, userId);
   const page = pageRequest(q);
-  const ids = deps.db('courses').select('id', 'last_updated AS s0').where({ instructor_id: userId })
-    .orderBy([{ column: 'last_updated', order: 'desc' }, { column: 'id', order: 'asc' }]).limit(page.pageSize).offset(page.offset);
-  const [rows, [counted]] = await Promise.all([
-    selectListRows(deps.db, ids, [{ column: 's0', dir: 'desc' }, { column: 'id', dir: 'asc' }]),
-    deps.db('courses').where({ instructor_id: userId }).count({ n: '*' }),
-  ]);
+  const { rows, count } = await listTaughtCourses(deps.db, userId, { limit: page.pageSize, offset: page.offset });
   const flags = await viewerFlags(deps.db, userId, rows.map((r) => r.id));
   const results = rows.map((row) => courseListItem(row, flags.get(row.id)));
-  return toPage(results, Number((counted as { n: number }).n), page, { baseUrl: deps.config.publicBaseUrl, path: '/instructor/courses/', query: linkQuery });
+  return pageSlice(results, count, page);
 }

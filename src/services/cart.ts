@@ -1,18 +1,16 @@
 import type { Knex } from 'knex';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import type { Deps } from '../deps';
 import { AppError, validationError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { cartItemView, cartView } from '../presenters/cart';
-import { cartLines, CartLineRow, deleteCartCourses, deleteCartItem, ensureCart, findCartLine, insertCartItem, touchCart } from '../repositories/carts';
+import { cartLines, CartLineRow, deleteCartCourses, deleteCartItem, ensureCart, findCartLine, insertCartItem, touchCart } from '../repositories/cart';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import { findPublishedCourse, isFree, SellableCourseRow } from '../repositories/sellableCourses';
-
-type Schemas = components['schemas'];
-
+import type { Db } from '../db/knex';
 
 /** A published course, or 404 COURSE_NOT_FOUND (unknown and unpublished look the same). */
-export async function requirePublishedCourse(db: Knex | Knex.Transaction, courseId: string): Promise<SellableCourseRow> {
+export async function requirePublishedCourse(db: Db, courseId: string): Promise<SellableCourseRow> {
   const course = await findPublishedCourse(db, courseId);
   if (!course) throw new AppError('COURSE_NOT_FOUND');
   return course;

@@ -4,7 +4,7 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { components } from '../generated/api';
 import { enqueueJob } from '../jobs/outbox';
-import { Page, pageRequest, toPage } from '../pagination';
+import { PageSlice, pageRequest, pageSlice } from '../pagination';
 import { renderCertificatePdf } from '../pdf/certificate';
 import { certificateView } from '../presenters/certificates';
 import {
@@ -17,7 +17,9 @@ import {
   listOwnedCertificates,
   setCertificatePdfPath,
 } from '../repositories/certificates';
+import { findCertificateCourse } from '../repositories/courses';
 import type { EnrollmentRow } from '../repositories/enrollments';
+import { findUserName } from '../repositories/users';
 import type { FileStorage } from '../storage/files';
 
 type Certificate = components['schemas']['Certificate'];
@@ -38,11 +40,9 @@ export function newVerificationCode(): string {
  * Courses without a certificate get none.
  */
 export async function issueCertificate(trx: Knex.Transaction, enrollment: EnrollmentRow, at: Date): Promise<CertificateRow | undefined> {
-  const course = (await trx('courses').where({ id: enrollment.course_id }).first('title', 'instructor_name', 'certificate_included')) as
-    | { title: string; instructor_name: string; certificate_included: boolean }
-    | undefined;
+  const course = await findCertificateCourse(trx, enrollment.course_id);
   if (!course?.certificate_included) return undefined;
-  const learner = (await trx('users').where({ id: enrollment.user_id }).first('first_name', 'last_name')) as { first_name: string; last_name: string };
+  const learner = (await findUserName(trx, enrollment.user_id)) as { first_name: string; last_name: string };
   for (let attempt = 0; attempt < 5; attempt++) {
     const inserted = await insertCertificate(trx, {
       enrollment_id: enrollment.id,
@@ -65,11 +65,11 @@ export async function issueCertificate(trx: Knex.Transaction, enrollment: Enroll
   throw new Error('Could not draw an unused verification code');
 }
 
-export async function listCertificates(deps: Deps, userId: string, query: { page?: number; page_size?: number }): Promise<Page<Certificate>> {
+export async function listCertificates(deps: Deps, userId: string, query: { page?: number; page_size?: number }): Promise<PageSlice<Certificate>> {
   const req = pageRequest(query);
   const { rows, count } = await listOwnedCertificates(deps.db, userId, { limit: req.pageSize, offset: req.offset });
   const results = rows.map((row) => certificateView(row, deps.config.publicBaseUrl));
-  return toPage(results, count, req, { baseUrl: deps.config.publicBaseUrl, path: '/certificates/', query });
+  return pageSlice(results, count, req);
 }
 
 export async function getCertificate(deps: Deps, userId: string, id: string): Promise<CertificateRow> {

@@ -1,18 +1,18 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { ErrorDetails, validationError } from '../errors';
-import type { components, operations } from '../generated/api';
+import type { operations } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { withTransaction } from '../db/transaction';
-import { PageRequest, toPage, pageRequest } from '../pagination';
+import { PageRequest, PageSlice, pageRequest, pageSlice } from '../pagination';
 import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
   CatalogFilters, FacetRow, Ordering, pageQuery, runFacets, sortSpec, useFuzzyThreshold,
-} from '../repositories/catalogQuery';
+} from '../repositories/courseSearch';
 import { findCategoryId } from '../repositories/categories';
 import { CourseListRow, Level, LEVELS, selectListRows } from '../repositories/courses';
 import { viewerFlags } from '../repositories/viewerState';
-
-type Schemas = components['schemas'];
+import type { Db } from '../db/knex';
 
 /** The query of listCourses after the contract's validation and coercion. */
 export type CatalogQuery = NonNullable<operations['listCourses']['parameters']['query']>;
@@ -58,7 +58,7 @@ interface Pass {
   rows: CourseListRow[];
 }
 
-async function runPass(db: Knex | Knex.Transaction, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
+async function runPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
   const sort = sortSpec(db, ordering, f.search);
   const order = [{ column: 's0', dir: sort.keyDir }, { column: 'id', dir: sort.idDir }];
   const [facets, rows] = await Promise.all([
@@ -78,8 +78,7 @@ export async function listCourses(
   deps: Deps,
   viewerId: string | null,
   q: CatalogQuery,
-  linkQuery: Record<string, unknown>,
-): Promise<Schemas['CatalogCourseListPage']> {
+): Promise<PageSlice<Schemas['CatalogCourseListPage']['results'][number]> & Pick<Schemas['CatalogCourseListPage'], 'facets'>> {
   const page = pageRequest(q);
   const filters = await normalizeFilters(deps.db, q);
   const ordering = q.ordering ?? (filters.search ? 'relevance' : '-popularity');
@@ -96,6 +95,5 @@ export async function listCourses(
   const flags = await viewerFlags(deps.db, viewerId, pass.rows.map((r) => r.id));
   const now = Date.now();
   const results = pass.rows.map((row) => courseListItem(row, flags.get(row.id), now));
-  const paged = toPage(results, summary.count, page, { baseUrl: deps.config.publicBaseUrl, path: '/courses/', query: linkQuery });
-  return { ...paged, facets: summary.facets };
+  return { ...pageSlice(results, summary.count, page), facets: summary.facets };
 }

@@ -1,18 +1,16 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError, validationError } from '../errors';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { withTransaction } from '../db/transaction';
 import { authoringLesson, authoringSection } from '../presenters/courses';
 import { CourseStateRow, refreshCourseContent, touchCourse } from '../repositories/courses';
 import {
-  countCourseLessons, countSectionLessons, countSections, findLesson, findSection, lessonsWithOrder, SectionRow, shiftSiblings,
+  countCourseLessons, countSectionLessons, countSections, deleteLessonRow, deleteSectionRow, findLesson, findSection, insertLesson,
+  insertSection, lessonsWithOrder, SectionRow, shiftSiblings, updateLessonRow, updateSectionRow,
 } from '../repositories/curriculum';
 import { lockOwnCourse } from './authoring';
 import { assertRoomForLesson, assertRoomForSection } from './curriculumLimits';
-
-type Schemas = components['schemas'];
-
 
 /** A 1-based position asked for, clamped to [1, last]; omitted or past the end means last. */
 const clampPosition = (asked: number | undefined, last: number): number => Math.min(asked ?? last, last);
@@ -48,11 +46,9 @@ export async function createSection(deps: Deps, userId: string, courseId: string
     await assertRoomForSection(trx, courseId);
     const position = clampPosition(input.order, (await countSections(trx, courseId)) + 1);
     await shiftSiblings(trx, 'sections', { column: 'course_id', id: courseId }, null, position);
-    const [section] = (await trx('sections')
-      .insert({ course_id: courseId, title: input.title.trim(), description: input.description ?? '', position })
-      .returning('*')) as SectionRow[];
+    const section = await insertSection(trx, { course_id: courseId, title: input.title.trim(), description: input.description ?? '', position });
     await touchCourse(trx, courseId);
-    return sectionView(trx, section as SectionRow);
+    return sectionView(trx, section);
   });
 }
 
@@ -68,7 +64,7 @@ export async function updateSection(deps: Deps, userId: string, courseId: string
       await shiftSiblings(trx, 'sections', { column: 'course_id', id: courseId }, section.position, position);
       changes.position = position;
     }
-    await trx('sections').where({ id: sectionId }).update(changes);
+    await updateSectionRow(trx, sectionId, changes);
     await touchCourse(trx, courseId);
     return sectionView(trx, section);
   });
@@ -80,7 +76,7 @@ export function deleteSection(deps: Deps, userId: string, courseId: string, sect
     if (!section) throw new AppError('SECTION_NOT_FOUND');
     const lessons = await countSectionLessons(trx, sectionId);
     await assertKeepsALesson(trx, course, lessons);
-    await trx('sections').where({ id: sectionId }).delete();
+    await deleteSectionRow(trx, sectionId);
     await shiftSiblings(trx, 'sections', { column: 'course_id', id: courseId }, section.position, null);
     await refreshCourseContent(trx, courseId, { lessonsAddedOrRemoved: lessons > 0 });
   });
@@ -92,21 +88,19 @@ export async function createLesson(deps: Deps, userId: string, courseId: string,
     await assertRoomForLesson(trx, courseId, sectionId, true);
     const position = clampPosition(input.position, (await countSectionLessons(trx, sectionId)) + 1);
     await shiftSiblings(trx, 'lessons', { column: 'section_id', id: sectionId }, null, position);
-    const [row] = (await trx('lessons')
-      .insert({
-        course_id: courseId,
-        section_id: sectionId,
-        title: input.title.trim(),
-        description: input.description ?? '',
-        duration_minutes: input.duration_minutes,
-        position,
-        is_preview: input.is_preview ?? false,
-        video_url: input.video_url ?? null,
-        resources: JSON.stringify(input.resources ?? []),
-      })
-      .returning('id')) as Array<{ id: string }>;
+    const lessonId = await insertLesson(trx, {
+      course_id: courseId,
+      section_id: sectionId,
+      title: input.title.trim(),
+      description: input.description ?? '',
+      duration_minutes: input.duration_minutes,
+      position,
+      is_preview: input.is_preview ?? false,
+      video_url: input.video_url ?? null,
+      resources: JSON.stringify(input.resources ?? []),
+    });
     await refreshCourseContent(trx, courseId, { lessonsAddedOrRemoved: true });
-    return lessonView(trx, courseId, (row as { id: string }).id);
+    return lessonView(trx, courseId, lessonId);
   });
 }
 
@@ -134,7 +128,7 @@ export async function updateLesson(deps: Deps, userId: string, courseId: string,
       await shiftSiblings(trx, 'lessons', { column: 'section_id', id: targetSection }, lesson.position, position);
       changes.position = position;
     }
-    if (Object.keys(changes).length > 0) await trx('lessons').where({ id: lessonId }).update(changes);
+    if (Object.keys(changes).length > 0) await updateLessonRow(trx, lessonId, changes);
     await refreshCourseContent(trx, courseId, { lessonsAddedOrRemoved: false });
     return lessonView(trx, courseId, lessonId);
   });
@@ -145,7 +139,7 @@ export function deleteLesson(deps: Deps, userId: string, courseId: string, lesso
     const lesson = await findLesson(trx, courseId, lessonId);
     if (!lesson) throw new AppError('LESSON_NOT_FOUND');
     await assertKeepsALesson(trx, course, 1);
-    await trx('lessons').where({ id: lessonId }).delete();
+    await deleteLessonRow(trx, lessonId);
     await shiftSiblings(trx, 'lessons', { column: 'section_id', id: lesson.section_id }, lesson.position, null);
     await refreshCourseContent(trx, courseId, { lessonsAddedOrRemoved: true });
   });

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { continueLearningItem, statsView } from '../presenters/dashboard';
 import { EnrollmentViewRow, listUnfinishedEnrollmentViews } from '../repositories/enrollments';
 import { findLearnerStats } from '../repositories/learnerStats';
@@ -7,8 +7,6 @@ import { localDate } from '../time/zones';
 import { currentMonthSeconds, learnerProfile } from './goals';
 import { currentStreakDays } from './learnerStats';
 import { addDays } from './streaks';
-
-type Schemas = components['schemas'];
 
 const DAY_MS = 86_400_000;
 const PACE_WINDOW_DAYS = 30;

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { enqueueJob } from '../jobs/outbox';
-import { deleteCartCourses } from '../repositories/carts';
+import { deleteCartCourses } from '../repositories/cart';
 import { grantEnrollments } from '../repositories/enrollmentGrants';
-import { completeOrder, orderItems, OrderRow } from '../repositories/orders';
+import { completeOrder, findOrder, orderItems, OrderRow } from '../repositories/orders';
 import { updatePaymentStatus } from '../repositories/payments';
 import { recomputeRatingsOfReviewer } from '../repositories/reviews';
 
@@ -22,7 +22,7 @@ export interface Fulfilment {
  */
 export async function fulfilOrder(trx: Knex.Transaction, orderId: string): Promise<Fulfilment> {
   const order = await completeOrder(trx, orderId);
-  if (!order) return { order: (await trx('orders').where({ id: orderId }).first()) as OrderRow, fulfilledNow: false };
+  if (!order) return { order: (await findOrder(trx, orderId)) as OrderRow, fulfilledNow: false };
 
   await updatePaymentStatus(trx, order.id, 'succeeded', true);
   const items = await orderItems(trx, [order.id]);

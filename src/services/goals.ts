@@ -1,20 +1,16 @@
-import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { components } from '../generated/api';
 import { goalsView } from '../presenters/dashboard';
+import type { Db } from '../db/knex';
 import { findLearnerStats, LearnerStatsRow } from '../repositories/learnerStats';
+import { findLearnerProfile, LearnerProfile, setTargetHours } from '../repositories/users';
 import { localDate } from '../time/zones';
 
 type Goals = components['schemas']['DashboardLearningGoals'];
 
-export interface LearnerProfile {
-  timezone: string;
-  target_hours_per_month: number | null;
-}
-
-export async function learnerProfile(db: Knex, userId: string): Promise<LearnerProfile> {
-  const row = (await db('users').where({ id: userId }).first('timezone', 'target_hours_per_month')) as LearnerProfile | undefined;
+export async function learnerProfile(db: Db, userId: string): Promise<LearnerProfile> {
+  const row = await findLearnerProfile(db, userId);
   // A valid token for a user that no longer exists is as good as no token (as in the auth service).
   if (!row) throw new AppError('TOKEN_INVALID');
   return row;
@@ -36,6 +32,6 @@ export async function getGoals(deps: Deps, userId: string): Promise<Goals> {
 
 /** Idempotent: sets or replaces the monthly goal (the contract bounds it to 1..744 hours). */
 export async function updateGoals(deps: Deps, userId: string, targetHoursPerMonth: number): Promise<Goals> {
-  await deps.db('users').where({ id: userId }).update({ target_hours_per_month: targetHoursPerMonth });
+  await setTargetHours(deps.db, userId, targetHoursPerMonth);
   return getGoals(deps, userId);
 }

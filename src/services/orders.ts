@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import type { Deps } from '../deps';
 import { AppError, ErrorDetails, validationError } from '../errors';
 import { withTransaction } from '../db/transaction';
-import { Page, pageRequest, toPage } from '../pagination';
+import { PageSlice, pageRequest, pageSlice } from '../pagination';
 import { billingAddressOf, orderView } from '../presenters/orders';
-import { cartLines, CartLineRow, lockCart } from '../repositories/carts';
+import { cartLines, CartLineRow, lockCart } from '../repositories/cart';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import {
   BillingAddress, cancelPendingOrders, findPendingOrderFor, findUserOrder, insertOrder, listUserOrders, orderItems, OrderItemRow, OrderRow,
@@ -14,9 +14,6 @@ import {
 import { findPaymentsByOrders } from '../repositories/payments';
 import { refundsOfOrders } from '../repositories/refunds';
 import { isFree } from '../repositories/sellableCourses';
-
-type Schemas = components['schemas'];
-
 
 const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
 // Region codes ICU names that are not countries a card can be billed in.
@@ -101,10 +98,10 @@ async function cancelPaymentIntents(deps: Deps, orderIds: string[]): Promise<voi
   );
 }
 
-export async function listOrders(deps: Deps, userId: string, query: { status?: OrderStatus; page?: number; page_size?: number }): Promise<Page<Schemas['Order']>> {
+export async function listOrders(deps: Deps, userId: string, query: { status?: OrderStatus; page?: number; page_size?: number }): Promise<PageSlice<Schemas['Order']>> {
   const page = pageRequest(query);
   const { rows, count } = await listUserOrders(deps.db, userId, query.status, page);
-  return toPage(await orderViews(deps, rows), count, page, { baseUrl: deps.config.publicBaseUrl, path: '/orders/', query });
+  return pageSlice(await orderViews(deps, rows), count, page);
 }
 
 export async function getOrder(deps: Deps, userId: string, orderId: string): Promise<Schemas['Order']> {

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
@@ -9,8 +9,6 @@ import { findUserOrder, lockOrder, orderItems, OrderRow } from '../repositories/
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import { findPaymentByOrder, insertPayment, PaymentRow } from '../repositories/payments';
 import { fulfilOrder } from './fulfilment';
-
-type Schemas = components['schemas'];
 
 export const orderNotPending = (status: string): AppError => new AppError('ORDER_NOT_PENDING', `This order is not awaiting payment (status ${status})`);
 

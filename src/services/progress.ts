@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { enqueueJob } from '../jobs/outbox';
 import {
   countProgress,
@@ -14,11 +14,10 @@ import {
   saveProgressSnapshot,
 } from '../repositories/enrollments';
 import { lastLearningAt, lockLearner, recordActivity } from '../repositories/learningActivity';
-import { completeLesson, findLessonInCourse, findLessonProgress, LessonRow, saveWatchProgress } from '../repositories/lessonProgress';
+import { completeLesson, findLessonInCourse, findLessonProgress, LessonBrief, saveWatchProgress } from '../repositories/lessonProgress';
+import { findLearnerProfile } from '../repositories/users';
 import { localDate } from '../time/zones';
 import { issueCertificate } from './certificates';
-
-type Schemas = components['schemas'];
 
 /** Watching this share of a lesson completes it, as marking it complete would. */
 const AUTO_COMPLETE_NUMERATOR = 9;
@@ -37,7 +36,7 @@ async function lockWritableEnrollment(trx: Knex.Transaction, userId: string, enr
   return enrollment;
 }
 
-async function requireLesson(trx: Knex.Transaction, lessonId: string, courseId: string): Promise<LessonRow> {
+async function requireLesson(trx: Knex.Transaction, lessonId: string, courseId: string): Promise<LessonBrief> {
   const lesson = await findLessonInCourse(trx, lessonId, courseId);
   if (!lesson) throw new AppError('LESSON_NOT_FOUND', 'The requested lesson does not exist in this course');
   return lesson;
@@ -56,8 +55,7 @@ async function applyLessonChange(trx: Knex.Transaction, enrollment: EnrollmentRo
 }
 
 async function learnerTimeZone(trx: Knex.Transaction, userId: string): Promise<string> {
-  const row = (await trx('users').where({ id: userId }).first('timezone')) as { timezone: string } | undefined;
-  return row?.timezone ?? 'UTC';
+  return (await findLearnerProfile(trx, userId))?.timezone ?? 'UTC';
 }
 
 /** Idempotent: the first call completes the lesson; a repeat answers the same completed_at and writes nothing. */

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { renderReceiptPdf } from '../pdf/receipt';
-import { findUserOrder, orderItems, OrderRow, setReceiptPath } from '../repositories/orders';
+import { findOrder, findUserOrder, orderItems, OrderRow, setReceiptPath } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import type { FileStorage } from '../storage/files';
 
@@ -25,7 +25,7 @@ export async function orderReceipt(deps: Deps, userId: string, orderId: string):
 
 /** Renders and stores the receipt of a paid order once; a rerun finds it stored and changes nothing. */
 export async function renderReceipt(db: Knex, storage: FileStorage, orderId: string): Promise<{ outcome: 'missing' | 'unpaid' | 'already-rendered' | 'rendered'; orderNumber?: string }> {
-  const order = (await db('orders').where({ id: orderId }).first()) as OrderRow | undefined;
+  const order = await findOrder(db, orderId);
   if (!order) return { outcome: 'missing' };
   if (!hasReceipt(order) || !order.completed_at) return { outcome: 'unpaid', orderNumber: order.order_number };
   if (order.receipt_path && (await storage.read(order.receipt_path))) return { outcome: 'already-rendered', orderNumber: order.order_number };

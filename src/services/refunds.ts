@@ -7,6 +7,7 @@ import { withTransaction } from '../db/transaction';
 import { enqueueJob } from '../jobs/outbox';
 import { providerError } from '../payments/stripe';
 import { refundOrderEnrollments } from '../repositories/enrollmentGrants';
+import { lockOrderEnrollments } from '../repositories/enrollments';
 import { lockOrder, OrderRow, refundOrder } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import { insertRefund, orderConsumption, RefundRow } from '../repositories/refunds';
@@ -46,11 +47,7 @@ async function assertRefundable(trx: Knex.Transaction, order: OrderRow): Promise
   }
   // Lock the order's enrollments first: progress updates lock the enrollment row too, so none can commit between
   // this check and the refund (a learner at 29% cannot race past 30% while being refunded).
-  await trx('enrollments')
-    .where({ user_id: order.user_id })
-    .whereIn('course_id', trx('order_items').select('course_id').where({ order_id: order.id }))
-    .forUpdate()
-    .select('id');
+  await lockOrderEnrollments(trx, order.user_id, order.id);
   for (const course of await orderConsumption(trx, order)) {
     const watchedEnough = course.total_seconds > 0 && course.watched_seconds * 100 >= CONSUMED_LIMIT_PERCENT * course.total_seconds;
     if (course.progress_percent >= CONSUMED_LIMIT_PERCENT || watchedEnough) {

@@ -1,36 +1,33 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { pgCode, PG } from '../db/pgErrors';
 import { withTransaction } from '../db/transaction';
 import { enqueueJob } from '../jobs/outbox';
-import { toPage, pageRequest } from '../pagination';
+import { PageSlice, pageRequest, pageSlice } from '../pagination';
 import { reviewItem } from '../presenters/reviews';
 import { findCourseState, lockCourse } from '../repositories/courses';
 import {
-  countReviews, findReview, findReviewAccess, listReviews, recomputeCourseRatings, ReviewOrdering, ReviewRow, setHelpfulVote,
+  countReviews, deleteOwnReview, findOwnReviewCourse, findReview, findReviewAccess, insertReview, listReviews, recomputeCourseRatings,
+  ReviewOrdering, ReviewRow, setHelpfulVote, updateOwnReview,
 } from '../repositories/reviews';
 import { isEnrolled } from '../repositories/viewerState';
-import { assertCourseVisible } from './catalog';
-
-type Schemas = components['schemas'];
-
+import { assertCourseVisible } from './courses';
 
 export async function listCourseReviews(
   deps: Deps,
   courseId: string,
   viewerId: string | null,
   q: { rating?: number; ordering?: ReviewOrdering; page?: number; page_size?: number },
-  linkQuery: Record<string, unknown>,
-): Promise<Schemas['ReviewListPage']> {
+): Promise<PageSlice<Schemas['ReviewItem']>> {
   assertCourseVisible(await findCourseState(deps.db, courseId), viewerId);
   const page = pageRequest(q);
   const [rows, count] = await Promise.all([
     listReviews(deps.db, courseId, { viewerId, rating: q.rating, ordering: q.ordering ?? '-created_at', limit: page.pageSize, offset: page.offset }),
     countReviews(deps.db, courseId, q.rating),
   ]);
-  return toPage(rows.map(reviewItem), count, page, { baseUrl: deps.config.publicBaseUrl, path: `/courses/${courseId}/reviews/`, query: linkQuery });
+  return pageSlice(rows.map(reviewItem), count, page);
 }
 
 /** Read after the write commits: a concurrent delete by the author can remove it in between. */
@@ -50,16 +47,14 @@ export async function createReview(deps: Deps, userId: string, courseId: string,
     if (course.instructor_id === userId || !(await isEnrolled(trx, userId, courseId))) {
       throw new AppError('NOT_ENROLLED');
     }
-    const [row] = (await trx('reviews')
-      .insert({ course_id: courseId, user_id: userId, rating: input.rating, title: (input.title ?? '').trim(), comment: (input.comment ?? '').trim() })
-      .onConflict(['course_id', 'user_id'])
-      .ignore()
-      .returning('id')) as Array<{ id: string }>;
-    if (!row) throw new AppError('REVIEW_ALREADY_EXISTS');
+    const reviewId = await insertReview(trx, {
+      course_id: courseId, user_id: userId, rating: input.rating, title: (input.title ?? '').trim(), comment: (input.comment ?? '').trim(),
+    });
+    if (!reviewId) throw new AppError('REVIEW_ALREADY_EXISTS');
     await recomputeCourseRatings(trx, courseId);
     // The author's average_rating_given on the dashboard derives from their reviews.
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
-    return row.id;
+    return reviewId;
   });
   return reviewView(deps, id, userId);
 }
@@ -67,13 +62,13 @@ export async function createReview(deps: Deps, userId: string, courseId: string,
 /** The author's own review, with its course locked for the rating recompute; someone else's is "not found". */
 async function withOwnReview(deps: Deps, userId: string, reviewId: string, work: (trx: Knex.Transaction, courseId: string) => Promise<void>): Promise<void> {
   await withTransaction(deps.db, async (trx) => {
-    const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as { course_id: string } | undefined;
-    if (!review) throw new AppError('REVIEW_NOT_FOUND');
+    const courseId = await findOwnReviewCourse(trx, userId, reviewId);
+    if (!courseId) throw new AppError('REVIEW_NOT_FOUND');
     // An unpublished course is invisible to all but its instructor, its reviews included.
-    const course = await lockCourse(trx, review.course_id);
+    const course = await lockCourse(trx, courseId);
     if (!course || (!course.is_published && course.instructor_id !== userId)) throw new AppError('REVIEW_NOT_FOUND');
-    await work(trx, review.course_id);
-    await recomputeCourseRatings(trx, review.course_id);
+    await work(trx, courseId);
+    await recomputeCourseRatings(trx, courseId);
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
   });
 }
@@ -84,15 +79,14 @@ export async function updateReview(deps: Deps, userId: string, reviewId: string,
     if (input.rating !== undefined) changes.rating = input.rating;
     if (input.title !== undefined) changes.title = input.title.trim();
     if (input.comment !== undefined) changes.comment = input.comment.trim();
-    const updated = await trx('reviews').where({ id: reviewId, user_id: userId }).update({ ...changes, updated_at: trx.fn.now() });
-    if (updated === 0) throw new AppError('REVIEW_NOT_FOUND');
+    if (!(await updateOwnReview(trx, userId, reviewId, changes))) throw new AppError('REVIEW_NOT_FOUND');
   });
   return reviewView(deps, reviewId, userId);
 }
 
 export async function deleteReview(deps: Deps, userId: string, reviewId: string): Promise<void> {
   await withOwnReview(deps, userId, reviewId, async (trx) => {
-    if ((await trx('reviews').where({ id: reviewId, user_id: userId }).delete()) === 0) throw new AppError('REVIEW_NOT_FOUND');
+    if (!(await deleteOwnReview(trx, userId, reviewId))) throw new AppError('REVIEW_NOT_FOUND');
   });
 }
 

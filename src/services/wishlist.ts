@@ -1,4 +1,4 @@
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
@@ -6,9 +6,6 @@ import { cartItemView } from '../presenters/cart';
 import { wishlistItemView } from '../presenters/wishlist';
 import { deleteWishlistItem, findWishlistLine, insertWishlistItem, lockWishlistItem, WishlistLineRow, wishlistLines } from '../repositories/wishlist';
 import { putCourseInCart, requirePublishedCourse } from './cart';
-
-type Schemas = components['schemas'];
-
 
 export async function listWishlist(deps: Deps, userId: string): Promise<Schemas['WishlistList']> {
   const results = (await wishlistLines(deps.db, userId)).map(wishlistItemView);

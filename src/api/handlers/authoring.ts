@@ -1,5 +1,6 @@
 import * as authoring from '../../services/authoring';
 import * as curriculum from '../../services/curriculumAuthoring';
+import { pageBody } from '../pages';
 import { requireUser } from '../security';
 import { body, Handler, params, query, ResponseBody } from '../types';
 
@@ -49,6 +50,6 @@ export const deleteLesson: Handler = async (c, _req, res, deps) => {
 };
 
 export const listMyTaughtCourses: Handler = async (c, req, res, deps) => {
-  const page = await authoring.listMyTaughtCourses(deps, requireUser(c).id, query<'listMyTaughtCourses'>(c), req.query as Record<string, unknown>);
-  res.status(200).json(page satisfies ResponseBody<'listMyTaughtCourses', 200>);
+  const slice = await authoring.listMyTaughtCourses(deps, requireUser(c).id, query<'listMyTaughtCourses'>(c));
+  res.status(200).json(pageBody(c, deps, slice, req.query) satisfies ResponseBody<'listMyTaughtCourses', 200>);
 };

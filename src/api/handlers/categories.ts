@@ -1,7 +1,7 @@
 import { sendCatalog } from '../../http/cacheControl';
-import * as catalog from '../../services/catalog';
+import * as courses from '../../services/courses';
 import type { Handler, ResponseBody } from '../types';
 
 export const listCategories: Handler = async (_c, req, res, deps) => {
-  sendCatalog(req, res, (await catalog.listCategories(deps)) satisfies ResponseBody<'listCategories', 200>);
+  sendCatalog(req, res, (await courses.listCategories(deps)) satisfies ResponseBody<'listCategories', 200>);
 };

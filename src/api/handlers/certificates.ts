@@ -1,11 +1,12 @@
 import { certificateVerification, certificateView } from '../../presenters/certificates';
 import * as certificates from '../../services/certificates';
+import { pageBody } from '../pages';
 import { requireUser } from '../security';
 import { Handler, params, query, ResponseBody } from '../types';
 
 export const listCertificates: Handler = async (c, _req, res, deps) => {
-  const page = await certificates.listCertificates(deps, requireUser(c).id, query<'listCertificates'>(c));
-  res.status(200).json(page satisfies ResponseBody<'listCertificates', 200>);
+  const slice = await certificates.listCertificates(deps, requireUser(c).id, query<'listCertificates'>(c));
+  res.status(200).json(pageBody(c, deps, slice) satisfies ResponseBody<'listCertificates', 200>);
 };
 
 export const getCertificate: Handler = async (c, _req, res, deps) => {

@@ -1,17 +1,20 @@
 import { sendCatalog } from '../../http/cacheControl';
+import { pageBody } from '../pages';
 import * as authoring from '../../services/authoring';
-import * as catalog from '../../services/catalog';
+import * as courses from '../../services/courses';
 import { listCourses as searchCourses } from '../../services/courseSearch';
 import { optionalUser, requireUser } from '../security';
 import { body, Handler, params, query, ResponseBody } from '../types';
 
 export const listCourses: Handler = async (c, req, res, deps) => {
-  const page = await searchCourses(deps, optionalUser(c)?.id ?? null, query<'listCourses'>(c), req.query as Record<string, unknown>);
+  const { facets, ...slice } = await searchCourses(deps, optionalUser(c)?.id ?? null, query<'listCourses'>(c));
+  // The links keep the query as the client sent it (before coercion).
+  const page = { ...pageBody(c, deps, slice, req.query), facets };
   sendCatalog(req, res, page satisfies ResponseBody<'listCourses', 200>);
 };
 
 export const getCourse: Handler = async (c, req, res, deps) => {
-  const course = await catalog.getCourse(deps, params<'getCourse'>(c).course_id, optionalUser(c)?.id ?? null);
+  const course = await courses.getCourse(deps, params<'getCourse'>(c).course_id, optionalUser(c)?.id ?? null);
   sendCatalog(req, res, course satisfies ResponseBody<'getCourse', 200>);
 };
 

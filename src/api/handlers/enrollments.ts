@@ -1,11 +1,12 @@
 import * as enrollments from '../../services/enrollments';
 import * as progress from '../../services/progress';
+import { pageBody } from '../pages';
 import { requireUser } from '../security';
 import { body, Handler, params, query, ResponseBody } from '../types';
 
 export const listEnrollments: Handler = async (c, _req, res, deps) => {
-  const page = await enrollments.listEnrollments(deps, requireUser(c).id, query<'listEnrollments'>(c));
-  res.status(200).json(page satisfies ResponseBody<'listEnrollments', 200>);
+  const slice = await enrollments.listEnrollments(deps, requireUser(c).id, query<'listEnrollments'>(c));
+  res.status(200).json(pageBody(c, deps, slice) satisfies ResponseBody<'listEnrollments', 200>);
 };
 
 export const getEnrollment: Handler = async (c, _req, res, deps) => {
@@ -23,4 +24,9 @@ export const updateLessonProgress: Handler = async (c, _req, res, deps) => {
   const { enrollment_id } = params<'updateLessonProgress'>(c);
   const result = await progress.updateLessonProgress(deps, requireUser(c).id, enrollment_id, body<'updateLessonProgress'>(c));
   res.status(200).json(result satisfies ResponseBody<'updateLessonProgress', 200>);
+};
+
+export const enrollInCourse: Handler = async (c, _req, res, deps) => {
+  const enrollment = await enrollments.enrollInFreeCourse(deps, requireUser(c).id, params<'enrollInCourse'>(c).course_id);
+  res.status(201).json(enrollment satisfies ResponseBody<'enrollInCourse', 201>);
 };

@@ -1,3 +1,4 @@
+import { pingDatabase } from '../../db/knex';
 import type { Handler, ResponseBody } from '../types';
 
 async function check(probe: () => Promise<unknown>, timeoutMs = 1000): Promise<'ok' | 'unavailable'> {
@@ -26,7 +27,7 @@ export const getReadiness: Handler = async (_c, _req, res, deps) => {
     res.status(503).json(body);
     return;
   }
-  const [database, redis] = await Promise.all([check(() => deps.db.raw('select 1')), check(() => deps.redis.ping())]);
+  const [database, redis] = await Promise.all([check(() => pingDatabase(deps.db)), check(() => deps.redis.ping())]);
   // Without Redis the API still serves (memory rate limits, jobs wait in the outbox): keep it in rotation.
   const status = database !== 'ok' ? 'unavailable' : redis !== 'ok' ? 'degraded' : 'ok';
   const body: ResponseBody<'getReadiness', 200> = { status, checks: { database, redis } };

@@ -7,7 +7,6 @@ import * as certificates from './certificates';
 import * as courses from './courses';
 import * as dashboard from './dashboard';
 import * as docs from './docs';
-import * as enroll from './enroll';
 import * as enrollments from './enrollments';
 import * as health from './health';
 import * as orders from './orders';
@@ -30,6 +29,5 @@ export const handlers = {
   ...wishlist,
   ...orders,
   ...payments,
-  ...enroll,
   ...docs,
 } satisfies HandlerMap;

@@ -1,6 +1,7 @@
 import * as orders from '../../services/orders';
 import { orderReceipt } from '../../services/receipts';
 import { requestRefund } from '../../services/refunds';
+import { pageBody } from '../pages';
 import { requireUser } from '../security';
 import { body, Handler, params, query, ResponseBody } from '../types';
 
@@ -12,7 +13,8 @@ export const createOrderFromCart: Handler = async (c, _req, res, deps) => {
 };
 
 export const listOrders: Handler = async (c, _req, res, deps) => {
-  res.status(200).json((await orders.listOrders(deps, requireUser(c).id, query<'listOrders'>(c))) satisfies ResponseBody<'listOrders', 200>);
+  const slice = await orders.listOrders(deps, requireUser(c).id, query<'listOrders'>(c));
+  res.status(200).json(pageBody(c, deps, slice) satisfies ResponseBody<'listOrders', 200>);
 };
 
 export const getOrder: Handler = async (c, _req, res, deps) => {

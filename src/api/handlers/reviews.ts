@@ -1,12 +1,11 @@
 import * as reviews from '../../services/reviews';
+import { pageBody } from '../pages';
 import { optionalUser, requireUser } from '../security';
 import { body, Handler, params, query, ResponseBody } from '../types';
 
 export const listCourseReviews: Handler = async (c, req, res, deps) => {
-  const page = await reviews.listCourseReviews(
-    deps, params<'listCourseReviews'>(c).course_id, optionalUser(c)?.id ?? null, query<'listCourseReviews'>(c), req.query as Record<string, unknown>,
-  );
-  res.status(200).json(page satisfies ResponseBody<'listCourseReviews', 200>);
+  const slice = await reviews.listCourseReviews(deps, params<'listCourseReviews'>(c).course_id, optionalUser(c)?.id ?? null, query<'listCourseReviews'>(c));
+  res.status(200).json(pageBody(c, deps, slice, req.query) satisfies ResponseBody<'listCourseReviews', 200>);
 };
 
 export const createCourseReview: Handler = async (c, _req, res, deps) => {

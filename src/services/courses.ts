@@ -1,17 +1,13 @@
-import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import type { components } from '../generated/api';
+import type { Schemas } from '../schemas';
 import { courseDetail } from '../presenters/courses';
 import { listCategoriesWithCounts } from '../repositories/categories';
 import { findCourseDetail, instructorStats } from '../repositories/courses';
 import { loadCurriculum } from '../repositories/curriculum';
 import { listReviews } from '../repositories/reviews';
 import { viewerCourseState } from '../repositories/viewerState';
-
-type Schemas = components['schemas'];
-type Db = Knex | Knex.Transaction;
-
+import type { Db } from '../db/knex';
 
 /** Unpublished courses exist for their instructor only; everyone else is told there is no such course. */
 export function assertCourseVisible<T extends { is_published: boolean; instructor_id: string }>(course: T | undefined, viewerId: string | null): T {

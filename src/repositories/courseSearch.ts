@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Level } from './courses';
+import type { Db } from '../db/knex';
 
-type Db = Knex | Knex.Transaction;
 
 /** The catalog filters after normalization: cents, tenths of a star, a resolved category. */
 export interface CatalogFilters {

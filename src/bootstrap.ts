@@ -3,7 +3,7 @@ import { Config } from './config';
 import { createDb } from './db/knex';
 import type { Deps } from './deps';
 import { createRateLimits } from './http/rateLimits';
-import { createRedis, REQUEST_REDIS_TIMEOUT_MS } from './jobs/queue';
+import { createRedis, REQUEST_REDIS_TIMEOUT_MS } from './redis';
 import { createLogger } from './logger';
 import { createApiMetrics } from './metrics/api';
 import { createStripeClient } from './payments/stripe';
@@ -26,7 +26,7 @@ export function buildDeps(config: Readonly<Config>): Deps {
     rateLimits: createRateLimits(redis, config),
     storage: new FileStorage(config.storageDir),
     stripe: createStripeClient(config.stripe),
-    metrics: createApiMetrics(db, redis, config.redisPrefix),
+    metrics: createApiMetrics(db, redis, config.queuePrefix),
   };
 }
 

@@ -65,6 +65,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl(dbName),
     REDIS_PREFIX: `lft:${dbName}`,
+    QUEUE_PREFIX: `{lft:${dbName}}`,
     PUBLIC_BASE_URL: `${baseUrl}/api/v1`,
     STORAGE_DIR: `var/test-storage/${dbName}`,
     JWT_ACCESS_SECRET: random('access-'),
@@ -86,8 +87,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     await new Promise<void>((resolve) => server.close(() => resolve()));
     // Best effort: a test may point this server at a Redis that is down on purpose.
     try {
-      const keys = await deps.redis.keys(`${config.redisPrefix}:*`);
-      if (keys.length > 0) await deps.redis.del(...keys);
+      for (const prefix of [config.redisPrefix, config.queuePrefix]) {
+        const keys = await deps.redis.keys(`${prefix}:*`);
+        if (keys.length > 0) await deps.redis.del(...keys);
+      }
     } catch {
       /* nothing to clean */
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Json, operations, readBundle, response } from '../../contract-tests/document';
+import { Json, operations, readBundle, response } from '../support/document';
 import { startTestServer, TestServer } from '../support/harness';
 import { registerLearner, TestUser } from '../support/users';
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import type { Knex } from 'knex';
 import { createApp } from '../../src/app';
 import { buildDeps, closeDeps } from '../../src/bootstrap';
@@ -98,6 +99,27 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     await dropTestDatabase(dbName);
   };
   return { api: new ApiClient(baseUrl), baseUrl, db: deps.db, deps, config, workers, stripe, close };
+}
+
+/**
+ * The test file's server: started before its tests, closed after them (the block every test file repeated).
+ * Register it first, so that the file's own `before` hooks (which run in order) find it started. Its fields
+ * are read through at use, so `const t = useTestServer()` at the top of a file is usable inside any test or hook.
+ */
+export function useTestServer(opts: TestServerOptions = {}): TestServer {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startTestServer(opts);
+  });
+  after(async () => {
+    await server?.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_, field) {
+      if (!server) throw new Error(`The test server is not started yet (read of "${String(field)}" outside a test or hook)`);
+      return server[field as keyof TestServer];
+    },
+  });
 }
 
 /** Polls `probe` until it returns a truthy value (jobs run asynchronously); fails after `timeoutMs`. */

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
-import { withTransaction } from '../src/db/transaction';
-import { enqueueJob } from '../src/jobs/outbox';
-import { issueCertificate } from '../src/services/certificates';
-import type { EnrollmentRow } from '../src/repositories/enrollments';
-import type { TestServer } from '../test/support/harness';
-import { CourseFixture, insertCourse, insertEnrollment } from '../test/support/factories/catalog';
-import { addToCart, setEnrollmentStatus } from '../test/support/factories/learning';
-import { registerInstructor, registerLearner, TestUser } from '../test/support/users';
+import { withTransaction } from '../../../src/db/transaction';
+import { enqueueJob } from '../../../src/jobs/outbox';
+import { issueCertificate } from '../../../src/services/certificates';
+import type { EnrollmentRow } from '../../../src/repositories/enrollments';
+import type { TestServer } from '../../support/harness';
+import { CourseFixture, insertCourse, insertEnrollment } from '../../support/factories/catalog';
+import { addToCart, setEnrollmentStatus } from '../../support/factories/learning';
+import { registerInstructor, registerLearner, TestUser } from '../../support/users';
 
 /**
  * The data Dredd's requests act on, created before Dredd starts and handed to the hooks as JSON: users

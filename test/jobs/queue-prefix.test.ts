@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, it } from 'node:test';
+import { after, it } from 'node:test';
+import type IORedis from 'ioredis';
 import { loadConfig } from '../../src/config';
 import { enqueueJob } from '../../src/jobs/outbox';
+import { createRedis } from '../../src/redis';
 import { QUEUE_NAME } from '../../workers/queue';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, useTestServer } from '../support/harness';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer({ workers: true });
+// Its own connection: the API's fails fast (no offline queue), so a first command could beat the connect.
+let redis: IORedis;
+const t = useTestServer({ workers: true }, async (server) => {
+  redis = createRedis(server.config.redisUrl);
 });
 after(async () => {
-  await t.close();
+  await redis?.quit();
 });
 
 /** Redis Cluster's key slot: CRC16 (XMODEM) of the hash tag when the key has a non-empty one, mod 16384. */
@@ -33,14 +36,14 @@ it('keeps every BullMQ key under the hash-tagged queue prefix, in one Redis Clus
   const orderId = crypto.randomUUID();
   const jobId = await t.db.transaction((trx) => enqueueJob(trx, 'render-receipt', { orderId }));
   // The job ran: the worker (the Worker's keys) took what the relay (the Queue's keys) added.
-  await eventually(async () => (await t.deps.redis.hget(`${prefix}:${QUEUE_NAME}:${jobId}`, 'finishedOn')) !== null, 15_000, 'the job');
+  await eventually(async () => (await redis.hget(`${prefix}:${QUEUE_NAME}:${jobId}`, 'finishedOn')) !== null, 15_000, 'the job');
 
-  const keys = await t.deps.redis.keys(`${prefix}:*`);
+  const keys = await redis.keys(`${prefix}:*`);
   assert.ok(keys.length >= 3, `expected the queue's keys, found ${keys.join(', ')}`);
   for (const key of keys) assert.ok(key.startsWith(`${prefix}:${QUEUE_NAME}:`), key);
   assert.deepEqual(new Set(keys.map(keySlot)), new Set([keySlot(prefix)]));
   // Nothing of the queue is left under the API's own (untagged) prefix.
-  assert.deepEqual(await t.deps.redis.keys(`${t.config.redisPrefix}:${QUEUE_NAME}:*`), []);
+  assert.deepEqual(await redis.keys(`${t.config.redisPrefix}:${QUEUE_NAME}:*`), []);
 });
 
 it('defaults the queue prefix to {learnflow} and refuses one without a hash tag', () => {

@@ -103,13 +103,15 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 
 /**
  * The test file's server: started before its tests, closed after them (the block every test file repeated).
- * Register it first, so that the file's own `before` hooks (which run in order) find it started. Its fields
- * are read through at use, so `const t = useTestServer()` at the top of a file is usable inside any test or hook.
+ * `setup` runs once it is started, for the file's own rows and users: node:test runs a file's top-level
+ * `before` hooks side by side, so a second hook could not count on the server being there. The fields are read
+ * through at use, so `const t = useTestServer()` at the top of a file is usable in any test or hook.
  */
-export function useTestServer(opts: TestServerOptions = {}): TestServer {
+export function useTestServer(opts: TestServerOptions = {}, setup?: (t: TestServer) => Promise<void>): TestServer {
   let server: TestServer | undefined;
   before(async () => {
     server = await startTestServer(opts);
+    await setup?.(server);
   });
   after(async () => {
     await server?.close();

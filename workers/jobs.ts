@@ -26,7 +26,10 @@ export const JOBS: JobTable = {
   'orders.reconcile': {
     processor: reconcileOrdersProcessor,
     // A changed interval replaces the old one; an interval of 0 removes the schedule.
-    schedule: { id: 'orders.reconcile', repeat: (config) => (config.reconcile.intervalMs > 0 ? { every: config.reconcile.intervalMs } : undefined) },
+    schedule: {
+      id: 'orders.reconcile',
+      repeat: ({ reconcile }) => (reconcile.intervalMs > 0 ? { every: reconcile.intervalMs } : undefined),
+    },
   },
 };
 

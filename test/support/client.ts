@@ -88,7 +88,8 @@ export class ApiClient {
     return {
       ...res,
       bodyFor: (status) => {
-        if (res.status !== status) throw new Error(`${method.toUpperCase()} ${path}: expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+        const where = `${method.toUpperCase()} ${path}`;
+        if (res.status !== status) throw new Error(`${where}: expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body;
       },
     };

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     JWT_REFRESH_SECRET: 'bench-refresh',
     DATABASE_URL: DB_URL,
     REDIS_PREFIX: 'lf-bench',
+    QUEUE_PREFIX: '{lf-bench}',
     LOG_LEVEL: 'silent',
     PUBLIC_BASE_URL: base,
     RATE_LIMIT_GLOBAL_PER_MINUTE: '100000000',

@@ -20,7 +20,7 @@ import { startStripeTestServer } from '../stripe-test-server/server';
  *   SOAK_SECONDS (600)        duration          SOAK_USERS (3)          concurrent virtual users
  *   SOAK_THINK_MS (20)        pause per step    SOAK_SAMPLE_SECONDS (10) RSS sampling period
  *   DATABASE_URL              default postgres://postgres@127.0.0.1:5432/lf_soak (migrated, demo catalog)
- *   REDIS_URL, REDIS_PREFIX   default the local Redis with a prefix of this run's own
+ *   REDIS_URL, REDIS_PREFIX   default the local Redis with a prefix of this run's own (QUEUE_PREFIX too)
  */
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const USERS = Number(process.env.SOAK_USERS ?? 3);
@@ -211,6 +211,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     REDIS_PREFIX: process.env.REDIS_PREFIX ?? `lfsoak${process.pid}`,
+    QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? `{lfsoak${process.pid}}`,
     STORAGE_DIR: process.env.STORAGE_DIR ?? `/tmp/lf-soak-storage-${process.pid}`,
     JWT_ACCESS_SECRET: crypto.randomBytes(32).toString('hex'),
     JWT_REFRESH_SECRET: crypto.randomBytes(32).toString('hex'),

@@ -4,7 +4,7 @@ import { createDb } from './db/knex';
 import { flushErrorTracking, initErrorTracking } from './errorTracking/sentry';
 import type { Deps } from './deps';
 import { createRateLimits } from './http/rateLimits';
-import { createRedis, REQUEST_REDIS_TIMEOUT_MS } from './jobs/queue';
+import { createRedis, REQUEST_REDIS_TIMEOUT_MS } from './redis';
 import { createLogger } from './logger';
 import { createApiMetrics } from './metrics/api';
 import { createStripeClient } from './payments/stripe';
@@ -28,7 +28,7 @@ export function buildDeps(config: Readonly<Config>): Deps {
     rateLimits: createRateLimits(redis, config),
     storage: new FileStorage(config.storageDir),
     stripe: createStripeClient(config.stripe),
-    metrics: createApiMetrics(db, redis, config.redisPrefix),
+    metrics: createApiMetrics(db, redis, config.queuePrefix),
     lifecycle: { draining: false },
   };
 }

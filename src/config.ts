@@ -15,8 +15,13 @@ export interface Config {
   publicBaseUrl: string;
   databaseUrl: string;
   redisUrl: string;
-  /** Prefix of every Redis key (queues, rate limits) so that test files never share state. */
+  /** Prefix of the API's own Redis keys (rate limits) so that test files never share state. */
   redisPrefix: string;
+  /**
+   * Prefix of every BullMQ key. It carries a hash tag (`{learnflow}`) so that all of a queue's keys hash to one
+   * slot: BullMQ's Lua scripts touch several keys at once, which Redis Cluster allows only within one slot.
+   */
+  queuePrefix: string;
   jwt: { accessSecret: string; refreshSecret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
   corsOrigins: string[];
   bodyLimit: string;
@@ -67,6 +72,15 @@ function stripeWebhookSecret(env: Config['env'], source: NodeJS.ProcessEnv, loca
   return secret('STRIPE_WEBHOOK_SECRET', env, source, local);
 }
 
+/**
+ * A prefix whose keys all land in one Redis Cluster slot. Redis hashes the text between the first `{` and the
+ * first `}` after it, when that text is not empty.
+ */
+function hashTagged(name: string, value: string): string {
+  if (!/^[^{]*\{[^}]+\}/.test(value)) throw new Error(`${name} must contain a Redis hash tag such as {learnflow}, got "${value}"`);
+  return value;
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const env = (source.NODE_ENV === 'production' || source.NODE_ENV === 'test' ? source.NODE_ENV : 'development') as Config['env'];
   const port = int(source.PORT, 8000);
@@ -82,6 +96,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     databaseUrl: source.DATABASE_URL ?? DEFAULT_DATABASE_URL,
     redisUrl: source.REDIS_URL ?? 'redis://127.0.0.1:6379',
     redisPrefix: source.REDIS_PREFIX ?? 'lf',
+    queuePrefix: hashTagged('QUEUE_PREFIX', source.QUEUE_PREFIX || '{learnflow}'),
     jwt: {
       accessSecret: secret('JWT_ACCESS_SECRET', env, source, local),
       refreshSecret: secret('JWT_REFRESH_SECRET', env, source, local),

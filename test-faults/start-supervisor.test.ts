@@ -42,6 +42,7 @@ before(async () => {
       DATABASE_URL: pg.databaseUrl(`${DB_NAME}_start`),
       REDIS_URL: redis.url,
       REDIS_PREFIX: 'lffs',
+      QUEUE_PREFIX: '{lffs}',
       STORAGE_DIR: `/tmp/lf-faults-start-storage-${process.pid}`,
       STRIPE_TEST_SERVER_PORT: String(await freePort()),
       JWT_ACCESS_SECRET: 'faults-access-secret-0123456789abcdef',

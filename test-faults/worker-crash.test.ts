@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { Queue } from 'bullmq';
-import { createQueue, createRedis } from '../src/jobs/queue';
+import { createRedis } from '../src/redis';
+import { createQueue } from '../workers/queue';
 import { insertCourse } from '../test/support/factories/catalog';
 import { purchase } from '../test/support/factories/commerce';
 import { registerLearner } from '../test/support/users';
-import { eventually, FaultSystem, storedDocuments } from './support/system';
+import { eventually, FAULTS_QUEUE_PREFIX, FaultSystem, storedDocuments } from './support/system';
 
 /**
  * The worker process is killed with SIGKILL while it renders receipts. After a restart every receipt exists
@@ -22,7 +23,7 @@ before(async () => {
   // No workers yet: the receipts pile up in the outbox, so that many renders are in flight when the kill lands.
   await s.start({ workers: false });
   const connection = createRedis(s.redis.url);
-  queue = createQueue(connection, 'lff');
+  queue = createQueue(connection, FAULTS_QUEUE_PREFIX);
 });
 after(async () => {
   await queue.close().catch(() => undefined);

@@ -23,7 +23,7 @@ function findTests(dir: string): string[] {
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
-  const files = [...findTests('test'), ...findTests('contract-tests'), ...findTests('clients/typescript/test')]
+  const files = [...findTests('test'), ...findTests('clients/typescript/test')]
     .sort()
     .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
   if (files.length === 0) throw new Error('No test files found');

@@ -1,18 +1,16 @@
 import { Job, Worker } from 'bullmq';
 import type { Knex } from 'knex';
 import type { Config } from '../src/config';
-import { QUEUE_NAME } from '../src/jobs/names';
-import { createQueue, createRedis } from '../src/jobs/queue';
-import { OutboxRelay } from '../src/jobs/relay';
-import { createStripeClient } from '../src/payments/stripe';
 import { reportJobError } from '../src/errorTracking/sentry';
 import type { Logger } from '../src/logger';
 import type { JobMetrics } from '../src/metrics/jobs';
+import { createStripeClient } from '../src/payments/stripe';
+import { createRedis } from '../src/redis';
 import { FileStorage } from '../src/storage/files';
-import type { ProcessorMap, WorkerDeps } from './processor';
-import { processors } from './processors';
-import { CLOSE_BROKEN_STREAKS_SCHEDULE } from './processors/close-broken-streaks';
-import { scheduleReconciliation } from './processors/orders-reconcile';
+import { jobDefinition, JOBS } from './jobs';
+import type { WorkerDeps } from './processor';
+import { createQueue, QUEUE_NAME } from './queue';
+import { OutboxRelay } from './relay';
 
 export interface WorkerRuntime {
   relay: OutboxRelay;
@@ -34,15 +32,13 @@ export function startWorkers(
   const queueConnection = createRedis(config.redisUrl, { failFast: true });
   const workerConnection = createRedis(config.redisUrl, { forWorker: true });
   for (const c of [queueConnection, workerConnection]) c.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
-  const queue = createQueue(queueConnection, config.redisPrefix);
+  const queue = createQueue(queueConnection, config.queuePrefix);
   const relay = new OutboxRelay(db, queue, log);
 
   const worker = new Worker(
     QUEUE_NAME,
     async (job: Job) => {
-      const processor = processors[job.name as keyof ProcessorMap] as
-        | ((job: Job, deps: WorkerDeps) => Promise<string>)
-        | undefined;
+      const processor = jobDefinition(job.name)?.processor;
       if (!processor) throw new Error(`No processor for job "${job.name}"`);
       const outcome = opts.jobMetrics ? await opts.jobMetrics.time(job.name, () => processor(job, deps)) : await processor(job, deps);
       log.info({ job: job.name, id: job.id, outcome }, 'job done');
@@ -50,7 +46,7 @@ export function startWorkers(
     },
     {
       connection: workerConnection,
-      prefix: config.redisPrefix,
+      prefix: config.queuePrefix,
       concurrency: 4,
       // A worker killed mid-job (kill -9, OOM) leaves its jobs active until their lock expires; then another
       // (or the restarted) worker takes them again. BullMQ's default is 30 s for both.
@@ -65,12 +61,18 @@ export function startWorkers(
     }
   });
   relay.start(opts.relayIntervalMs ?? 250);
-  // Upserting is idempotent, so every worker process may (re)declare the schedule at start.
-  const scheduled = queue
-    .upsertJobScheduler(CLOSE_BROKEN_STREAKS_SCHEDULE.id, { pattern: CLOSE_BROKEN_STREAKS_SCHEDULE.pattern, tz: 'UTC' }, { name: 'close-broken-streaks', data: {} })
-    .catch((err: Error) => log.warn({ err: err.message }, 'could not schedule close-broken-streaks'));
-  const reconciling = scheduleReconciliation(queue, config.reconcile.intervalMs).catch((err: Error) =>
-    log.warn({ err: err.message }, 'could not schedule orders.reconcile'),
+  // Upserting is idempotent, so every worker process may (re)declare the schedules at start.
+  const scheduled = Promise.all(
+    Object.entries(JOBS).map(async ([name, { schedule }]) => {
+      if (!schedule) return;
+      const repeat = schedule.repeat(config);
+      try {
+        if (repeat) await queue.upsertJobScheduler(schedule.id, repeat, { name, data: {} });
+        else await queue.removeJobScheduler(schedule.id);
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, `could not schedule ${name}`);
+      }
+    }),
   );
 
   return {
@@ -79,7 +81,6 @@ export function startWorkers(
     stop: async () => {
       await relay.stop();
       await scheduled;
-      await reconciling;
       await worker.close();
       await queue.close();
       await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);

@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { NextFunction, Request, Response } from 'express';
 import type { Deps } from '../deps';
-import { createQueue } from '../jobs/queue';
+import { createQueue } from '../../workers/queue';
 import { staffOnly } from './staffOnly';
 
 /** bull-board, outside /api/v1 and so outside the public contract; see README, "Queue dashboard". */
@@ -21,7 +21,7 @@ export function queueDashboardRouter(deps: Deps): express.Router {
     if (!board) {
       const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
       createBullBoard({
-        queues: [new BullMQAdapter(createQueue(deps.redis, deps.config.redisPrefix))],
+        queues: [new BullMQAdapter(createQueue(deps.redis, deps.config.queuePrefix))],
         serverAdapter,
         options: { uiConfig: { boardTitle: 'LearnFlow jobs' } },
       });

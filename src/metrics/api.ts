@@ -1,7 +1,7 @@
 import type IORedis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
-import { createQueue } from '../jobs/queue';
+import { createQueue } from '../../workers/queue';
 import { registerOutboxMetrics } from './outbox';
 import { registerPoolMetrics } from './pool';
 import { registerQueueMetrics } from './queue';
@@ -18,12 +18,12 @@ export interface ApiMetrics {
  * The API process's series: requests, event loop, its database pool, and (probed at scrape time) the queue and
  * the outbox. The queue handle reuses the request-path Redis connection (fail fast, 250 ms command timeout).
  */
-export function createApiMetrics(db: Knex, redis: IORedis, redisPrefix: string): ApiMetrics {
+export function createApiMetrics(db: Knex, redis: IORedis, queuePrefix: string): ApiMetrics {
   const registry = createRegistry('api');
   const requests = registerRequestMetrics(registry);
   registerPoolMetrics(registry, db);
   registerOutboxMetrics(registry, db);
-  const queue = createQueue(redis, redisPrefix);
+  const queue = createQueue(redis, queuePrefix);
   queue.on('error', () => undefined); // Redis errors are logged once by the connection's owner (bootstrap.ts)
   registerQueueMetrics(registry, [queue]);
   return {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Gauge, Registry } from 'prom-client';
+import { outboxBacklog } from '../repositories/outbox';
 import { SCRAPE_PROBE_TIMEOUT_MS, withinMs } from './registry';
 
 interface OutboxSnapshot { backlog: number; oldestSeconds: number }
@@ -12,15 +13,7 @@ export function registerOutboxMetrics(registry: Registry, db: Knex): void {
   let current: Promise<OutboxSnapshot | undefined> | undefined;
   // Both gauges are collected in one scrape: share one query between them.
   const snapshot = (): Promise<OutboxSnapshot | undefined> => {
-    current ??= withinMs(
-      db.raw<{ rows: Array<{ backlog: number; oldest: number }> }>(
-        `SELECT count(*)::int AS backlog, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 AS oldest
-           FROM outbox WHERE sent_at IS NULL`,
-      ),
-      SCRAPE_PROBE_TIMEOUT_MS,
-      'outbox query',
-    )
-      .then(({ rows }) => ({ backlog: Number(rows[0]?.backlog ?? 0), oldestSeconds: Number(rows[0]?.oldest ?? 0) }))
+    current ??= withinMs(outboxBacklog(db), SCRAPE_PROBE_TIMEOUT_MS, 'outbox query')
       .catch(() => undefined)
       .finally(() => setImmediate(() => (current = undefined)));
     return current;

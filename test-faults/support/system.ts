@@ -12,6 +12,8 @@ import type { TestServer } from '../../test/support/harness';
 import { PrivatePostgres, PrivateRedis, waitForPort } from './services';
 
 const ROOT = path.resolve(__dirname, '../..');
+/** The system's hash-tagged BullMQ prefix (QUEUE_PREFIX), for tests that look into its queue. */
+export const FAULTS_QUEUE_PREFIX = '{lff}';
 export const API_PORT = Number(process.env.FAULTS_API_PORT ?? 8104);
 const LOG_DIR = `/tmp/lf-faults-logs-${process.pid}`;
 
@@ -58,6 +60,7 @@ export class FaultSystem {
       DATABASE_URL: databaseUrl,
       REDIS_URL: this.redis.url,
       REDIS_PREFIX: 'lff',
+      QUEUE_PREFIX: FAULTS_QUEUE_PREFIX,
       PUBLIC_BASE_URL: `${this.baseUrl}/api/v1`,
       STORAGE_DIR: this.storageDir,
       JWT_ACCESS_SECRET: 'faults-access-secret-0123456789abcdef',

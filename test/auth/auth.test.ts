@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer();
 
 describe('register', () => {
   it('creates a learner and answers 201 with tokens, as the guide shows', async () => {
@@ -232,10 +226,10 @@ describe('HTTP edges', () => {
   });
 
   it('answers 404 NOT_FOUND for an unknown route and 405 for a wrong method', async () => {
-    const missing = await t.api.get('/no-such-thing/');
+    const missing = await t.api.request('GET', '/no-such-thing/');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'NOT_FOUND');
-    const noSlash = await t.api.get('/auth/me');
+    const noSlash = await t.api.request('GET', '/auth/me');
     assert.equal(noSlash.status, 404);
     const method = await t.api.request('DELETE', '/auth/login/');
     assert.equal(method.status, 405);

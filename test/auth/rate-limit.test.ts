@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { startTestServer, TestServer } from '../support/harness';
+import { it } from 'node:test';
+import { useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer({ env: { RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: '3', RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '4' } });
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer({ env: { RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: '3', RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '4' } });
 
 it('limits login failures per email with 429, retry_after and Retry-After', async () => {
   const user = await registerLearner(t.api);

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse, insertEnrollment, insertInstructor, insertLearner } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
+import type { ApiPath } from '../support/apiPaths';
 
 /** What an instructor may put into a course: only web URLs, and a curriculum of bounded size. */
-let t: TestServer;
 let teacher: string;
 let teacherId: string;
 
-before(async () => {
-  t = await startTestServer();
+const t = useTestServer({}, async () => {
   teacherId = await insertInstructor(t.db);
   teacher = t.deps.tokens.signAccess(teacherId);
-});
-after(async () => {
-  await t.close();
 });
 
 const UNSAFE_URLS = [
@@ -113,7 +109,7 @@ describe('curriculum limits', () => {
   it('refuses a sixth resource and over-long descriptions through the contract', async () => {
     const course = await insertCourse(t.db, { instructorId: teacherId, published: false });
     const url = 'https://example.com/r.pdf';
-    const cases: Array<[string, Record<string, unknown>, string]> = [
+    const cases: Array<[ApiPath<'post'>, Record<string, unknown>, string]> = [
       [`/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`, { ...lessonBody, resources: Array(6).fill(url) }, 'resources'],
       [`/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`, { ...lessonBody, description: 'x'.repeat(1001) }, 'description'],
       [`/courses/${course.id}/sections/`, { title: 'Section', description: 'x'.repeat(1001) }, 'description'],

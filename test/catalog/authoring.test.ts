@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse, insertEnrollment, insertInstructor, insertLearner, upsertCategory } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerInstructor, registerLearner } from '../support/users';
 
-let t: TestServer;
 let teacher: string;
 let rival: string;
 let learner: string;
 let categoryId: string;
 
-before(async () => {
-  t = await startTestServer();
+const t = useTestServer({}, async () => {
   teacher = t.deps.tokens.signAccess(await insertInstructor(t.db, { first: 'Angela', last: 'Yu' }));
   rival = t.deps.tokens.signAccess(await insertInstructor(t.db, { first: 'Rita', last: 'Val' }));
   learner = t.deps.tokens.signAccess(await insertLearner(t.db));
   categoryId = await upsertCategory(t.db, 'Development');
-});
-after(async () => {
-  await t.close();
 });
 
 async function newCourse(title = 'Mastering TypeScript Generics', token = teacher, extra: Record<string, unknown> = {}): Promise<any> {
@@ -131,7 +126,7 @@ describe('updateCourse', () => {
       const res = await t.api.patch(`/courses/${course.id}/`, { title: 'Hijacked Course' }, { token });
       assert.equal(res.status, 403);
       assert.equal(res.body.error.code, 'PERMISSION_DENIED');
-      for (const path of [`/courses/${course.id}/publish/`, `/courses/${course.id}/unpublish/`, `/courses/${course.id}/sections/`]) {
+      for (const path of [`/courses/${course.id}/publish/`, `/courses/${course.id}/unpublish/`, `/courses/${course.id}/sections/`] as const) {
         assert.equal((await t.api.post(path, path.endsWith('sections/') ? { title: 'X' } : undefined, { token })).status, 403, path);
       }
     }

@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CourseFixture, insertCourse, insertEnrollment, insertInstructor, insertLearner, upsertCategory } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 
-let t: TestServer;
 let course: CourseFixture;
 let instructorToken: string;
 const token = (userId: string): string => t.deps.tokens.signAccess(userId);
 
-before(async () => {
-  t = await startTestServer();
+const t = useTestServer({}, async () => {
   const instructor = await insertInstructor(t.db, { first: 'Angela', last: 'Yu' });
   await t.db('users').where({ id: instructor }).update({ bio: 'Teaches the web.', profile_picture: 'https://images.example.com/angela.jpg' });
   instructorToken = token(instructor);
   // Two sections of two lessons; only lesson 1.1 is a preview. Every lesson has a video; 1.1 and 2.1 have resources.
   course = await insertCourse(t.db, { title: 'Complete Web Development Bootcamp', instructorId: instructor, lessonMinutes: 15, columns: { preview_video_url: 'https://player.example.com/promo', outcomes: JSON.stringify(['Build sites']), requirements: JSON.stringify(['A computer']) } });
   await t.db('lessons').whereIn('id', course.lessonIds.filter((_, i) => i === 0 || i === 2)).update({ resources: JSON.stringify(['https://cdn.example.com/handout.pdf']) });
-});
-after(async () => {
-  await t.close();
 });
 
 type Lesson = { id: string; order: number; is_preview: boolean; video_url: string | null; resources: string[]; completed: boolean; watch_time_seconds: number };

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CourseFixture, insertCourse, insertEnrollment, insertInstructor, insertLearner } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 
-let t: TestServer;
 const DAY = 86_400_000;
 const ago = (days: number): Date => new Date(Date.now() - days * DAY);
 
@@ -34,8 +33,7 @@ function stars(r5: number, r4: number, r3: number, avg: number): Record<string, 
   return { rating_5: r5, rating_4: r4, rating_3: r3, rating_count: n, review_count: n, rating_avg: avg };
 }
 
-before(async () => {
-  t = await startTestServer();
+const t = useTestServer({}, async () => {
   angela = await insertInstructor(t.db, { first: 'Angela', last: 'Yu' });
   const max = await insertInstructor(t.db, { first: 'Maximilian', last: 'Schwarzmüller' });
   const at = (date: string): Date => new Date(`2026-${date}T10:00:00Z`);
@@ -47,9 +45,6 @@ before(async () => {
   c.G = await insertCourse(t.db, { title: T.G, level: 'Intermediate', priceCents: 5000, columns: { student_count: 1500, ...stars(1, 1, 0, 4.5), last_updated: at('01-25'), published_at: ago(50) } });
   c.H = await insertCourse(t.db, { title: T.H, categoryName: 'Data Science', level: 'Advanced', priceCents: 2000, description: 'Statistics with python examples.', columns: { student_count: 10, ...stars(89, 111, 0, 4.45), last_updated: at('01-12'), published_at: ago(60) } });
   c.F = await insertCourse(t.db, { title: 'Hidden JavaScript Draft', published: false, priceCents: 1000, columns: { student_count: 99999 } });
-});
-after(async () => {
-  await t.close();
 });
 
 /** The ids of `keys` in ascending (or descending) id order: how ties are broken. */

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { CourseFixture, insertCourse, insertEnrollment, insertLearner } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 
-let t: TestServer;
+const t = useTestServer();
 const token = (userId: string): string => t.deps.tokens.signAccess(userId);
-
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
 
 /** A learner row enrolled in the course, and their token. */
 async function enrolled(course: CourseFixture, name?: { first: string; last: string }): Promise<{ id: string; token: string }> {

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse, insertEnrollment } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerInstructor, registerLearner } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer();
 
 describe('cart', () => {
   it('starts empty with zero totals and keeps its id', async () => {

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse, insertEnrollment } from '../support/factories/catalog';
 import { countRows, outboxJobs } from '../support/factories/commerce';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerInstructor, registerLearner } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer();
 
 const enroll = (courseId: string, token: string) => t.api.post(`/courses/${courseId}/enroll/`, undefined, { token });
 

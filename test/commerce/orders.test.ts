@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse, insertEnrollment } from '../support/factories/catalog';
 import { BILLING, countRows, orderCourses } from '../support/factories/commerce';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer();
 
 const create = (token: string, billing: unknown = BILLING) => t.api.post('/orders/create-from-cart/', { billing_address: billing }, { token });
 

@@ -2,16 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { insertCourse, insertEnrollment } from '../support/factories/catalog';
 import { BILLING, countRows, deliverWebhook, orderCourses, outboxJobs, payAtStripe, paymentIntentFor } from '../support/factories/commerce';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, startTestServer, TestServer, useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer({ stripe: true });
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer({ stripe: true });
 
 describe('buying courses through the API and the Stripe test server', () => {
   it('goes from cart to enrollment, with amounts computed by the server in cents', async () => {

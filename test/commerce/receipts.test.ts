@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
 import { orderCourses, purchase } from '../support/factories/commerce';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 import { renderReceipt } from '../../src/services/receipts';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer({ stripe: true, workers: true });
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer({ stripe: true, workers: true });
 
 describe('receipts', () => {
   it('are rendered by the worker after payment and downloadable by the owner only', async () => {

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { CourseFixture, insertCourse } from '../support/factories/catalog';
 import { countRows, deliverWebhook, orderCourses, purchase, stripeEvent } from '../support/factories/commerce';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, useTestServer } from '../support/harness';
 import { registerLearner, TestUser } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer({ stripe: true });
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer({ stripe: true });
 
 async function bought(courses: CourseFixture[]): Promise<{ learner: TestUser; orderId: string }> {
   const learner = await registerLearner(t.api);

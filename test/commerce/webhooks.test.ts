@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
 import {
   BILLING, countRows, deliverWebhook, orderCourses, outboxJobs, payAtStripe, paymentIntentFor, signedWebhook, stripeEvent,
 } from '../support/factories/commerce';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, useTestServer } from '../support/harness';
 import { registerLearner, TestUser } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer({ stripe: true });
+const t = useTestServer({ stripe: true }, async () => {
   // These tests deliver the test server's events themselves, to control their timing and repetition.
   t.stripe!.deliverWebhooks = false;
-});
-after(async () => {
-  await t.close();
 });
 
 /** A pending order of a new learner for one new course, with its PaymentIntent. */

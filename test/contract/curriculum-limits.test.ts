@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { Json, readBundle } from '../../contract-tests/document';
+import { Json, readBundle } from '../support/document';
 import { CURRICULUM_LIMITS } from '../../src/services/curriculumLimits';
 
 /** The limits the server enforces are the ones the contract states (its maxItems and descriptions). */

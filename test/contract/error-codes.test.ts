@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError, ERRORS, ERROR_STATUS, ErrorCode } from '../../src/errors';
-import { Json, operations, readBundle, resolve, response } from '../../contract-tests/document';
+import { Json, operations, readBundle, resolve, response } from '../support/document';
 
 /**
  * One error code, one HTTP status: the server's table (src/errors.ts) and the contract's ErrorCode (its enum

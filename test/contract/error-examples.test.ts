@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Json, operations, readBundle, response } from '../../contract-tests/document';
-import { startTestServer, TestServer } from '../support/harness';
+import { describe, it } from 'node:test';
+import { Json, operations, readBundle, response } from '../support/document';
+import { useTestServer } from '../support/harness';
 import { registerLearner, TestUser } from '../support/users';
 
 /**
@@ -59,14 +59,9 @@ function namedExamples(): { withRequest: NamedExample[]; withoutRequest: string[
   return { withRequest, withoutRequest };
 }
 
-let t: TestServer;
 let learner: TestUser;
-before(async () => {
-  t = await startTestServer();
+const t = useTestServer({}, async () => {
   learner = await registerLearner(t.api);
-});
-after(async () => {
-  await t.close();
 });
 
 describe('the contract\'s error examples are the server\'s answers to the requests they name', () => {

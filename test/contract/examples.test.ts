@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv, { ValidateFunction } from 'ajv';
 import { configureAjv } from '../../src/api/ajv';
-import { at, DocOperation, Json, operations, pointerSegment, readBundle, resolve, response } from '../../contract-tests/document';
+import { at, DocOperation, Json, operations, pointerSegment, readBundle, resolve, response } from '../support/document';
 
 /**
  * The contract's own quality bar, checked on the bundle the server routes with: every example validates

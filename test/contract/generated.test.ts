@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { bin, ROOT } from '../../contract-tests/processes';
+import { bin, ROOT } from '../support/processes';
 
 /**
  * src/generated/ is committed output of `npm run generate`: regenerate it into a temporary directory with

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { genericStatuses } from '../../scripts/document-generic-responses';
-import { operations, readBundle } from '../../contract-tests/document';
+import { operations, readBundle } from '../support/document';
 
 /**
  * The statuses any operation can answer before its handler runs (400, 401, 404, 413, 415, 422, 429: see

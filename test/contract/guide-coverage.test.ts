@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { guideExamples, shellCommands } from '../../contract-tests/guide';
+import { guideExamples, shellCommands } from '../support/guide';
 import { matchOperation } from '../support/contract';
 
 /**

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
-import { ROOT } from '../../contract-tests/processes';
+import { ROOT } from '../support/processes';
 
 /** `npm run -s lint:spec` (the strict Redocly ruleset of redocly.yaml) ends with zero errors and zero warnings. */
 it('the contract lints clean: exit 0, no errors, no warnings, nothing ignored', () => {

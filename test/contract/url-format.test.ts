@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { Json, operations, readBundle, resolve } from '../../contract-tests/document';
+import { Json, operations, readBundle, resolve } from '../support/document';
 
 /**
  * Every URL a client can send goes through the one HttpUrl format (absolute http(s) only): a new URL field

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, it } from 'node:test';
 import fc from 'fast-check';
-import { DocOperation, Json, operations, readBundle, resolve } from '../../contract-tests/document';
+import { DocOperation, Json, operations, readBundle, resolve } from '../support/document';
 import { insertCourse, insertEnrollment, upsertCategory } from '../support/factories/catalog';
 import { orderCourses, purchase, signedWebhook } from '../support/factories/commerce';
 import { insertReview } from '../support/factories/learning';

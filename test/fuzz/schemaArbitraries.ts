@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { Json } from '../../contract-tests/document';
-import { resolve } from '../../contract-tests/document';
+import type { Json } from '../support/document';
+import { resolve } from '../support/document';
 
 /**
  * fast-check arbitraries generated from the contract's JSON schemas: `valid` draws values the schema accepts

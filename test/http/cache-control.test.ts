@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
 /** Answers that carry tokens or personal data must never be kept by a browser or a shared cache. */
-let t: TestServer;
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer();
 
 const noStore = (res: { headers: Headers }): boolean => /\bno-store\b/.test(res.headers.get('cache-control') ?? '');
 
@@ -28,7 +22,7 @@ it('marks the token answers of register, login and refresh no-store', async () =
 
 it('marks every authenticated read no-store, its 401 included', async () => {
   const user = await registerLearner(t.api);
-  for (const path of ['/auth/me/', '/cart/', '/wishlist/', '/orders/', '/enrollments/', '/certificates/', '/dashboard/stats/', '/dashboard/goals/', '/instructor/courses/']) {
+  for (const path of ['/auth/me/', '/cart/', '/wishlist/', '/orders/', '/enrollments/', '/certificates/', '/dashboard/stats/', '/dashboard/goals/', '/instructor/courses/'] as const) {
     const own = await t.api.get(path, { token: user.access });
     assert.ok(own.status < 500, `${path} answered ${own.status}`);
     assert.ok(noStore(own), `${path} with a token: ${own.headers.get('cache-control')}`);
@@ -41,7 +35,7 @@ it('marks every authenticated read no-store, its 401 included', async () => {
 it('leaves public catalog reads cacheable, unless the viewer presents a token (their own view of the page)', async () => {
   const course = await insertCourse(t.db);
   const user = await registerLearner(t.api);
-  for (const path of ['/courses/', `/courses/${course.id}/`, `/courses/${course.slug}/`, '/categories/', `/courses/${course.id}/reviews/`]) {
+  for (const path of ['/courses/', `/courses/${course.id}/`, `/courses/${course.slug}/`, '/categories/', `/courses/${course.id}/reviews/`] as const) {
     const res = await t.api.get(path);
     assert.equal(res.status, 200, path);
     assert.ok(!noStore(res), `${path} anonymous: ${res.headers.get('cache-control')}`);

@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { insertCourse, upsertCategory } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
+import type { ApiPath } from '../support/apiPaths';
 
 /** Frontend-friendly HTTP: ETag/304 on catalog reads, cacheability said out loud, HEAD on GET routes, cached preflight. */
-let t: TestServer;
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer();
 
 it('answers 304 with no body to a matching If-None-Match on the course list, a course page and the categories', async () => {
   const course = await insertCourse(t.db);
-  for (const path of ['/courses/', `/courses/${course.id}/`, `/courses/${course.slug}/`, '/categories/']) {
+  for (const path of ['/courses/', `/courses/${course.id}/`, `/courses/${course.slug}/`, '/categories/'] as const) {
     const first = await t.api.get(path);
     assert.equal(first.status, 200, path);
     const etag = first.headers.get('etag');
@@ -38,7 +33,7 @@ it('answers 304 with no body to a matching If-None-Match on the course list, a c
 
 it('answers 200 with a new ETag once the catalog changed', async () => {
   const course = await insertCourse(t.db);
-  const paths = ['/courses/', `/courses/${course.id}/`, '/categories/'];
+  const paths = ['/courses/', `/courses/${course.id}/`, '/categories/'] as const;
   const before = new Map<string, string>();
   for (const path of paths) before.set(path, (await t.api.get(path)).headers.get('etag') as string);
   await t.db('courses').where({ id: course.id }).update({ title: 'A title changed after the first read' });
@@ -70,7 +65,7 @@ it('sends no ETag (so never 304) on answers that are not catalog reads', async (
 it('answers HEAD on GET routes with the GET’s status and headers and no body', async () => {
   const course = await insertCourse(t.db);
   const user = await registerLearner(t.api);
-  const cases: Array<[string, string | undefined, number]> = [
+  const cases: Array<[ApiPath<'get'>, string | undefined, number]> = [
     ['/courses/', undefined, 200],
     [`/courses/${course.id}/`, undefined, 200],
     ['/categories/', undefined, 200],

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { startTestServer, TestServer } from '../support/harness';
+import { it } from 'node:test';
+import { useTestServer } from '../support/harness';
 import { insertCourse } from '../support/factories/catalog';
 import { registerInstructor, registerLearner } from '../support/users';
 
 /** Inputs the contract lets through but PostgreSQL cannot take must still end as 4xx, never 500. */
-let t: TestServer;
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer();
 
 it('refuses a NUL character in any body field, nested ones included, as a validation error', async () => {
   const res = await t.api.post('/auth/register/', { email: 'nul@example.com', password: 'SecurePassword123!', first_name: 'A\u0000B', last_name: 'C' });
@@ -25,7 +19,7 @@ it('refuses a NUL character in any body field, nested ones included, as a valida
 
 it('answers a page too far out to compute as past the end, on every paginated list', async () => {
   const user = await registerLearner(t.api);
-  for (const path of ['/courses/', '/orders/', '/enrollments/', '/certificates/']) {
+  for (const path of ['/courses/', '/orders/', '/enrollments/', '/certificates/'] as const) {
     const res = await t.api.get(path, { token: user.access, query: { page: '1e300' } });
     assert.equal(res.status, 404, path);
     assert.equal(res.body.error.code, 'PAGE_NOT_FOUND', path);
@@ -87,7 +81,7 @@ it('answers the generic refusals with statuses each operation documents (413, 42
   const big = await t.api.post('/cart/items/', { course_id: 'x'.repeat(200_000) }, { token: user.access });
   assert.equal(big.status, 413);
   assert.equal(big.body.error.code, 'PAYLOAD_TOO_LARGE');
-  for (const path of ['/cart/', '/wishlist/', '/auth/me/', '/dashboard/stats/']) {
+  for (const path of ['/cart/', '/wishlist/', '/auth/me/', '/dashboard/stats/'] as const) {
     const res = await t.api.get(path, { token: user.access, query: { unexpected_parameter: '1' } });
     assert.equal(res.status, 422, path);
     assert.equal(res.body.error.code, 'VALIDATION_ERROR');

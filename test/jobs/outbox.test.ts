@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { enqueueJob } from '../../src/jobs/outbox';
-import { createQueue, createRedis } from '../../src/jobs/queue';
-import { OutboxRelay } from '../../src/jobs/relay';
+import { createRedis } from '../../src/redis';
+import { createQueue } from '../../workers/queue';
+import { OutboxRelay } from '../../workers/relay';
 import { startTestServer, TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
@@ -24,7 +25,7 @@ after(async () => {
 function relayOn(server: TestServer, redisUrl: string): { relay: OutboxRelay; queue: Queue; close: () => Promise<void> } {
   const connection = createRedis(redisUrl, { failFast: true });
   connection.on('error', () => undefined);
-  const queue = createQueue(connection, server.config.redisPrefix);
+  const queue = createQueue(connection, server.config.queuePrefix);
   return {
     relay: new OutboxRelay(server.db, queue, server.deps.log, 100, 500),
     queue,

@@ -83,7 +83,7 @@ describe('certificates', () => {
     await finishCourse(f);
     const cert = await t.db('certificates').where({ enrollment_id: f.enrollmentId }).first();
     const stranger = await registerLearner(t.api);
-    for (const path of [`/certificates/${cert.id}/`, `/certificates/${cert.id}/download/`, '/certificates/not-a-uuid/']) {
+    for (const path of [`/certificates/${cert.id}/`, `/certificates/${cert.id}/download/`, '/certificates/not-a-uuid/'] as const) {
       const res = await t.api.get(path, { token: stranger.access });
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error.code, 'CERTIFICATE_NOT_FOUND');

@@ -4,7 +4,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { enqueueJob } from '../../src/jobs/outbox';
-import { createQueue, createRedis } from '../../src/jobs/queue';
+import { createRedis } from '../../src/redis';
+import { createQueue } from '../../workers/queue';
 import { buildLearnerStats } from '../../src/services/learnerStats';
 import { activityDays } from '../../src/repositories/learningActivity';
 import { learnerSources } from '../../src/repositories/learnerStats';
@@ -18,7 +19,7 @@ let queue: Queue;
 before(async () => {
   t = await startTestServer({ workers: true });
   redis = createRedis(t.config.redisUrl);
-  queue = createQueue(redis, t.config.redisPrefix);
+  queue = createQueue(redis, t.config.queuePrefix);
 });
 after(async () => {
   await queue.close();

@@ -4,8 +4,8 @@ import { after, before, it } from 'node:test';
 import { QueueEvents } from 'bullmq';
 import { flushErrorTracking } from '../../src/errorTracking/sentry';
 import { FILTERED, scrubEvent } from '../../src/errorTracking/scrub';
-import { createQueue, createRedis } from '../../src/jobs/queue';
-import { QUEUE_NAME } from '../../src/jobs/names';
+import { createRedis } from '../../src/redis';
+import { createQueue, QUEUE_NAME } from '../../workers/queue';
 import { eventually, startTestServer, TestServer } from '../support/harness';
 import { startSentryCapture, SentryCapture } from '../support/sentryCapture';
 import { registerLearner, TestUser } from '../support/users';
@@ -56,8 +56,8 @@ it('reports a job once, when its last attempt fails, tagged with the job name an
   const user = jobLearner;
   await t.db.raw('DROP TABLE learner_stats CASCADE');
   const connection = createRedis(t.config.redisUrl);
-  const queue = createQueue(connection, t.config.redisPrefix);
-  const events = new QueueEvents(QUEUE_NAME, { connection: createRedis(t.config.redisUrl, { forWorker: true }), prefix: t.config.redisPrefix });
+  const queue = createQueue(connection, t.config.queuePrefix);
+  const events = new QueueEvents(QUEUE_NAME, { connection: createRedis(t.config.redisUrl, { forWorker: true }), prefix: t.config.queuePrefix });
   try {
     await events.waitUntilReady();
     // Two attempts with no delay: the first failure is retried (not reported), the second is final (reported).

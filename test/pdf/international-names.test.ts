@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse, insertInstructor } from '../support/factories/catalog';
 import { BILLING, payAtStripe, paymentIntentFor } from '../support/factories/commerce';
 import { enrolledLearner } from '../support/factories/learning';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
-let t: TestServer;
-before(async () => {
-  t = await startTestServer({ stripe: true, workers: true });
-});
-after(async () => {
-  await t.close();
-});
+const t = useTestServer({ stripe: true, workers: true });
 
 /** The subset fonts a PDF embeds, by PostScript name (pdfkit writes `/BaseFont /ABCDEF+Name`). */
 const embeddedFonts = (pdf: Buffer): Set<string> =>

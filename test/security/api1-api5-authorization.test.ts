@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ApiResponse } from '../support/client';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { allowsAnonymous, buildWorld, contractOperations, ContractOperation, expectedFor, fillPath, OPERATIONS, OperationCase, ownerOf, ROLES, tokenOf, World } from './operations';
 
 /**
@@ -12,14 +12,9 @@ import { allowsAnonymous, buildWorld, contractOperations, ContractOperation, exp
  * values, nor be cacheable (Cache-Control: no-store). The owner's own call comes last and must succeed: it proves the request was right, so each refusal
  * above it is a refusal of the role and not of a malformed request.
  */
-let t: TestServer;
 let w: World;
-before(async () => {
-  t = await startTestServer({ stripe: true });
+const t = useTestServer({ stripe: true }, async () => {
   w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
 });
 
 function assertNoSecrets(res: ApiResponse, role: string, label: string): void {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { insertCourse } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerLearner, TestUser } from '../support/users';
 
 /**
@@ -10,18 +10,13 @@ import { registerLearner, TestUser } from '../support/users';
  * issuer and audience), current, of the right type and for a user who exists; a rotated refresh token used again
  * ends its whole family. Each forged token below is refused with 401 in the envelope on an authenticated read.
  */
-let t: TestServer;
 let user: TestUser;
 // The harness signs with random secrets per file; forging "with our own key" needs the running server's.
 let accessSecret: string;
 let refreshSecret: string;
-before(async () => {
-  t = await startTestServer();
+const t = useTestServer({}, async () => {
   ({ accessSecret, refreshSecret } = t.config.jwt);
   user = await registerLearner(t.api);
-});
-after(async () => {
-  await t.close();
 });
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');

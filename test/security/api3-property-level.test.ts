@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { buildWorld, contractOperations, fillPath, OPERATIONS, ownerOf, spec, tokenOf, World } from './operations';
 
 /**
@@ -11,14 +11,9 @@ import { buildWorld, contractOperations, fillPath, OPERATIONS, ownerOf, spec, to
  * objects too), and each is sent, by its rightful caller, with the privileged fields a client must never set:
  * the answer is 422 naming each one, so none can be applied. Ids inside bodies reach only the caller's objects.
  */
-let t: TestServer;
 let w: World;
-before(async () => {
-  t = await startTestServer();
+const t = useTestServer({}, async () => {
   w = await buildWorld(t);
-});
-after(async () => {
-  await t.close();
 });
 
 /** Fields the server owns: identity, ownership, publication, role, state, money and derived figures. */
@@ -109,7 +104,7 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     assert.equal((await t.db('lessons').where({ id: mine.lessonIds[0] }).first()).section_id, mine.sectionIds[0]);
 
     const draft = await insertCourse(t.db, { instructorId: w.users.otherInstructor.id, published: false });
-    for (const path of ['/cart/items/', '/wishlist/items/']) {
+    for (const path of ['/cart/items/', '/wishlist/items/'] as const) {
       const res = await t.api.post(path, { course_id: draft.id }, { token: w.users.learner.access });
       assert.equal(res.status, 404, `${path} took an unpublished course: ${res.status}`);
     }
@@ -120,7 +115,7 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
   it('never exposes a password hash or a Stripe secret in any answer about users, orders or payments', async () => {
     const texts: string[] = [];
     const learner = w.users.learner.access;
-    for (const path of ['/auth/me/', '/orders/', '/enrollments/', '/dashboard/stats/', '/cart/']) texts.push(JSON.stringify((await t.api.get(path, { token: learner })).body));
+    for (const path of ['/auth/me/', '/orders/', '/enrollments/', '/dashboard/stats/', '/cart/'] as const) texts.push(JSON.stringify((await t.api.get(path, { token: learner })).body));
     const login = await t.api.post('/auth/login/', { email: w.users.learner.email, password: w.users.learner.password });
     texts.push(JSON.stringify(login.body));
     for (const text of texts) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 import { registerInstructor, TestUser } from '../support/users';
 import { contractOperations, fillPath, spec } from './operations';
 
@@ -11,21 +11,16 @@ import { contractOperations, fillPath, spec } from './operations';
  * with retry_after. The limits are small here; each test speaks from its own loopback address (127.0.0.x), so
  * their budgets are apart, as two clients' would be.
  */
-let t: TestServer;
 let instructor: TestUser;
-before(async () => {
-  t = await startTestServer({
-    env: {
-      RATE_LIMIT_GLOBAL_PER_MINUTE: '40',
-      RATE_LIMIT_LOGIN_FAILURES_PER_IP: '6',
-      RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '3',
-      BODY_LIMIT: '100kb',
-    },
-  });
+const t = useTestServer({
+  env: {
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '40',
+    RATE_LIMIT_LOGIN_FAILURES_PER_IP: '6',
+    RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '3',
+    BODY_LIMIT: '100kb',
+  },
+}, async () => {
   instructor = await registerInstructor(t.api);
-});
-after(async () => {
-  await t.close();
 });
 
 type Schema = { $ref?: string; type?: string; format?: string; pattern?: string; enum?: unknown[]; maxLength?: number; maxItems?: number; items?: Schema; properties?: Record<string, Schema>; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
@@ -80,10 +75,10 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     assert.ok(paged.length >= 6, `${paged.length} paginated operations`);
     for (const op of paged) {
       const path = fillPath(op.path, { course_id: course.id });
-      const over = await t.api.get(path, { token: instructor.access, query: { page_size: 101 }, ...from(12) });
+      const over = await t.api.request('GET', path, { token: instructor.access, query: { page_size: 101 }, ...from(12) });
       assert.equal(over.status, 422, `${op.operationId}: ${over.status}`);
       assert.ok(over.body.error.details.page_size, op.operationId);
-      const max = await t.api.get(path, { token: instructor.access, query: { page_size: 100 }, ...from(12) });
+      const max = await t.api.request('GET', path, { token: instructor.access, query: { page_size: 100 }, ...from(12) });
       assert.equal(max.status, 200, `${op.operationId}: ${max.status}`);
     }
   });

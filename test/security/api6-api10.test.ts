@@ -1,26 +1,21 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createApp } from '../../src/app';
 import { insertCourse } from '../support/factories/catalog';
 import { deliverWebhook, orderCourses, payAtStripe, paymentIntentFor, purchase, signedWebhook, stripeEvent } from '../support/factories/commerce';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, useTestServer } from '../support/harness';
 import { registerInstructor, registerLearner, TestUser } from '../support/users';
 import { contractOperations } from './operations';
 
 /**
  * OWASP API Security Top 10 (2023), API6 to API10, over one server with its own Stripe test server.
  */
-let t: TestServer;
 let learner: TestUser;
 let instructor: TestUser;
-before(async () => {
-  t = await startTestServer({ stripe: true });
+const t = useTestServer({ stripe: true }, async () => {
   [learner, instructor] = await Promise.all([registerLearner(t.api), registerInstructor(t.api)]);
-});
-after(async () => {
-  await t.close();
 });
 
 const enrolled = async (userId: string, courseId: string): Promise<number> => (await t.db('enrollments').where({ user_id: userId, course_id: courseId })).length;
@@ -87,7 +82,7 @@ describe('API7:2023 Server Side Request Forgery', () => {
       assert.equal((await t.api.patch(`/courses/${course.id}/`, { thumbnail: `${url}/thumb.jpg`, preview_video_url: `${url}/preview.mp4` }, { token })).status, 200);
       assert.equal((await t.api.patch(`/courses/${course.id}/lessons/${course.lessonIds[0]}/`, { video_url: `${url}/v.mp4`, resources: [`${url}/r.pdf`] }, { token })).status, 200);
       assert.equal((await t.api.post(`/courses/${course.id}/publish/`, undefined, { token })).status, 200);
-      for (const path of [`/courses/${course.id}/`, '/courses/']) assert.equal((await t.api.get(path, { token: learner.access })).status, 200);
+      for (const path of [`/courses/${course.id}/`, '/courses/'] as const) assert.equal((await t.api.get(path, { token: learner.access })).status, 200);
       await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(hits, []);
     } finally {
@@ -170,7 +165,7 @@ describe('API9:2023 Improper Inventory Management', () => {
 
   it('answers 404 in the envelope for undocumented paths and versions, and 405 for undocumented methods', async () => {
     for (const path of ['/admin/', '/users/', '/api/', '/swagger.json', '/openapi.yml', '/debug/', '/metrics', '/courses', '/auth/me']) {
-      const res = await t.api.get(path, { token: learner.access, unchecked: true });
+      const res = await t.api.request('GET', path, { token: learner.access, unchecked: true });
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error.code, 'NOT_FOUND', path);
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BILLING, orderCourses, paymentIntentFor, purchase } from '../support/factories/commerce';
+import { BILLING, cartItemId, insertWishlistItem, orderCourses, paymentIntentFor, purchase } from '../support/factories/commerce';
 import { CourseOptions, insertCourse, insertEnrollment, upsertCategory } from '../support/factories/catalog';
 import { addToCart, insertReview } from '../support/factories/learning';
 import type { TestServer } from '../support/harness';
@@ -131,23 +131,22 @@ async function paidOrder(w: World): Promise<string> {
 async function cartItem(w: World): Promise<string> {
   const c = await course(w);
   await addToCart(w.t.db, w.users.learner.id, c.id);
-  const row = await w.t.db('cart_items as i').join('carts as c', 'c.id', 'i.cart_id').where({ 'c.user_id': w.users.learner.id, 'i.course_id': c.id }).first('i.id');
-  w.secrets.add(row.id);
-  return row.id as string;
+  const id = await cartItemId(w.t.db, w.users.learner.id, c.id);
+  w.secrets.add(id);
+  return id;
 }
 
 async function wishlistItem(w: World): Promise<string> {
   const c = await course(w);
-  const [row] = await w.t.db('wishlist_items').insert({ user_id: w.users.learner.id, course_id: c.id }).returning('id');
-  w.secrets.add(row.id);
-  return row.id as string;
+  const id = await insertWishlistItem(w.t.db, w.users.learner.id, c.id);
+  w.secrets.add(id);
+  return id;
 }
 
 async function review(w: World, author = w.users.learner.id): Promise<string> {
   const c = await course(w);
   await insertEnrollment(w.t.db, author, c);
-  await insertReview(w.t.db, author, c.id, 4);
-  return (await w.t.db('reviews').where({ user_id: author, course_id: c.id }).first('id')).id as string;
+  return insertReview(w.t.db, author, c.id, 4);
 }
 
 async function certificate(w: World): Promise<string> {

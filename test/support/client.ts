@@ -1,12 +1,20 @@
 import http from 'node:http';
+import type { ApiPath, BodyOf, Method, StatusOf } from './apiPaths';
 import { assertMatchesContract } from './contract';
 
 export interface ApiResponse<T = any> {
   status: number;
   headers: Headers;
+  /** The parsed body, already checked against the contract; `bodyFor(status)` gives it its contract type. */
   body: T;
   /** The raw bytes, for PDFs and other non-JSON answers. */
   raw: Buffer;
+}
+
+/** A response to a request on the contract: its body typed per documented status. */
+export interface TypedResponse<M extends Method, S extends string> extends ApiResponse {
+  /** The body as the contract types it for `status`; throws (with the body) when the answer had another status. */
+  bodyFor<Status extends StatusOf<M, S>>(status: Status): BodyOf<M, S, Status>;
 }
 
 export interface RequestOptions {
@@ -74,19 +82,32 @@ export class ApiClient {
     return { status: res.status, headers: res.headers, body: body as T, raw };
   }
 
-  get<T = any>(path: string, opts?: RequestOptions) {
-    return this.request<T>('GET', path, opts);
+  /** A request on the contract: `path` must fit one of the contract's paths for `method` (else `tsc` fails). */
+  async call<M extends Method, S extends ApiPath<M>>(method: M, path: S, opts: RequestOptions = {}): Promise<TypedResponse<M, S>> {
+    const res = await this.request(method.toUpperCase(), path, opts);
+    return {
+      ...res,
+      bodyFor: (status) => {
+        const where = `${method.toUpperCase()} ${path}`;
+        if (res.status !== status) throw new Error(`${where}: expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+        return res.body;
+      },
+    };
   }
-  post<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
-    return this.request<T>('POST', path, { ...opts, body });
+
+  get<S extends ApiPath<'get'>>(path: S, opts?: RequestOptions) {
+    return this.call('get', path, opts);
   }
-  put<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
-    return this.request<T>('PUT', path, { ...opts, body });
+  post<S extends ApiPath<'post'>>(path: S, body?: unknown, opts: RequestOptions = {}) {
+    return this.call('post', path, { ...opts, body });
   }
-  patch<T = any>(path: string, body?: unknown, opts: RequestOptions = {}) {
-    return this.request<T>('PATCH', path, { ...opts, body });
+  put<S extends ApiPath<'put'>>(path: S, body?: unknown, opts: RequestOptions = {}) {
+    return this.call('put', path, { ...opts, body });
   }
-  delete<T = any>(path: string, opts?: RequestOptions) {
-    return this.request<T>('DELETE', path, opts);
+  patch<S extends ApiPath<'patch'>>(path: S, body?: unknown, opts: RequestOptions = {}) {
+    return this.call('patch', path, { ...opts, body });
+  }
+  delete<S extends ApiPath<'delete'>>(path: S, opts?: RequestOptions) {
+    return this.call('delete', path, opts);
   }
 }

@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from '../../contract-tests/processes';
+import { freePort } from './processes';
 
 export { freePort };
 

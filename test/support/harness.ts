@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import type { Knex } from 'knex';
 import { createApp } from '../../src/app';
 import { buildDeps, closeDeps } from '../../src/bootstrap';
@@ -68,6 +69,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl(dbName),
     REDIS_PREFIX: `lft:${dbName}`,
+    QUEUE_PREFIX: `{lft:${dbName}}`,
     PUBLIC_BASE_URL: `${baseUrl}/api/v1`,
     STORAGE_DIR: `var/test-storage/${dbName}`,
     JWT_ACCESS_SECRET: random('access-'),
@@ -95,8 +97,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     }
     // Best effort: a test may point this server at a Redis that is down on purpose.
     try {
-      const keys = await deps.redis.keys(`${config.redisPrefix}:*`);
-      if (keys.length > 0) await deps.redis.del(...keys);
+      for (const prefix of [config.redisPrefix, config.queuePrefix]) {
+        const keys = await deps.redis.keys(`${prefix}:*`);
+        if (keys.length > 0) await deps.redis.del(...keys);
+      }
     } catch {
       /* nothing to clean */
     }
@@ -104,6 +108,29 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     await dropTestDatabase(dbName);
   };
   return { api: new ApiClient(baseUrl), baseUrl, db: deps.db, deps, config, workers, stripe, close };
+}
+
+/**
+ * The test file's server: started before its tests, closed after them (the block every test file repeated).
+ * `setup` runs once it is started, for the file's own rows and users: node:test runs a file's top-level
+ * `before` hooks side by side, so a second hook could not count on the server being there. The fields are read
+ * through at use, so `const t = useTestServer()` at the top of a file is usable in any test or hook.
+ */
+export function useTestServer(opts: TestServerOptions = {}, setup?: (t: TestServer) => Promise<void>): TestServer {
+  let server: TestServer | undefined;
+  before(async () => {
+    server = await startTestServer(opts);
+    await setup?.(server);
+  });
+  after(async () => {
+    await server?.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_, field) {
+      if (!server) throw new Error(`The test server is not started yet (read of "${String(field)}" outside a test or hook)`);
+      return server[field as keyof TestServer];
+    },
+  });
 }
 
 /** Polls `probe` until it returns a truthy value (jobs run asynchronously); fails after `timeoutMs`. */

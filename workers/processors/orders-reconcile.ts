@@ -1,4 +1,3 @@
-import type { Queue } from 'bullmq';
 import { reconcilePendingOrders } from '../../src/services/reconciliation';
 import type { Processor } from '../processor';
 
@@ -8,17 +7,3 @@ export const reconcileOrdersProcessor: Processor<'orders.reconcile'> = async (_j
   const said = Object.entries(outcomes).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
   return `Asked Stripe about ${checked} pending ${checked === 1 ? 'order' : 'orders'}${said ? `: ${said}` : ''}.`;
 };
-
-export const RECONCILE_SCHEDULER_ID = 'orders.reconcile';
-
-/**
- * Every worker process (re)declares the schedule at start; upserting is idempotent, and a changed interval
- * replaces the old one. An interval of 0 removes it.
- */
-export async function scheduleReconciliation(queue: Queue, intervalMs: number): Promise<void> {
-  if (intervalMs <= 0) {
-    await queue.removeJobScheduler(RECONCILE_SCHEDULER_ID);
-    return;
-  }
-  await queue.upsertJobScheduler(RECONCILE_SCHEDULER_ID, { every: intervalMs }, { name: 'orders.reconcile', data: {} });
-}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { bin, BUNDLE, Child, freePort, ROOT, startChild, waitForHttp } from '../../../contract-tests/processes';
+import { bin, BUNDLE, Child, freePort, ROOT, startChild, waitForHttp } from '../../../test/support/processes';
 import { insertCourse } from '../../../test/support/factories/catalog';
 import { startTestServer, TestServer } from '../../../test/support/harness';
 

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import type { Knex } from 'knex';
 import Stripe from 'stripe';
+import { withTransaction } from '../../../src/db/transaction';
 import type { TestServer } from '../harness';
 import type { TestUser } from '../users';
+import type { CourseFixture } from './catalog';
 
 /** A valid billing address, as the guide's example sends it. */
 export const BILLING = {
@@ -87,4 +90,73 @@ export async function countRows(t: TestServer, table: string, where: Record<stri
 export async function outboxJobs(t: TestServer, jobName: string, payload: Record<string, string>): Promise<number> {
   const [row] = await t.db('outbox').where({ job_name: jobName }).whereRaw('payload @> ?::jsonb', [JSON.stringify(payload)]).count({ n: '*' });
   return Number(row?.n ?? 0);
+}
+
+/** BILLING as createOrderFromCart stores it: every field, the optional ones null when not sent. */
+const STORED_BILLING = { ...BILLING, address_line2: null, phone: null };
+
+export type OrderStatus = 'pending' | 'completed' | 'cancelled' | 'refunded';
+
+/** An order row of the course (a completed one with its enrollment, as fulfilment leaves it). */
+export async function insertOrder(db: Knex, user: TestUser, course: CourseFixture, status: OrderStatus): Promise<string> {
+  return withTransaction(db, async (trx) => {
+    const now = new Date();
+    const [order] = await trx('orders')
+      .insert({
+        user_id: user.id,
+        status,
+        subtotal_cents: course.priceCents,
+        total_cents: course.priceCents,
+        billing_address: JSON.stringify(STORED_BILLING),
+        completed_at: status === 'completed' || status === 'refunded' ? now : null,
+        cancelled_at: status === 'cancelled' ? now : null,
+        refunded_at: status === 'refunded' ? now : null,
+      })
+      .returning('id');
+    const orderId = (order as { id: string }).id;
+    await trx('order_items').insert({ order_id: orderId, course_id: course.id, price_cents: course.priceCents });
+    if (status === 'completed') {
+      await trx('enrollments').insert({ user_id: user.id, course_id: course.id, order_id: orderId, source: 'purchase', total_lessons: course.lessonIds.length });
+    }
+    return orderId;
+  });
+}
+
+/**
+ * The order's PaymentIntent, succeeded at the (local) Stripe as Stripe.js leaves it after the card step, and
+ * recorded on the order as createPaymentIntent records it (metadata, amount and currency of the order).
+ */
+export async function payOrder(t: TestServer, orderId: string, user: TestUser, course: CourseFixture): Promise<string> {
+  const intent = await t.deps.stripe.paymentIntents.create({
+    amount: course.priceCents,
+    currency: 'usd',
+    payment_method: 'pm_card_visa',
+    confirm: true,
+    metadata: { order_id: orderId, user_id: user.id },
+  });
+  const order = (await t.db('orders').where({ id: orderId }).first('status')) as { status: string };
+  await t.db('payments').insert({
+    order_id: orderId,
+    user_id: user.id,
+    stripe_payment_intent_id: intent.id,
+    amount_cents: course.priceCents,
+    client_secret: intent.client_secret,
+    status: intent.status,
+    fulfilled_at: order.status === 'completed' ? new Date() : null,
+  });
+  return intent.id;
+}
+
+export async function insertWishlistItem(db: Knex, userId: string, courseId: string): Promise<string> {
+  const [row] = await db('wishlist_items').insert({ user_id: userId, course_id: courseId }).returning('id');
+  return (row as { id: string }).id;
+}
+
+/** The id of the cart item holding the course in the user's cart. */
+export async function cartItemId(db: Knex, userId: string, courseId: string): Promise<string> {
+  const row = (await db('cart_items')
+    .join('carts', 'carts.id', 'cart_items.cart_id')
+    .where({ 'carts.user_id': userId, 'cart_items.course_id': courseId })
+    .first('cart_items.id')) as { id: string };
+  return row.id;
 }

@@ -1,22 +1,16 @@
-import { after, afterEach, before, mock } from 'node:test';
+import { afterEach, mock } from 'node:test';
 import type { Knex } from 'knex';
-import { startTestServer, TestServer, TestServerOptions } from '../harness';
+import type { EnrollmentRow } from '../../../src/repositories/enrollments';
+import { TestServer, TestServerOptions, useTestServer } from '../harness';
 import { registerLearner, TestUser } from '../users';
 import { CourseFixture, CourseOptions, insertCourse, insertEnrollment } from './catalog';
 
 /**
- * Starts a test server for the enclosing file (or describe block) and closes it at the end; after each test
- * the real clock is back (tests freeze it with mock.timers to control learners' local days). The returned
- * object is filled in before the first test runs.
+ * useTestServer for the enclosing file (or describe block), and after each test the real clock is back (tests
+ * freeze it with mock.timers to control learners' local days).
  */
 export function learningTestServer(opts: TestServerOptions = {}): TestServer {
-  const server = {} as TestServer;
-  before(async () => {
-    Object.assign(server, await startTestServer(opts));
-  });
-  after(async () => {
-    await server.close();
-  });
+  const server = useTestServer(opts);
   afterEach(() => {
     mock.timers.reset();
   });
@@ -67,6 +61,15 @@ export async function addToCart(db: Knex, userId: string, courseId: string): Pro
   await db('cart_items').insert({ cart_id: (cart as { id: string }).id, course_id: courseId });
 }
 
-export async function insertReview(db: Knex, userId: string, courseId: string, rating: number): Promise<void> {
-  await db('reviews').insert({ user_id: userId, course_id: courseId, rating, title: 'Review', comment: 'A review.' });
+export async function insertReview(db: Knex, userId: string, courseId: string, rating: number): Promise<string> {
+  const [row] = await db('reviews').insert({ user_id: userId, course_id: courseId, rating, title: 'Review', comment: 'A review.' }).returning('id');
+  return (row as { id: string }).id;
+}
+
+/** An enrollment with every lesson done, completed as the last lesson's progress leaves it. */
+export async function completedEnrollment(db: Knex, user: TestUser, course: CourseFixture): Promise<EnrollmentRow> {
+  const id = await insertEnrollment(db, user.id, course);
+  await db('enrollments').where({ id }).update({ lessons_completed: course.lessonIds.length, progress_percent: 100 });
+  await setEnrollmentStatus(db, id, 'completed');
+  return (await db('enrollments').where({ id }).first()) as EnrollmentRow;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** The customer's integration guide (docs/learnflow-api-guide.md, a copy of the one the customer gave us): the requirements. */
-export const GUIDE_PATH = path.resolve(__dirname, '../docs/learnflow-api-guide.md');
+export const GUIDE_PATH = path.resolve(__dirname, '../../docs/learnflow-api-guide.md');
 
 export interface GuideExample {
   /** The heading the example sits under, for test names. */

@@ -1,5 +1,5 @@
-import type { OperationId } from '../src/api/types';
-import { DocOperation, Json, resolve } from './document';
+import type { OperationId } from '../../../src/api/types';
+import { DocOperation, Json, resolve } from '../../support/document';
 import type { Fixtures } from './fixtures';
 import { PreparedRequest, PREPARATIONS, Skip, UNKNOWN_ID } from './preparations';
 
@@ -58,7 +58,7 @@ function defaultFor(doc: Json, op: DocOperation, status: number, { setup: _succe
 export function planFor(doc: Json, op: DocOperation, status: number, fixtures: Fixtures): Plan {
   const operationId = op.operationId as OperationId;
   const preparation = PREPARATIONS[operationId];
-  if (!preparation) return { skip: `no preparation for ${operationId} in contract-tests/preparations.ts` };
+  if (!preparation) return { skip: `no preparation for ${operationId} in test/contract/dredd/preparations.ts` };
   const explicit = preparation.statuses?.[status];
   if (explicit) return 'skip' in explicit ? explicit : explicit(fixtures);
   const success = preparation.success(fixtures);

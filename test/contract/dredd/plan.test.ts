@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { contract } from '../test/support/contract';
-import { startTestServer, TestServer } from '../test/support/harness';
-import { DocOperation, Json, operations, readBundle, resolve } from './document';
+import { contract } from '../../support/contract';
+import { startTestServer, TestServer } from '../../support/harness';
+import { DocOperation, Json, operations, readBundle, resolve } from '../../support/document';
 import { Fixtures, seedContractData } from './fixtures';
 import { planFor } from './plan';
 import { applyPlan, HttpRequest } from './request';

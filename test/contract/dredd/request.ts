@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { DocOperation, Json } from './document';
+import type { DocOperation, Json } from '../../support/document';
 import type { Fixtures } from './fixtures';
 import type { PreparedRequest } from './preparations';
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import hooks, { DreddTransaction } from 'hooks';
-import { DocOperation, Json, operations, readBundle, response } from './document';
+import { DocOperation, Json, operations, readBundle, response } from '../../support/document';
 import type { Fixtures } from './fixtures';
-import { toJsonSchema } from './jsonSchema';
+import { toJsonSchema } from '../../support/jsonSchema';
 import { Plan, planFor } from './plan';
 import type { PreparedRequest } from './preparations';
 import { applyPlan } from './request';
@@ -12,7 +12,7 @@ import { applyPlan } from './request';
  * then skipped with a reason or turned into a real request (token, ids, body) by plan.ts; before validation
  * the content type loses its charset and the operation's full response schema replaces what Dredd's
  * OpenAPI 3 parser kept (only the example's keys). Each outcome is written to LF_DREDD_REPORT for
- * contract-tests/dredd.test.ts.
+ * test/contract/dredd/dredd.test.ts.
  */
 const fixtures = JSON.parse(fs.readFileSync(process.env.LF_DREDD_FIXTURES as string, 'utf8')) as Fixtures;
 const doc = readBundle();

@@ -1,4 +1,4 @@
-/** The part of Dredd 14's hooks API (`require('hooks')` inside a hookfile) that contract-tests/hooks.ts uses. */
+/** The part of Dredd 14's hooks API (`require('hooks')` inside a hookfile) that test/contract/dredd/hooks.ts uses. */
 declare module 'hooks' {
   export interface DreddTransaction {
     name: string;

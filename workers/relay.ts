@@ -1,22 +1,18 @@
 import { JobsOptions, Queue } from 'bullmq';
 import { Knex } from 'knex';
-import { Logger } from '../logger';
-
-interface OutboxRow { id: string; job_name: string; payload: unknown }
+import { Logger } from '../src/logger';
+import { lockUnsentOutboxRows, markOutboxRowsSent, OutboxRow, recordOutboxHandoffFailure } from '../src/repositories/outbox';
+import { jobDefinition } from './jobs';
 
 /**
- * Recompute jobs rebuild from the source tables, so a burst for one learner or course needs one run: after a
- * short wait, every later row with the same key joins the waiting job. A row arriving while the run is active
- * is kept as one follow-up run (keepLastIfActive), so the last change is never missed.
+ * Jobs with a collapse key (workers/jobs.ts) rebuild from the source tables, so a burst for one learner or course
+ * needs one run: after a short wait, every later row with the same key joins the waiting job. A row arriving
+ * while the run is active is kept as one follow-up run (keepLastIfActive), so the last change is never missed.
  */
 const COLLAPSE_DELAY_MS = 500;
-const COLLAPSE_KEYS: Record<string, (payload: Record<string, unknown>) => unknown> = {
-  'recompute-learner-stats': (p) => p.userId,
-  'recompute-course-stats': (p) => p.courseId,
-};
 
 function jobOptions(row: OutboxRow): JobsOptions {
-  const key = COLLAPSE_KEYS[row.job_name]?.((row.payload ?? {}) as Record<string, unknown>);
+  const key = jobDefinition(row.job_name)?.collapseKey?.((row.payload ?? {}) as Record<string, unknown>);
   if (typeof key !== 'string') return { jobId: row.id };
   return { jobId: row.id, delay: COLLAPSE_DELAY_MS, deduplication: { id: `${row.job_name}-${key}`, keepLastIfActive: true } };
 }
@@ -65,14 +61,7 @@ export class OutboxRelay {
     let sent = 0;
     for (;;) {
       const handed = await this.db.transaction(async (trx) => {
-        // SKIP LOCKED lets several relays (API replicas, workers) share the outbox without double-handing.
-        const rows: OutboxRow[] = await trx('outbox')
-          .select('id', 'job_name', 'payload')
-          .whereNull('sent_at')
-          .orderBy('created_at')
-          .limit(this.batchSize)
-          .forUpdate()
-          .skipLocked();
+        const rows = await lockUnsentOutboxRows(trx, this.batchSize);
         if (rows.length === 0) return 0;
         try {
           await withTimeout(
@@ -80,13 +69,11 @@ export class OutboxRelay {
             this.handoffTimeoutMs,
           );
         } catch (err) {
-          await trx('outbox')
-            .whereIn('id', rows.map((r) => r.id))
-            .update({ attempts: trx.raw('attempts + 1'), last_error: String((err as Error).message).slice(0, 500) });
+          await recordOutboxHandoffFailure(trx, rows.map((r) => r.id), String((err as Error).message));
           this.log.warn({ err, count: rows.length }, 'outbox relay: queue unavailable, will retry');
           return -1;
         }
-        await trx('outbox').whereIn('id', rows.map((r) => r.id)).update({ sent_at: trx.fn.now() });
+        await markOutboxRowsSent(trx, rows.map((r) => r.id));
         return rows.length;
       });
       if (handed <= 0) return sent;

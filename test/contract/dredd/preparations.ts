@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { OperationId } from '../src/api/types';
+import type { OperationId } from '../../../src/api/types';
 import type { Fixtures, UserName } from './fixtures';
 
 /**

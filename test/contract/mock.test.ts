@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Operation } from 'openapi-backend';
-import { assertMatchesContract, matchOperation } from '../test/support/contract';
-import { GuideExample, guideExamples } from './guide';
-import { bin, BUNDLE, Child, freePort, startChild, waitForHttp } from './processes';
+import { assertMatchesContract, matchOperation } from '../support/contract';
+import { GuideExample, guideExamples } from '../support/guide';
+import { bin, BUNDLE, Child, freePort, startChild, waitForHttp } from '../support/processes';
 
 /**
  * `npm run mock` for frontend teams: Prism serves the contract's examples. This replays every curl example

@@ -2,7 +2,7 @@ import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '..');
+export const ROOT = path.resolve(__dirname, '../..');
 export const BUNDLE = path.join(ROOT, 'src/generated/openapi.json');
 export const bin = (name: string): string => path.join(ROOT, 'node_modules/.bin', name);
 

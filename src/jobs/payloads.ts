@@ -1,4 +1,8 @@
-/** Every background job: its name and payload. A job is born as an outbox row (see outbox.ts). */
+/**
+ * Every background job's name and payload: the one thing the API (which writes jobs as outbox rows, see
+ * outbox.ts) and the worker share. The rest of each job (collapse key, schedule, processor) is its row in
+ * workers/jobs.ts, whose type makes a job without a row there fail `tsc`.
+ */
 export interface JobPayloads {
   'render-receipt': { orderId: string };
   'render-certificate': { certificateId: string };
@@ -9,6 +13,3 @@ export interface JobPayloads {
 }
 
 export type JobName = keyof JobPayloads;
-
-/** The one BullMQ queue every job goes through; processors are picked by job name. */
-export const QUEUE_NAME = 'learnflow-jobs';

@@ -1,12 +1,11 @@
-import type { Knex } from 'knex';
-import { withTransaction } from '../src/db/transaction';
-import { enqueueJob } from '../src/jobs/outbox';
-import { issueCertificate } from '../src/services/certificates';
-import type { EnrollmentRow } from '../src/repositories/enrollments';
-import type { TestServer } from '../test/support/harness';
-import { CourseFixture, insertCourse, insertEnrollment } from '../test/support/factories/catalog';
-import { addToCart, setEnrollmentStatus } from '../test/support/factories/learning';
-import { registerInstructor, registerLearner, TestUser } from '../test/support/users';
+import { withTransaction } from '../../../src/db/transaction';
+import { enqueueJob } from '../../../src/jobs/outbox';
+import { issueCertificate } from '../../../src/services/certificates';
+import type { TestServer } from '../../support/harness';
+import { CourseFixture, insertCourse, insertEnrollment } from '../../support/factories/catalog';
+import { cartItemId, insertOrder, insertWishlistItem, OrderStatus, payOrder } from '../../support/factories/commerce';
+import { addToCart, completedEnrollment, insertReview, setEnrollmentStatus } from '../../support/factories/learning';
+import { registerInstructor, registerLearner, TestUser } from '../../support/users';
 
 /**
  * The data Dredd's requests act on, created before Dredd starts and handed to the hooks as JSON: users
@@ -65,94 +64,6 @@ export interface Fixtures {
   orders: { learnerCompleted: string; learnerUnrendered: string; payer: string; confirmer: string; confirmerRefunded: string; refunder: string; refunderCancelled: string };
   paymentIntents: { confirmer: string; confirmerRefunded: string };
   certificates: { rendered: string; renderedCode: string; unrendered: string };
-}
-
-/** As createOrderFromCart stores it: every field, the optional ones null when not sent. */
-const BILLING_ADDRESS = {
-  first_name: 'John',
-  last_name: 'Doe',
-  email: 'john@example.com',
-  address_line1: '123 Main Street',
-  address_line2: null,
-  city: 'San Francisco',
-  state: 'CA',
-  postal_code: '94105',
-  country: 'US',
-  phone: null,
-};
-
-async function insertReview(db: Knex, userId: string, courseId: string, rating: number): Promise<string> {
-  const [row] = await db('reviews').insert({ user_id: userId, course_id: courseId, rating, title: 'Solid course', comment: 'Clear and practical.' }).returning('id');
-  return (row as { id: string }).id;
-}
-
-async function insertWishlistItem(db: Knex, userId: string, courseId: string): Promise<string> {
-  const [row] = await db('wishlist_items').insert({ user_id: userId, course_id: courseId }).returning('id');
-  return (row as { id: string }).id;
-}
-
-async function cartItemId(db: Knex, userId: string, courseId: string): Promise<string> {
-  const row = (await db('cart_items').join('carts', 'carts.id', 'cart_items.cart_id').where({ 'carts.user_id': userId, 'cart_items.course_id': courseId }).first('cart_items.id')) as { id: string };
-  return row.id;
-}
-
-type OrderStatus = 'pending' | 'completed' | 'cancelled' | 'refunded';
-
-/** An order of the course (a completed one with its enrollment, as fulfilment leaves it). */
-async function insertOrder(db: Knex, user: TestUser, course: CourseFixture, status: OrderStatus): Promise<string> {
-  return withTransaction(db, async (trx) => {
-    const now = new Date();
-    const [order] = await trx('orders')
-      .insert({
-        user_id: user.id,
-        status,
-        subtotal_cents: course.priceCents,
-        total_cents: course.priceCents,
-        billing_address: JSON.stringify(BILLING_ADDRESS),
-        completed_at: status === 'completed' || status === 'refunded' ? now : null,
-        cancelled_at: status === 'cancelled' ? now : null,
-        refunded_at: status === 'refunded' ? now : null,
-      })
-      .returning('id');
-    const orderId = (order as { id: string }).id;
-    await trx('order_items').insert({ order_id: orderId, course_id: course.id, price_cents: course.priceCents });
-    if (status === 'completed') {
-      await trx('enrollments').insert({ user_id: user.id, course_id: course.id, order_id: orderId, source: 'purchase', total_lessons: course.lessonIds.length });
-    }
-    return orderId;
-  });
-}
-
-/**
- * The order's PaymentIntent, succeeded at the (local) Stripe as Stripe.js leaves it after the card step, and
- * recorded on the order as createPaymentIntent records it (metadata, amount and currency of the order).
- */
-async function payOrder(t: TestServer, orderId: string, user: TestUser, course: CourseFixture): Promise<string> {
-  const intent = await t.deps.stripe.paymentIntents.create({
-    amount: course.priceCents,
-    currency: 'usd',
-    payment_method: 'pm_card_visa',
-    confirm: true,
-    metadata: { order_id: orderId, user_id: user.id },
-  });
-  const order = (await t.db('orders').where({ id: orderId }).first('status')) as { status: string };
-  await t.db('payments').insert({
-    order_id: orderId,
-    user_id: user.id,
-    stripe_payment_intent_id: intent.id,
-    amount_cents: course.priceCents,
-    client_secret: intent.client_secret,
-    status: intent.status,
-    fulfilled_at: order.status === 'completed' ? new Date() : null,
-  });
-  return intent.id;
-}
-
-async function completedEnrollment(db: Knex, user: TestUser, course: CourseFixture): Promise<EnrollmentRow> {
-  const id = await insertEnrollment(db, user.id, course);
-  await db('enrollments').where({ id }).update({ lessons_completed: course.lessonIds.length, progress_percent: 100 });
-  await setEnrollmentStatus(db, id, 'completed');
-  return (await db('enrollments').where({ id }).first()) as EnrollmentRow;
 }
 
 export async function seedContractData(t: TestServer): Promise<Fixtures> {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { HTTP_METHODS, Json, readBundle } from './document';
+import { HTTP_METHODS, Json, readBundle } from '../../support/document';
 
 /**
  * The bundle as Dredd 14's OpenAPI 3 parser can read it. It aborts on a parameter that has `examples` (the

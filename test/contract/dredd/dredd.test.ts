@@ -4,16 +4,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import YAML from 'yaml';
-import { startTestServer, TestServer } from '../test/support/harness';
+import { startTestServer, TestServer } from '../../support/harness';
 import { writeDreddDocument } from './dreddDocument';
-import { operations, readBundle } from './document';
+import { operations, readBundle } from '../../support/document';
 import { seedContractData } from './fixtures';
 import type { ReportEntry } from './hooks';
-import { bin, Child, ROOT, startChild } from './processes';
+import { bin, Child, ROOT, startChild } from '../../support/processes';
 
 /**
  * Dredd against the real server: every documented response of every built operation, with the requests
- * made real by the hooks (contract-tests/hooks.ts). Dredd must exit 0, every operation
+ * made real by the hooks (test/contract/dredd/hooks.ts). Dredd must exit 0, every operation
  * must have passed its success transaction, and everything Dredd did not run must say why.
  */
 let t: TestServer;
@@ -30,7 +30,7 @@ before(async () => {
   fixturesFile = path.join(dir, 'fixtures.json');
   fs.writeFileSync(fixturesFile, JSON.stringify(await seedContractData(t)));
   // Dredd takes the document and the URL from its config file whenever it reads one (CLI arguments lose).
-  const settings = YAML.parse(fs.readFileSync(path.join(ROOT, 'contract-tests/dredd.yml'), 'utf8')) as Record<string, unknown>;
+  const settings = YAML.parse(fs.readFileSync(path.join(ROOT, 'test/contract/dredd/dredd.yml'), 'utf8')) as Record<string, unknown>;
   configFile = path.join(dir, 'dredd.yml');
   fs.writeFileSync(configFile, YAML.stringify({ ...settings, blueprint: writeDreddDocument(dir), endpoint: `${t.baseUrl}/api/v1` }));
 });

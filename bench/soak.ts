@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -32,7 +32,16 @@ type Kind = 'browse' | 'search' | 'cart' | 'buy' | 'learn';
 const KINDS: Kind[] = ['browse', 'search', 'cart', 'buy', 'learn'];
 const latencies: Record<Kind, number[]> = { browse: [], search: [], cart: [], buy: [], learn: [] };
 const errors: Array<{ kind: Kind; what: string; status: number; body: string }> = [];
-const SEARCHES = ['python', 'javascript', 'web development', 'data science', 'javscript', 'design', 'react', 'machine learning'];
+const SEARCHES = [
+  'python',
+  'javascript',
+  'web development',
+  'data science',
+  'javscript',
+  'design',
+  'react',
+  'machine learning',
+];
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -48,7 +57,10 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (open) return;
@@ -88,7 +100,10 @@ class VirtualUser {
     try {
       const res = await fetch(this.base + url, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) },
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       status = res.status;
@@ -98,16 +113,27 @@ class VirtualUser {
     }
     latencies[kind].push(performance.now() - started);
     if (!ok.includes(status)) {
-      errors.push({ kind, what: `${method} ${url.replace(/[0-9a-f-]{36}/g, ':id')}`, status, body: text.slice(0, 200) });
+      errors.push({
+        kind,
+        what: `${method} ${url.replace(/[0-9a-f-]{36}/g, ':id')}`,
+        status,
+        body: text.slice(0, 200),
+      });
       return undefined;
     }
-    return text && text.startsWith('{') ? JSON.parse(text) : text;
+    return text?.startsWith('{') ? JSON.parse(text) : text;
   }
 
   async register(): Promise<void> {
     this.token = '';
     const email = `soak-${crypto.randomUUID()}@example.com`;
-    const res = await this.call('cart', 'POST', '/auth/register/', { email, password: 'SoakPassword123!', first_name: 'Soak', last_name: 'User' }, [201]);
+    const res = await this.call(
+      'cart',
+      'POST',
+      '/auth/register/',
+      { email, password: 'SoakPassword123!', first_name: 'Soak', last_name: 'User' },
+      [201],
+    );
     this.token = res?.access_token ?? '';
     this.owned.clear();
     this.enrollments = [];
@@ -129,7 +155,13 @@ class VirtualUser {
   }
 
   async search(): Promise<void> {
-    await this.call('search', 'GET', `/courses/?search=${encodeURIComponent(this.pick(SEARCHES))}&ordering=relevance`, undefined, [200]);
+    await this.call(
+      'search',
+      'GET',
+      `/courses/?search=${encodeURIComponent(this.pick(SEARCHES))}&ordering=relevance`,
+      undefined,
+      [200],
+    );
   }
 
   async cart(): Promise<void> {
@@ -144,14 +176,40 @@ class VirtualUser {
     const courseId = this.unowned();
     if (!courseId) return this.register();
     await this.call('buy', 'POST', '/cart/items/', { course_id: courseId }, [201, 409]);
-    const order = await this.call('buy', 'POST', '/orders/create-from-cart/', {
-      billing_address: { first_name: 'Soak', last_name: 'User', email: 'soak@example.com', address_line1: '1 Loop Street', city: 'Localhost', postal_code: '12345', country: 'US' },
-    }, [201]);
+    const order = await this.call(
+      'buy',
+      'POST',
+      '/orders/create-from-cart/',
+      {
+        billing_address: {
+          first_name: 'Soak',
+          last_name: 'User',
+          email: 'soak@example.com',
+          address_line1: '1 Loop Street',
+          city: 'Localhost',
+          postal_code: '12345',
+          country: 'US',
+        },
+      },
+      [201],
+    );
     if (!order) return;
-    const intent = await this.call('buy', 'POST', '/payments/create-payment-intent/', { order_id: order.id }, [200, 201]);
+    const intent = await this.call(
+      'buy',
+      'POST',
+      '/payments/create-payment-intent/',
+      { order_id: order.id },
+      [200, 201],
+    );
     if (!intent) return;
     await this.pay(intent.payment_intent_id);
-    const confirmed = await this.call('buy', 'POST', '/payments/confirm-payment/', { order_id: order.id, payment_intent_id: intent.payment_intent_id }, [200]);
+    const confirmed = await this.call(
+      'buy',
+      'POST',
+      '/payments/confirm-payment/',
+      { order_id: order.id, payment_intent_id: intent.payment_intent_id },
+      [200],
+    );
     if (!confirmed) return;
     for (const item of order.items ?? []) this.owned.add(item.course_id ?? item.course?.id);
     this.owned.add(courseId);
@@ -164,11 +222,25 @@ class VirtualUser {
     await this.call('learn', 'GET', '/dashboard/stats/', undefined, [200]);
     if (this.enrollments.length === 0) return;
     const detail = await this.call('learn', 'GET', `/enrollments/${this.pick(this.enrollments)}/`, undefined, [200]);
-    const lessons: Array<{ id: string; completed: boolean }> = (detail?.course?.curriculum ?? []).flatMap((s: { lessons: unknown[] }) => s.lessons);
+    const lessons: Array<{ id: string; completed: boolean }> = (detail?.course?.curriculum ?? []).flatMap(
+      (s: { lessons: unknown[] }) => s.lessons,
+    );
     const lesson = lessons.find((l) => !l.completed) ?? lessons[0];
     if (!detail || !lesson) return;
-    await this.call('learn', 'POST', `/enrollments/${detail.id}/lesson-progress/`, { lesson_id: lesson.id, position_seconds: 60, seconds_watched: 30 }, [200]);
-    await this.call('learn', 'POST', `/enrollments/${detail.id}/mark-lesson-complete/`, { lesson_id: lesson.id }, [200]);
+    await this.call(
+      'learn',
+      'POST',
+      `/enrollments/${detail.id}/lesson-progress/`,
+      { lesson_id: lesson.id, position_seconds: 60, seconds_watched: 30 },
+      [200],
+    );
+    await this.call(
+      'learn',
+      'POST',
+      `/enrollments/${detail.id}/mark-lesson-complete/`,
+      { lesson_id: lesson.id },
+      [200],
+    );
   }
 
   async run(until: number): Promise<void> {
@@ -182,8 +254,16 @@ class VirtualUser {
     ];
     const total = steps.reduce((a, [w]) => a + w, 0);
     while (Date.now() < until) {
+      // Weighted pick: walk the weights until the random draw falls inside one.
       let r = Math.random() * total;
-      const step = steps.find(([w]) => (r -= w) < 0)?.[1] ?? steps[0]![1];
+      let step = steps[0]![1];
+      for (const [weight, candidate] of steps) {
+        r -= weight;
+        if (r < 0) {
+          step = candidate;
+          break;
+        }
+      }
       await step();
       if (THINK_MS) await new Promise((res) => setTimeout(res, THINK_MS));
     }
@@ -196,7 +276,11 @@ async function main(): Promise<void> {
   const db = createDb(databaseUrl, { min: 0, max: 2 });
   await migrateLatest(db);
   if (await isEmpty(db)) await seedDemo(db, { log: (line) => console.log(`  ${line}`) });
-  const courseIds = (await db('courses').where({ is_published: true }).where('price_cents', '>', 0).limit(200).pluck('id')) as string[];
+  const courseIds = (await db('courses')
+    .where({ is_published: true })
+    .where('price_cents', '>', 0)
+    .limit(200)
+    .pluck('id')) as string[];
   await db.destroy();
 
   const port = Number(process.env.SOAK_PORT ?? (await freePort()));
@@ -227,20 +311,28 @@ async function main(): Promise<void> {
   };
   const stripeClient = createStripeClient(loadConfig(env).stripe);
   const spawnTs = (script: string): ChildProcess =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
   const api = spawnTs('src/server.ts');
   const workers = spawnTs('workers/main.ts');
   const children = [api, workers];
   try {
     await waitForPort(port, 60_000);
-    console.log(`Soak: ${USERS} virtual users for ${SECONDS} s against ${base} (API pid ${api.pid}), ${courseIds.length} courses`);
+    console.log(
+      `Soak: ${USERS} virtual users for ${SECONDS} s against ${base} (API pid ${api.pid}), ${courseIds.length} courses`,
+    );
     const started = Date.now();
     const rss: Array<{ t: number; mb: number }> = [{ t: 0, mb: rssMb(api.pid!) }];
     const sampler = setInterval(() => {
       const sample = { t: Math.round((Date.now() - started) / 1000), mb: rssMb(api.pid!) };
       rss.push(sample);
       const requests = KINDS.reduce((a, k) => a + latencies[k].length, 0);
-      console.log(`  t=${String(sample.t).padStart(4)} s  rss ${sample.mb} MB  requests ${requests}  errors ${errors.length}`);
+      console.log(
+        `  t=${String(sample.t).padStart(4)} s  rss ${sample.mb} MB  requests ${requests}  errors ${errors.length}`,
+      );
     }, SAMPLE_MS);
     const until = started + SECONDS * 1000;
     const pay = (id: string) => stripeClient.paymentIntents.confirm(id, { payment_method: 'pm_card_visa' });
@@ -260,9 +352,13 @@ function report(rss: Array<{ t: number; mb: number }>, seconds: number): void {
   for (const kind of KINDS) {
     const sorted = [...latencies[kind]].sort((a, b) => a - b);
     total += sorted.length;
-    console.log(`${kind.padEnd(8)} ${String(sorted.length).padStart(8)} ${percentile(sorted, 50).toFixed(1).padStart(9)} ${percentile(sorted, 99).toFixed(1).padStart(9)}`);
+    console.log(
+      `${kind.padEnd(8)} ${String(sorted.length).padStart(8)} ${percentile(sorted, 50).toFixed(1).padStart(9)} ${percentile(sorted, 99).toFixed(1).padStart(9)}`,
+    );
   }
-  console.log(`total    ${String(total).padStart(8)} in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(1)} req/s); errors: ${errors.length}`);
+  console.log(
+    `total    ${String(total).padStart(8)} in ${seconds.toFixed(0)} s (${(total / seconds).toFixed(1)} req/s); errors: ${errors.length}`,
+  );
   const byWhat = new Map<string, { n: number; sample: string }>();
   for (const e of errors) {
     const key = `${e.kind} ${e.what} → ${e.status}`;

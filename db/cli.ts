@@ -5,7 +5,7 @@
  *                                                 database, unless --reset truncates every table first)
  * DATABASE_URL defaults to the one in src/config.ts.
  */
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { DEFAULT_DATABASE_URL } from '../src/config';
 import { createDb } from '../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../src/db/migrate';
@@ -24,7 +24,8 @@ function parseArgs(argv: string[]): { command: string | undefined; courses?: num
     else if (arg === '--courses' || arg.startsWith('--courses=')) {
       const value = arg.includes('=') ? arg.split('=')[1] : rest[++i];
       courses = Number(value);
-      if (!Number.isInteger(courses) || courses < 1) throw new Error(`--courses needs a positive integer, got "${value}"`);
+      if (!Number.isInteger(courses) || courses < 1)
+        throw new Error(`--courses needs a positive integer, got "${value}"`);
     } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
   return { command, courses, reset };
@@ -70,7 +71,9 @@ async function main(): Promise<number> {
       `seed: done in ${seconds}s - ${summary.categories} categories, ${summary.courses} courses, ${summary.sections} sections, ` +
         `${summary.lessons} lessons, ${summary.reviews} reviews, ${summary.enrollments} enrollments, ${summary.users} users`,
     );
-    console.log(`demo logins (password ${DEMO_PASSWORD}): ${DEMO_LEARNER_EMAIL} (learner), ${DEMO_INSTRUCTOR_EMAIL} (instructor)`);
+    console.log(
+      `demo logins (password ${DEMO_PASSWORD}): ${DEMO_LEARNER_EMAIL} (learner), ${DEMO_INSTRUCTOR_EMAIL} (instructor)`,
+    );
     return 0;
   } finally {
     await db.destroy();
@@ -80,7 +83,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   },
 );

@@ -9,13 +9,18 @@ import pg from 'pg';
  * pg_restore cannot read an archive from a newer pg_dump, so the newest one found is used, and one older than the
  * server is refused with the reason.
  */
-export function findPgTool(name: 'pg_dump' | 'pg_restore', serverMajor: number, env: NodeJS.ProcessEnv = process.env): string {
+export function findPgTool(
+  name: 'pg_dump' | 'pg_restore',
+  serverMajor: number,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const candidates: string[] = [];
   if (env.PG_BIN_DIR) candidates.push(path.join(env.PG_BIN_DIR, name));
   else {
     const root = '/usr/lib/postgresql';
     const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => /^\d+(\.\d+)?$/.test(d)) : [];
-    for (const major of majors.sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(root, major, 'bin', name));
+    for (const major of majors.sort((a, b) => Number(b) - Number(a)))
+      candidates.push(path.join(root, major, 'bin', name));
     for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) candidates.push(path.join(dir, name));
   }
   const found = candidates
@@ -24,8 +29,14 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore', serverMajor: number, 
     .filter((tool): tool is { file: string; major: number } => tool.major !== undefined)
     .sort((a, b) => b.major - a.major);
   const best = found[0];
-  if (!best) throw new Error(`${name} not found (looked in ${env.PG_BIN_DIR ? 'PG_BIN_DIR' : '/usr/lib/postgresql/*/bin and PATH'}); install the PostgreSQL client or set PG_BIN_DIR`);
-  if (best.major < serverMajor) throw new Error(`${best.file} is version ${best.major}, older than the server (${serverMajor}); install a PostgreSQL ${serverMajor} client or set PG_BIN_DIR`);
+  if (!best)
+    throw new Error(
+      `${name} not found (looked in ${env.PG_BIN_DIR ? 'PG_BIN_DIR' : '/usr/lib/postgresql/*/bin and PATH'}); install the PostgreSQL client or set PG_BIN_DIR`,
+    );
+  if (best.major < serverMajor)
+    throw new Error(
+      `${best.file} is version ${best.major}, older than the server (${serverMajor}); install a PostgreSQL ${serverMajor} client or set PG_BIN_DIR`,
+    );
   return best.file;
 }
 
@@ -70,7 +81,9 @@ export async function withClient<T>(databaseUrl: string, work: (client: pg.Clien
 }
 
 export async function serverMajor(databaseUrl: string): Promise<number> {
-  return withClient(databaseUrl, async (c) => Math.floor(Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) / 10000));
+  return withClient(databaseUrl, async (c) =>
+    Math.floor(Number((await c.query('SHOW server_version_num')).rows[0].server_version_num) / 10000),
+  );
 }
 
 export function redact(databaseUrl: string): string {

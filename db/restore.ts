@@ -14,7 +14,11 @@ const USAGE = 'usage: npm run db:restore -- FILE [--into NAME] [--force]';
 /** PostgreSQL's identifier limit; letters, digits, _ and - keep the name safe to type in a shell and psql. */
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,62}$/;
 
-interface Args { file: string; into: string; force: boolean }
+interface Args {
+  file: string;
+  into: string;
+  force: boolean;
+}
 
 export function parseArgs(argv: string[]): Args {
   let file: string | undefined;
@@ -30,7 +34,10 @@ export function parseArgs(argv: string[]): Args {
     else throw new Error(`unexpected argument "${arg}"\n${USAGE}`);
   }
   if (!file) throw new Error(USAGE);
-  into ??= `restore_${path.basename(file).replace(/\.dump$/, '').replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 63);
+  into ??= `restore_${path
+    .basename(file)
+    .replace(/\.dump$/, '')
+    .replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 63);
   if (!NAME.test(into)) throw new Error(`invalid database name "${into}" (letters, digits, _ and -, at most 63)`);
   return { file, into, force };
 }
@@ -72,11 +79,16 @@ async function main(): Promise<number> {
   const adminUrl = withDatabase(serverUrl, 'postgres');
   const targetUrl = withDatabase(serverUrl, args.into);
   const pgRestore = findPgTool('pg_restore', await serverMajor(adminUrl));
-  const exists = await withClient(adminUrl, async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [args.into])).rowCount === 1);
+  const exists = await withClient(
+    adminUrl,
+    async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [args.into])).rowCount === 1,
+  );
   if (exists) {
     const relations = await relationCount(targetUrl);
     if (relations > 0 && !args.force) {
-      console.error(`restore refused: database "${args.into}" exists and is not empty (${relations} relations); pass --force to replace it`);
+      console.error(
+        `restore refused: database "${args.into}" exists and is not empty (${relations} relations); pass --force to replace it`,
+      );
       return 1;
     }
     if (relations > 0) {
@@ -85,20 +97,27 @@ async function main(): Promise<number> {
     }
   }
   const created = !exists || args.force;
-  if (created) await withClient(adminUrl, async (c) => {
-    const found = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [args.into])).rowCount === 1;
-    if (!found) await c.query(`CREATE DATABASE ${c.escapeIdentifier(args.into)}`);
-  });
+  if (created)
+    await withClient(adminUrl, async (c) => {
+      const found = (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [args.into])).rowCount === 1;
+      if (!found) await c.query(`CREATE DATABASE ${c.escapeIdentifier(args.into)}`);
+    });
 
   const target = libpqTarget(targetUrl);
   const started = Date.now();
   // --no-owner: objects belong to whoever restores (the roles of the backed-up server may not exist here).
-  const result = spawnSync(pgRestore, ['--no-owner', '--no-password', '--exit-on-error', '--single-transaction', `--dbname=${target.dbname}`, file], {
-    env: target.env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const result = spawnSync(
+    pgRestore,
+    ['--no-owner', '--no-password', '--exit-on-error', '--single-transaction', `--dbname=${target.dbname}`, file],
+    {
+      env: target.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (result.status !== 0) {
-    console.error(`restore failed: ${path.basename(pgRestore)} exited with ${result.status ?? result.signal ?? result.error?.message}; "${args.into}" holds nothing of the archive (one transaction)`);
+    console.error(
+      `restore failed: ${path.basename(pgRestore)} exited with ${result.status ?? result.signal ?? result.error?.message}; "${args.into}" holds nothing of the archive (one transaction)`,
+    );
     return 1;
   }
   console.log(`restored ${file} into ${redact(targetUrl)} in ${Date.now() - started} ms`);

@@ -6,7 +6,7 @@ import { ensureDatabase, migrateLatest } from '../src/db/migrate';
 import { isEmpty, seedDemo } from '../db/seeds/demo';
 import { DEMO_STAFF_EMAIL, ensureDemoStaff } from '../db/seeds/staff';
 import { localSecrets } from '../src/localSecrets';
-import { supervise, Supervised } from './supervise';
+import { supervise, type Supervised } from './supervise';
 
 /**
  * `npm start`: the whole system on one machine with nothing configured. Creates and migrates the database,
@@ -19,7 +19,9 @@ const STRIPE_TEST_SERVER = path.join(ROOT, 'stripe-test-server', 'main.ts');
 
 /** The demo staff password: this install's own random one (src/localSecrets.ts), or DEMO_STAFF_PASSWORD. */
 function staffPassword(): string {
-  return process.env.DEMO_STAFF_PASSWORD || localSecrets(process.env.LEARNFLOW_SECRETS_FILE || undefined).DEMO_STAFF_PASSWORD;
+  return (
+    process.env.DEMO_STAFF_PASSWORD || localSecrets(process.env.LEARNFLOW_SECRETS_FILE || undefined).DEMO_STAFF_PASSWORD
+  );
 }
 
 async function prepareDatabase(): Promise<void> {
@@ -47,7 +49,7 @@ function stopAll(code = 0): void {
   if (stopping) return;
   stopping = true;
   setTimeout(() => process.exit(code), 8000).unref();
-  Promise.allSettled(children.map((c) => c.stop())).then(() => process.exit(code));
+  void Promise.allSettled(children.map((c) => c.stop())).then(() => process.exit(code));
 }
 
 function run(name: string, script: string, env: NodeJS.ProcessEnv, restart = false): Supervised {
@@ -70,7 +72,12 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (!process.env.STRIPE_SECRET_KEY && fs.existsSync(STRIPE_TEST_SERVER)) {
     const port = process.env.STRIPE_TEST_SERVER_PORT ?? '12111';
-    Object.assign(env, { STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: port, STRIPE_API_PROTOCOL: 'http', STRIPE_TEST_SERVER_PORT: port });
+    Object.assign(env, {
+      STRIPE_API_HOST: '127.0.0.1',
+      STRIPE_API_PORT: port,
+      STRIPE_API_PROTOCOL: 'http',
+      STRIPE_TEST_SERVER_PORT: port,
+    });
     children.push(run('Stripe test server', STRIPE_TEST_SERVER, env));
     console.log(`No STRIPE_SECRET_KEY: payments go to the local Stripe test server on http://127.0.0.1:${port}`);
   }

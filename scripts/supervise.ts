@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 export interface Supervised {
   name: string;
@@ -39,7 +39,11 @@ export function supervise(opts: SuperviseOptions): Supervised {
 
   const launch = (): void => {
     const startedAt = Date.now();
-    const proc = spawn(process.execPath, ['--import', 'tsx', opts.script], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', opts.script], {
+      cwd: opts.cwd,
+      env: opts.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     child = proc;
     log(`${opts.name} started (pid ${proc.pid})`);
     proc.on('exit', (code, signal) => {

@@ -1,9 +1,9 @@
-import cluster, { Worker } from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { metricsListen } from './metrics/listen';
-import { MetricsServer, startMetricsServer } from './metrics/server';
+import { type MetricsServer, startMetricsServer } from './metrics/server';
 import { shutdownTimings } from './processModel';
 
 /** How long a dead API process waits before it is replaced: a crash loop must not spin the CPU. */
@@ -39,7 +39,10 @@ export function runApiPrimary(processes: number): void {
     startMetricsServer(source, listen, log).then(
       (server) => {
         metrics = server;
-        log.info({ url: `http://${listen.host}:${server.port}/metrics` }, 'metrics listening (every API process, aggregated)');
+        log.info(
+          { url: `http://${listen.host}:${server.port}/metrics` },
+          'metrics listening (every API process, aggregated)',
+        );
       },
       (err: Error) => log.error({ err: err.message }, 'metrics listener could not start'),
     );
@@ -50,9 +53,12 @@ export function runApiPrimary(processes: number): void {
     stopping = true;
     const { drainMs, timeoutMs } = shutdownTimings();
     // Past the drain and the in-flight timeout, a process that still has not exited is killed.
-    const force = setTimeout(() => {
-      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
-    }, drainMs + timeoutMs + 5000);
+    const force = setTimeout(
+      () => {
+        for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL');
+      },
+      drainMs + timeoutMs + 5000,
+    );
     force.unref();
     const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     Promise.all(

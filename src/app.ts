@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { queueDashboardRouter } from './admin/queueDashboard';
@@ -53,7 +53,14 @@ export function createApp(deps: Deps): express.Express {
   app.use(
     cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag'],
+      exposedHeaders: [
+        'X-Request-Id',
+        'Retry-After',
+        'RateLimit-Limit',
+        'RateLimit-Remaining',
+        'RateLimit-Reset',
+        'ETag',
+      ],
       // The preflight depends only on this configuration: let browsers keep it for 2 h (Chromium's ceiling),
       // so a signed-in page does not pay one OPTIONS round trip per URL and per call.
       maxAge: 7200,
@@ -102,7 +109,13 @@ export function createApp(deps: Deps): express.Express {
     // HEAD is routed as the GET of the same path (openapi-backend only routes documented methods); Node sends
     // the GET's status and headers without the body.
     const method = req.method === 'HEAD' ? 'GET' : req.method;
-    const request = { method, path: req.path, query: req.query as Record<string, string>, headers: req.headers as Record<string, string>, body: req.body };
+    const request = {
+      method,
+      path: req.path,
+      query: req.query as Record<string, string>,
+      headers: req.headers as Record<string, string>,
+      body: req.body,
+    };
     api.handleRequest(request, req, res, deps).catch(next);
   });
 
@@ -112,9 +125,11 @@ export function createApp(deps: Deps): express.Express {
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
-    if (appError.code === 'SERVICE_UNAVAILABLE') req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
+    if (appError.code === 'SERVICE_UNAVAILABLE')
+      req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
-    else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR') req.log?.warn({ err }, 'input reached the database unvalidated');
+    else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR')
+      req.log?.warn({ err }, 'input reached the database unvalidated');
     // Unexpected errors only (not 4xx, not a database that is down): once each, to SENTRY_DSN when set.
     if (appError.code === 'INTERNAL_ERROR') {
       const operationId = typeof res.locals.operationId === 'string' ? res.locals.operationId : UNROUTED;
@@ -143,12 +158,16 @@ function toAppError(err: unknown): AppError {
   if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
     if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
-    return new AppError('BAD_REQUEST', 'The request body could not be read (check its Content-Encoding and Content-Length).');
+    return new AppError(
+      'BAD_REQUEST',
+      'The request body could not be read (check its Content-Encoding and Content-Length).',
+    );
   }
   // Class 22 is PostgreSQL's "data exception" (a value out of range, an invalid representation): input the
   // contract let through but the column cannot hold. It is the client's input, so 422, never a 500.
   // A database that is down or restarting is not the client's fault and not a bug: answer fast, ask to retry.
   if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 1);
-  if (pgCode(err)?.startsWith('22')) return validationError({ non_field_errors: ['A value is out of range or malformed.'] });
+  if (pgCode(err)?.startsWith('22'))
+    return validationError({ non_field_errors: ['A value is out of range or malformed.'] });
   return new AppError('INTERNAL_ERROR');
 }

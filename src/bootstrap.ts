@@ -1,5 +1,5 @@
 import { TokenService } from './auth/tokens';
-import { Config } from './config';
+import type { Config } from './config';
 import { createDb } from './db/knex';
 import { flushErrorTracking, initErrorTracking } from './errorTracking/sentry';
 import type { Deps } from './deps';

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { DEFAULT_SECRETS_FILE, localSecrets, LocalSecretName } from './localSecrets';
+import { DEFAULT_SECRETS_FILE, localSecrets, type LocalSecretName } from './localSecrets';
 
 /** The local Stripe test server's key when no real one is configured; see ARCHITECTURE.md for why it may be public. */
 export const LOCAL_STRIPE_SECRET_KEY = 'sk_test_learnflow_local';
@@ -22,7 +22,14 @@ export interface Config {
    * slot: BullMQ's Lua scripts touch several keys at once, which Redis Cluster allows only within one slot.
    */
   queuePrefix: string;
-  jwt: { accessSecret: string; refreshSecret: string; issuer: string; audience: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  jwt: {
+    accessSecret: string;
+    refreshSecret: string;
+    issuer: string;
+    audience: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+  };
   corsOrigins: string[];
   bodyLimit: string;
   rateLimits: {
@@ -34,7 +41,14 @@ export interface Config {
     loginFailureWindowSeconds: number;
     registerPerIpPerHour: number;
   };
-  stripe: { secretKey: string; publishableKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' };
+  stripe: {
+    secretKey: string;
+    publishableKey: string;
+    webhookSecret: string;
+    host?: string;
+    port?: number;
+    protocol?: 'http' | 'https';
+  };
   /** The job that asks Stripe about pending orders whose webhook may have been lost (0 interval: not scheduled). */
   reconcile: { intervalMs: number; afterMs: number };
   storageDir: string;
@@ -55,7 +69,12 @@ function int(value: string | undefined, fallback: number): number {
  * secret, generated once into a git-ignored file (a derived or constant one would be known to anyone who read
  * this repository); tests get a random one per process.
  */
-function secret(name: LocalSecretName, env: Config['env'], source: NodeJS.ProcessEnv, local: () => Record<LocalSecretName, string>): string {
+function secret(
+  name: LocalSecretName,
+  env: Config['env'],
+  source: NodeJS.ProcessEnv,
+  local: () => Record<LocalSecretName, string>,
+): string {
   const value = source[name];
   if (value) return value;
   if (env === 'production') throw new Error(`${name} is required in production`);
@@ -64,9 +83,14 @@ function secret(name: LocalSecretName, env: Config['env'], source: NodeJS.Proces
 }
 
 /** A webhook signing secret in production without real Stripe keys: nothing can sign with it, nothing is stored. */
-function stripeWebhookSecret(env: Config['env'], source: NodeJS.ProcessEnv, local: () => Record<LocalSecretName, string>): string {
+function stripeWebhookSecret(
+  env: Config['env'],
+  source: NodeJS.ProcessEnv,
+  local: () => Record<LocalSecretName, string>,
+): string {
   if (env === 'production' && !source.STRIPE_WEBHOOK_SECRET) {
-    if (source.STRIPE_SECRET_KEY) throw new Error('STRIPE_WEBHOOK_SECRET is required in production when STRIPE_SECRET_KEY is set');
+    if (source.STRIPE_SECRET_KEY)
+      throw new Error('STRIPE_WEBHOOK_SECRET is required in production when STRIPE_SECRET_KEY is set');
     return `whsec_${crypto.randomBytes(32).toString('base64url')}`;
   }
   return secret('STRIPE_WEBHOOK_SECRET', env, source, local);
@@ -77,12 +101,15 @@ function stripeWebhookSecret(env: Config['env'], source: NodeJS.ProcessEnv, loca
  * first `}` after it, when that text is not empty.
  */
 function hashTagged(name: string, value: string): string {
-  if (!/^[^{]*\{[^}]+\}/.test(value)) throw new Error(`${name} must contain a Redis hash tag such as {learnflow}, got "${value}"`);
+  if (!/^[^{]*\{[^}]+\}/.test(value))
+    throw new Error(`${name} must contain a Redis hash tag such as {learnflow}, got "${value}"`);
   return value;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const env = (source.NODE_ENV === 'production' || source.NODE_ENV === 'test' ? source.NODE_ENV : 'development') as Config['env'];
+  const env = (
+    source.NODE_ENV === 'production' || source.NODE_ENV === 'test' ? source.NODE_ENV : 'development'
+  ) as Config['env'];
   const port = int(source.PORT, 8000);
   const stripeHost = source.STRIPE_API_HOST;
   const secretsFile = source.LEARNFLOW_SECRETS_FILE || DEFAULT_SECRETS_FILE;
@@ -105,13 +132,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       accessTtlSeconds: int(source.JWT_ACCESS_TTL_SECONDS, 15 * 60),
       refreshTtlSeconds: int(source.JWT_REFRESH_TTL_SECONDS, 7 * 24 * 3600),
     },
-    corsOrigins: (source.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: (source.CORS_ORIGINS ?? '*')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     bodyLimit: source.BODY_LIMIT ?? '100kb',
     rateLimits: {
       globalPerMinute: int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600),
       // A fiftieth of the limit by default (12 of 600): one Redis call per 12 requests, and at most 11 points per
       // other process refused early.
-      globalLease: Math.max(1, int(source.RATE_LIMIT_GLOBAL_LEASE, Math.floor(int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600) / 50))),
+      globalLease: Math.max(
+        1,
+        int(source.RATE_LIMIT_GLOBAL_LEASE, Math.floor(int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600) / 50)),
+      ),
       loginFailuresPerEmail: int(source.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL, 5),
       loginFailuresPerIp: int(source.RATE_LIMIT_LOGIN_FAILURES_PER_IP, 50),
       loginFailureWindowSeconds: int(source.RATE_LIMIT_LOGIN_WINDOW_SECONDS, 3600),
@@ -132,6 +165,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     },
     storageDir: source.STORAGE_DIR ?? 'var/storage',
     logLevel: source.LOG_LEVEL ?? (env === 'test' ? 'silent' : 'info'),
-    sentry: { dsn: source.SENTRY_DSN || undefined, environment: source.SENTRY_ENVIRONMENT || undefined, release: source.SENTRY_RELEASE || undefined },
+    sentry: {
+      dsn: source.SENTRY_DSN || undefined,
+      environment: source.SENTRY_ENVIRONMENT || undefined,
+      release: source.SENTRY_RELEASE || undefined,
+    },
   });
 }

@@ -50,7 +50,9 @@ function publish(file: string, secrets: Record<string, string>, replace: boolean
  */
 export function localSecrets(file: string = DEFAULT_SECRETS_FILE): Record<LocalSecretName, string> {
   let secrets = read(file);
-  const missing = (Object.keys(GENERATORS) as LocalSecretName[]).filter((name) => typeof secrets?.[name] !== 'string' || secrets[name] === '');
+  const missing = (Object.keys(GENERATORS) as LocalSecretName[]).filter(
+    (name) => typeof secrets?.[name] !== 'string' || secrets[name] === '',
+  );
   if (missing.length > 0) {
     const completed = { ...secrets };
     for (const name of missing) completed[name] = GENERATORS[name]();

@@ -6,7 +6,7 @@ import { createApp } from './app';
 import { buildDeps, closeDeps } from './bootstrap';
 import { loadConfig } from './config';
 import { metricsListen } from './metrics/listen';
-import { MetricsServer, startMetricsServer } from './metrics/server';
+import { type MetricsServer, startMetricsServer } from './metrics/server';
 import { apiProcesses, shutdownTimings } from './processModel';
 
 /** Entry of the API process: config, infrastructure, listen, graceful shutdown on SIGTERM/SIGINT. */

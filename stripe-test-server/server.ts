@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeForm, FormObject } from './form';
+import { decodeForm, type FormObject } from './form';
 import { randomId, StripeAccount, StripeApiError } from './objects';
 import { WebhookSender } from './webhooks';
 
@@ -43,14 +43,23 @@ interface Route {
 
 const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/v1\/payment_intents$/, run: (a, c) => a.createPaymentIntent(c.params, c.request) },
-  { method: 'GET', pattern: /^\/v1\/payment_intents\/([^/]+)$/, publishable: true, run: (a, c, id) => withClientSecret(a, c, id, () => a.retrievePaymentIntent(id)) },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/payment_intents\/([^/]+)$/,
+    publishable: true,
+    run: (a, c, id) => withClientSecret(a, c, id, () => a.retrievePaymentIntent(id)),
+  },
   {
     method: 'POST',
     pattern: /^\/v1\/payment_intents\/([^/]+)\/confirm$/,
     publishable: true,
     run: (a, c, id) => withClientSecret(a, c, id, () => a.confirmPaymentIntent(id, c.params, c.request)),
   },
-  { method: 'POST', pattern: /^\/v1\/payment_intents\/([^/]+)\/cancel$/, run: (a, c, id) => a.cancelPaymentIntent(id, c.params, c.request) },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/payment_intents\/([^/]+)\/cancel$/,
+    run: (a, c, id) => a.cancelPaymentIntent(id, c.params, c.request),
+  },
   { method: 'POST', pattern: /^\/v1\/refunds$/, run: (a, c) => a.createRefund(c.params, c.request) },
   { method: 'GET', pattern: /^\/v1\/refunds\/([^/]+)$/, run: (a, _c, id) => a.retrieveRefund(id) },
   { method: 'GET', pattern: /^\/v1\/charges\/([^/]+)$/, run: (a, _c, id) => a.retrieveCharge(id) },
@@ -59,7 +68,12 @@ const ROUTES: Route[] = [
 /** With a publishable key, the intent's client secret must come with the call (Stripe.js sends it). */
 function withClientSecret<T>(account: StripeAccount, call: Call, id: string, run: () => T): T {
   if (call.role === 'publishable' && account.retrievePaymentIntent(id).client_secret !== call.params.client_secret) {
-    throw new StripeApiError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${id}'`, param: 'intent' });
+    throw new StripeApiError(404, {
+      type: 'invalid_request_error',
+      code: 'resource_missing',
+      message: `No such payment_intent: '${id}'`,
+      param: 'intent',
+    });
   }
   return run();
 }
@@ -69,7 +83,10 @@ function apiKeyOf(req: http.IncomingMessage): string | undefined {
   const bearer = /^Bearer\s+(\S+)$/i.exec(header);
   if (bearer) return bearer[1];
   const basic = /^Basic\s+(\S+)$/i.exec(header);
-  if (basic) return Buffer.from(basic[1] as string, 'base64').toString('utf8').split(':')[0];
+  if (basic)
+    return Buffer.from(basic[1] as string, 'base64')
+      .toString('utf8')
+      .split(':')[0];
   return undefined;
 }
 
@@ -77,7 +94,10 @@ function apiKeyOf(req: http.IncomingMessage): string | undefined {
 function canonical(value: unknown): string {
   if (typeof value !== 'object' || value === null) return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return `{${Object.keys(value)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+    .join(',')}}`;
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -86,7 +106,10 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-interface Answer { status: number; body: unknown }
+interface Answer {
+  status: number;
+  body: unknown;
+}
 
 /**
  * A small Stripe-compatible HTTP API for development and tests (Stripe itself cannot be reached from here):
@@ -99,18 +122,34 @@ export async function startStripeTestServer(opts: StripeTestServerOptions): Prom
   const webhooks = new WebhookSender(opts.webhookUrl, opts.webhookSecret, log);
   const idempotent = new Map<string, { fingerprint: string; answer: Answer }>();
 
-  const execute = (req: http.IncomingMessage, path: string, params: FormObject, idempotencyKey: string | null): Answer => {
+  const execute = (
+    req: http.IncomingMessage,
+    path: string,
+    params: FormObject,
+    idempotencyKey: string | null,
+  ): Answer => {
     const key = apiKeyOf(req);
-    const role: Role | undefined = key === opts.secretKey ? 'secret' : key === opts.publishableKey ? 'publishable' : undefined;
+    const role: Role | undefined =
+      key === opts.secretKey ? 'secret' : key === opts.publishableKey ? 'publishable' : undefined;
     if (!role) {
-      const message = key ? `Invalid API Key provided: ${key.slice(0, 8)}***` : 'You did not provide an API key. Provide it in the Authorization header (Bearer auth).';
+      const message = key
+        ? `Invalid API Key provided: ${key.slice(0, 8)}***`
+        : 'You did not provide an API key. Provide it in the Authorization header (Bearer auth).';
       return { status: 401, body: { error: { type: 'invalid_request_error', message } } };
     }
     for (const route of ROUTES) {
       const match = route.pattern.exec(path);
       if (!match || route.method !== req.method) continue;
       if (role === 'publishable' && !route.publishable) {
-        return { status: 401, body: { error: { type: 'invalid_request_error', message: 'This API call cannot be made with a publishable API key.' } } };
+        return {
+          status: 401,
+          body: {
+            error: {
+              type: 'invalid_request_error',
+              message: 'This API call cannot be made with a publishable API key.',
+            },
+          },
+        };
       }
       try {
         const call: Call = { role, params, request: { id: randomId('req'), idempotencyKey } };
@@ -121,7 +160,10 @@ export async function startStripeTestServer(opts: StripeTestServerOptions): Prom
         return { status: 500, body: { error: { type: 'api_error', message: 'An unknown error occurred' } } };
       }
     }
-    return { status: 404, body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } } };
+    return {
+      status: 404,
+      body: { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${req.method}: ${path}).` } },
+    };
   };
 
   const server = http.createServer((req, res) => {
@@ -129,7 +171,8 @@ export async function startStripeTestServer(opts: StripeTestServerOptions): Prom
       const url = new URL(req.url ?? '/', 'http://stripe.test');
       const raw = req.method === 'POST' ? await readBody(req) : url.search.slice(1);
       const params = decodeForm(raw);
-      const idempotencyKey = req.method === 'POST' ? ((req.headers['idempotency-key'] as string | undefined) ?? null) : null;
+      const idempotencyKey =
+        req.method === 'POST' ? ((req.headers['idempotency-key'] as string | undefined) ?? null) : null;
       const eventsBefore = account.events.length;
       let answer: Answer;
       let replayed = false;

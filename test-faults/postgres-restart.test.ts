@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { insertCourse } from '../test/support/factories/catalog';
 import { BILLING } from '../test/support/factories/commerce';
-import { registerLearner, TestUser } from '../test/support/users';
+import { registerLearner, type TestUser } from '../test/support/users';
 import { eventually, FaultSystem } from './support/system';
 
 /**
@@ -21,12 +21,21 @@ let learners: TestUser[] = [];
 
 before(async () => {
   await s.start();
-  courses = await Promise.all(Array.from({ length: 4 }, async () => (await insertCourse(s.db, { priceCents: 2500 })).id));
+  courses = await Promise.all(
+    Array.from({ length: 4 }, async () => (await insertCourse(s.db, { priceCents: 2500 })).id),
+  );
   learners = await Promise.all(Array.from({ length: USERS }, () => registerLearner(s.api)));
 });
 after(() => s.close());
 
-interface Sample { op: string; at: number; ms: number; status: number; code?: string; error?: string }
+interface Sample {
+  op: string;
+  at: number;
+  ms: number;
+  status: number;
+  code?: string;
+  error?: string;
+}
 
 it('answers fast 503s while PostgreSQL is down, recovers, and never half-writes an order', async () => {
   const samples: Sample[] = [];
@@ -59,21 +68,30 @@ it('answers fast 503s while PostgreSQL is down, recovers, and never half-writes 
   await new Promise((r) => setTimeout(r, OUTAGE_MS));
   await s.pg.start();
   const upAt = Date.now() - t0;
-  const recoveredIn = await eventually(async () => (await s.api.get('/courses/', { unchecked: true })).status === 200, 15_000, 'the pool to recover');
+  const recoveredIn = await eventually(
+    async () => (await s.api.get('/courses/', { unchecked: true })).status === 200,
+    15_000,
+    'the pool to recover',
+  );
   await new Promise((r) => setTimeout(r, 2000));
   running = false;
   await load;
 
   const during = samples.filter((x) => x.at >= downAt + 200 && x.at + x.ms <= upAt);
   const unavailable = samples.filter((x) => x.status === 503);
-  const byStatus = samples.reduce<Record<string, number>>((m, x) => ({ ...m, [x.status]: (m[x.status] ?? 0) + 1 }), {});
+  const byStatus: Record<string, number> = {};
+  for (const x of samples) byStatus[x.status] = (byStatus[x.status] ?? 0) + 1;
   const slowest503 = Math.max(0, ...unavailable.map((x) => x.ms));
   console.log(
     `[postgres-restart] ${samples.length} requests ${JSON.stringify(byStatus)}; ${during.length} during the outage; ` +
       `slowest 503 ${Math.round(slowest503)} ms; pool recovered ${recoveredIn} ms after PostgreSQL was back`,
   );
 
-  assert.deepEqual(samples.filter((x) => x.status === 0 || x.status >= 500 && x.status !== 503), [], 'no 500 and no broken connection');
+  assert.deepEqual(
+    samples.filter((x) => x.status === 0 || (x.status >= 500 && x.status !== 503)),
+    [],
+    'no 500 and no broken connection',
+  );
   assert.ok(during.length > 0, 'requests ran during the outage');
   for (const x of during) assert.equal(x.status, 503, `${x.op} at ${x.at} ms answered ${x.status} during the outage`);
   for (const x of unavailable) {
@@ -82,7 +100,11 @@ it('answers fast 503s while PostgreSQL is down, recovers, and never half-writes 
   }
   const after = samples.filter((x) => x.at > upAt + recoveredIn + 500);
   assert.ok(after.length > 0);
-  assert.deepEqual(after.filter((x) => x.status >= 500), [], 'every request succeeds again after recovery');
+  assert.deepEqual(
+    after.filter((x) => x.status >= 500),
+    [],
+    'every request succeeds again after recovery',
+  );
 
   // No half-written order: every order has items, and its amounts are the sum of its items.
   const broken = await s.db.raw(`

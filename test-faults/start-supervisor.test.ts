@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
@@ -27,7 +27,10 @@ function freePort(): Promise<number> {
 }
 
 const workerPids = (): number[] =>
-  lines.map((l) => /^workers started \(pid (\d+)\)/.exec(l)?.[1]).filter((x): x is string => Boolean(x)).map(Number);
+  lines
+    .map((l) => /^workers started \(pid (\d+)\)/.exec(l)?.[1])
+    .filter((x): x is string => Boolean(x))
+    .map(Number);
 
 before(async () => {
   await Promise.all([pg.init(), redis.start()]);
@@ -83,7 +86,11 @@ it('restarts the workers after they die while the API keeps serving', async () =
   for (let round = 1; round <= 2; round++) {
     const pid = workerPids().at(-1)!;
     process.kill(pid, 'SIGKILL');
-    const restartedIn = await eventually(async () => workerPids().length === round + 1, 15_000, `the workers to restart (round ${round})`);
+    const restartedIn = await eventually(
+      async () => workerPids().length === round + 1,
+      15_000,
+      `the workers to restart (round ${round})`,
+    );
     const next = workerPids().at(-1)!;
     assert.notEqual(next, pid);
     assert.doesNotThrow(() => process.kill(next, 0), 'the new worker process runs');
@@ -92,7 +99,10 @@ it('restarts the workers after they die while the API keeps serving', async () =
   polling = false;
   await poll;
   assert.equal(apiDown, 0, 'the API answered every health check while the workers were down');
-  assert.ok(lines.some((l) => /workers exited \(SIGKILL\); restarting in 2000 ms/.test(l)), 'the second restart waited longer (backoff)');
+  assert.ok(
+    lines.some((l) => /workers exited \(SIGKILL\); restarting in 2000 ms/.test(l)),
+    'the second restart waited longer (backoff)',
+  );
   assert.equal(start!.exitCode, null, 'npm start is still running');
   const ready = await api.get('/health/ready/');
   assert.equal(ready.status, 200);

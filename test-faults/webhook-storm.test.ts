@@ -38,7 +38,9 @@ it('fulfils once from 50 duplicate and out-of-order webhook deliveries', async (
   const learner = await registerLearner(s.api);
   const order = await orderCourses(t, learner, [course.id]);
   const intent = await paymentIntentFor(t, learner, order.id);
-  await assert.rejects(s.deps.stripe.paymentIntents.confirm(intent.payment_intent_id, { payment_method: 'pm_card_chargeDeclined' }));
+  await assert.rejects(
+    s.deps.stripe.paymentIntents.confirm(intent.payment_intent_id, { payment_method: 'pm_card_chargeDeclined' }),
+  );
   await s.deps.stripe.paymentIntents.confirm(intent.payment_intent_id, { payment_method: 'pm_card_visa' });
 
   const events = s.stripe.account.events.filter((e) => {
@@ -50,13 +52,19 @@ it('fulfils once from 50 duplicate and out-of-order webhook deliveries', async (
     ['charge.succeeded', 'payment_intent.created', 'payment_intent.payment_failed', 'payment_intent.succeeded'].sort(),
   );
   const seed = Number(process.env.FAULTS_SEED ?? Date.now() % 100_000);
-  const deliveries = shuffle(Array.from({ length: DELIVERIES }, (_, i) => events[i % events.length]!), seed);
+  const deliveries = shuffle(
+    Array.from({ length: DELIVERIES }, (_, i) => events[i % events.length]!),
+    seed,
+  );
   const statuses: number[] = [];
   for (let i = 0; i < deliveries.length; i += 10) {
     const batch = deliveries.slice(i, i + 10).map(async (event) => {
       const payload = JSON.stringify(event);
       const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: s.config.stripe.webhookSecret });
-      const res = await s.api.post('/payments/webhook/', undefined, { rawBody: payload, headers: { 'content-type': 'application/json', 'stripe-signature': signature } });
+      const res = await s.api.post('/payments/webhook/', undefined, {
+        rawBody: payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      });
       statuses.push(res.status);
     });
     await Promise.all(batch);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { createRedis } from '../src/redis';
 import { createQueue } from '../workers/queue';
 import { insertCourse } from '../test/support/factories/catalog';
@@ -48,9 +48,18 @@ it('renders each receipt exactly once after kill -9 mid-render', async () => {
   assert.ok(storedAtKill < ORDERS, 'the kill landed before every receipt was rendered');
 
   s.startWorkers();
-  await eventually(async () => storedDocuments(s, 'receipts').length === ORDERS, 90_000, 'every receipt after the restart', 200);
+  await eventually(
+    async () => storedDocuments(s, 'receipts').length === ORDERS,
+    90_000,
+    'every receipt after the restart',
+    200,
+  );
   // Let the stalled jobs' reruns (if any are still queued) finish, then look again: still one file per order.
-  await eventually(async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0, 30_000, 'the queue to settle');
+  await eventually(
+    async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0,
+    30_000,
+    'the queue to settle',
+  );
   const files = storedDocuments(s, 'receipts');
   assert.deepEqual(files, orderIds.map((id) => `${id}.pdf`).sort());
   for (const file of files) {
@@ -60,5 +69,5 @@ it('renders each receipt exactly once after kill -9 mid-render', async () => {
   }
   const orders = await s.db('orders').whereIn('id', orderIds).select('id', 'receipt_path');
   for (const o of orders) assert.equal(o.receipt_path, `receipts/${o.id}.pdf`);
-  assert.equal((await queue.getFailedCount()), 0, 'no job gave up');
+  assert.equal(await queue.getFailedCount(), 0, 'no job gave up');
 });

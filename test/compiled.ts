@@ -38,7 +38,10 @@ export function distIsFresh(): boolean {
   const stamp = path.join(DIST, 'src', 'server.js');
   if (!fs.existsSync(stamp)) return false;
   const builtAt = fs.statSync(stamp).mtimeMs;
-  const sources = Math.max(...BUILT_DIRS.map((d) => newestMtime(path.join(ROOT, d))), ...RUNTIME_ASSETS.map((a) => fs.statSync(path.join(ROOT, a)).mtimeMs));
+  const sources = Math.max(
+    ...BUILT_DIRS.map((d) => newestMtime(path.join(ROOT, d))),
+    ...RUNTIME_ASSETS.map((a) => fs.statSync(path.join(ROOT, a)).mtimeMs),
+  );
   return builtAt >= sources;
 }
 
@@ -53,11 +56,15 @@ if (require.main === module) {
   const started = Date.now();
   ensureBuilt();
   const filters = process.argv.slice(2);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'run.ts'), ...(filters.length ? filters : COMPILED_SUBSET)], {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, TEST_COMPILED_API: '1' },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test', 'run.ts'), ...(filters.length ? filters : COMPILED_SUBSET)],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, TEST_COMPILED_API: '1' },
+    },
+  );
   console.log(`test:compiled finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   process.exit(result.status ?? 1);
 }

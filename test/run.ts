@@ -27,10 +27,31 @@ async function main(): Promise<void> {
     .sort()
     .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
   if (files.length === 0) throw new Error('No test files found');
+  // The whole run starts with the linter and formatter check (biome.jsonc), so `npm test` is red on a lint error
+  // or an unformatted file; a run narrowed to some files skips it to stay quick while editing.
+  if (filters.length === 0) {
+    const lint = spawnSync(process.execPath, [require.resolve('@biomejs/biome/bin/biome'), 'ci', '.'], {
+      stdio: 'inherit',
+    });
+    if (lint.status !== 0) {
+      console.error(
+        'Biome found lint or format problems: `npm run format` fixes formatting, `npm run lint` lists them.',
+      );
+      process.exit(lint.status ?? 1);
+    }
+  }
   await prepareTemplate();
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, '--test-reporter=spec', ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-force-exit',
+      `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+      '--test-reporter=spec',
+      ...files,
+    ],
     { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
   );
   await dropTemplate();

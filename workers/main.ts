@@ -6,7 +6,7 @@ import { registerJobMetrics } from '../src/metrics/jobs';
 import { metricsListen } from '../src/metrics/listen';
 import { registerPoolMetrics } from '../src/metrics/pool';
 import { createRegistry } from '../src/metrics/registry';
-import { MetricsServer, startMetricsServer } from '../src/metrics/server';
+import { type MetricsServer, startMetricsServer } from '../src/metrics/server';
 import { startWorkers } from './runtime';
 
 /** Entry of the worker process: the outbox relay plus every job processor, stopped gracefully on SIGTERM. */

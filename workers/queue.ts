@@ -1,4 +1,4 @@
-import { Queue, QueueOptions } from 'bullmq';
+import { Queue, type QueueOptions } from 'bullmq';
 import type IORedis from 'ioredis';
 
 /** The one BullMQ queue every job goes through; processors are picked by job name (workers/jobs.ts). */

@@ -1,7 +1,12 @@
-import { JobsOptions, Queue } from 'bullmq';
-import { Knex } from 'knex';
-import { Logger } from '../src/logger';
-import { lockUnsentOutboxRows, markOutboxRowsSent, OutboxRow, recordOutboxHandoffFailure } from '../src/repositories/outbox';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Knex } from 'knex';
+import type { Logger } from '../src/logger';
+import {
+  lockUnsentOutboxRows,
+  markOutboxRowsSent,
+  type OutboxRow,
+  recordOutboxHandoffFailure,
+} from '../src/repositories/outbox';
 import { jobDefinition } from './jobs';
 
 /**
@@ -14,7 +19,11 @@ const COLLAPSE_DELAY_MS = 500;
 function jobOptions(row: OutboxRow): JobsOptions {
   const key = jobDefinition(row.job_name)?.collapseKey?.((row.payload ?? {}) as Record<string, unknown>);
   if (typeof key !== 'string') return { jobId: row.id };
-  return { jobId: row.id, delay: COLLAPSE_DELAY_MS, deduplication: { id: `${row.job_name}-${key}`, keepLastIfActive: true } };
+  return {
+    jobId: row.id,
+    delay: COLLAPSE_DELAY_MS,
+    deduplication: { id: `${row.job_name}-${key}`, keepLastIfActive: true },
+  };
 }
 
 /**
@@ -69,11 +78,18 @@ export class OutboxRelay {
             this.handoffTimeoutMs,
           );
         } catch (err) {
-          await recordOutboxHandoffFailure(trx, rows.map((r) => r.id), String((err as Error).message));
+          await recordOutboxHandoffFailure(
+            trx,
+            rows.map((r) => r.id),
+            String((err as Error).message),
+          );
           this.log.warn({ err, count: rows.length }, 'outbox relay: queue unavailable, will retry');
           return -1;
         }
-        await markOutboxRowsSent(trx, rows.map((r) => r.id));
+        await markOutboxRowsSent(
+          trx,
+          rows.map((r) => r.id),
+        );
         return rows.length;
       });
       if (handed <= 0) return sent;

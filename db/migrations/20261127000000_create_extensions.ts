@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // citext: case-insensitive emails and category names; pg_trgm: typo-tolerant catalog search.
 // gen_random_uuid() is built into PostgreSQL 13+, so pgcrypto is not needed.

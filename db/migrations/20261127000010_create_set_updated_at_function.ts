@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // Shared BEFORE UPDATE trigger function: bumps updated_at unless the statement set it explicitly
 // (seeds and tests may write their own timestamps).

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // One row per issued refresh token; id is the JWT's jti. Rotation marks the old row rotated_at/replaced_by;
 // reuse of a rotated token revokes the whole family.

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // name is citext so ?category=development matches "Development".
 export async function up(knex: Knex): Promise<void> {

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // course_id is denormalized for fast lookups; the composite foreign key (section_id, course_id) makes it
 // impossible for it to disagree with the section's course.
@@ -22,7 +22,9 @@ export async function up(knex: Knex): Promise<void> {
       CONSTRAINT lessons_section_id_position_unique UNIQUE (section_id, position) DEFERRABLE INITIALLY DEFERRED
     )`);
   await knex.raw('CREATE INDEX lessons_course_id_index ON lessons (course_id)');
-  await knex.raw('CREATE TRIGGER lessons_set_updated_at BEFORE UPDATE ON lessons FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
+  await knex.raw(
+    'CREATE TRIGGER lessons_set_updated_at BEFORE UPDATE ON lessons FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // One PaymentIntent per order (order_id UNIQUE); fulfilled_at is set once, in the same transaction that
 // enrolls, so a confirm call and a webhook racing each other fulfil once.
@@ -18,7 +18,9 @@ export async function up(knex: Knex): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
   await knex.raw('CREATE INDEX payments_user_id_index ON payments (user_id)');
-  await knex.raw('CREATE TRIGGER payments_set_updated_at BEFORE UPDATE ON payments FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
+  await knex.raw(
+    'CREATE TRIGGER payments_set_updated_at BEFORE UPDATE ON payments FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

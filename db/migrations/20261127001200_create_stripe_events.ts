@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // The Stripe event id is the primary key: inserting it is the claim that makes each event processed once.
 export async function up(knex: Knex): Promise<void> {

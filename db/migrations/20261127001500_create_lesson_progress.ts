@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
@@ -15,7 +15,9 @@ export async function up(knex: Knex): Promise<void> {
       CONSTRAINT lesson_progress_pkey PRIMARY KEY (enrollment_id, lesson_id)
     )`);
   await knex.raw('CREATE INDEX lesson_progress_lesson_id_index ON lesson_progress (lesson_id)');
-  await knex.raw('CREATE TRIGGER lesson_progress_set_updated_at BEFORE UPDATE ON lesson_progress FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
+  await knex.raw(
+    'CREATE TRIGGER lesson_progress_set_updated_at BEFORE UPDATE ON lesson_progress FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

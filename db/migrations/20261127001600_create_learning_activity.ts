@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // Seconds learned per learner-day, local_date being the day in the learner's own profile time zone
 // (streaks and "this month" are computed from it).
@@ -12,7 +12,9 @@ export async function up(knex: Knex): Promise<void> {
       updated_at timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT learning_activity_pkey PRIMARY KEY (user_id, local_date)
     )`);
-  await knex.raw('CREATE TRIGGER learning_activity_set_updated_at BEFORE UPDATE ON learning_activity FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
+  await knex.raw(
+    'CREATE TRIGGER learning_activity_set_updated_at BEFORE UPDATE ON learning_activity FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // Names and title are copied at issue time: a certificate states what was true when it was earned.
 // pdf_path stays null until the render-certificate job has written the file.

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // A cache rebuilt by the recompute-learner-stats job from enrollments, learning_activity, certificates and
 // reviews; computed_at says how fresh it is.

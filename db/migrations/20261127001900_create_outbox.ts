@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // Jobs are born here in the same transaction as their cause; the relay reads unsent rows oldest first.
 export async function up(knex: Knex): Promise<void> {

@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // Indexes the catalog's queries need beyond the ones created with the tables:
 // - `newest` sorts by last_updated and `title` by title, each with id as the stable tie-break;

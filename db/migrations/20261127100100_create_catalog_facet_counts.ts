@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // The number of published courses per (category, level, language, price): the catalog's facets and total for
 // the common browse (filters on those four dimensions only) are summed from these few thousand rows instead of
@@ -18,7 +18,8 @@ export async function up(knex: Knex): Promise<void> {
 
   // Every branch adds signed deltas per key; a removal is a negative upsert onto the existing row (hence no CHECK
   // on courses: it would reject the proposed negative row before the conflict turns it into an update).
-  const upsert = 'ON CONFLICT ON CONSTRAINT catalog_facet_counts_key DO UPDATE SET courses = f.courses + EXCLUDED.courses';
+  const upsert =
+    'ON CONFLICT ON CONSTRAINT catalog_facet_counts_key DO UPDATE SET courses = f.courses + EXCLUDED.courses';
   await knex.raw(`
     CREATE FUNCTION catalog_facet_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -65,7 +66,9 @@ export async function up(knex: Knex): Promise<void> {
       DELETE FROM catalog_facet_counts;
       RETURN NULL;
     END $$`);
-  await knex.raw('CREATE TRIGGER courses_facet_counts_truncate AFTER TRUNCATE ON courses FOR EACH STATEMENT EXECUTE FUNCTION catalog_facet_counts_reset()');
+  await knex.raw(
+    'CREATE TRIGGER courses_facet_counts_truncate AFTER TRUNCATE ON courses FOR EACH STATEMENT EXECUTE FUNCTION catalog_facet_counts_reset()',
+  );
 
   await knex.raw(`
     INSERT INTO catalog_facet_counts (category_id, level, language, price_cents, courses)
@@ -75,7 +78,8 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP TRIGGER IF EXISTS courses_facet_counts_truncate ON courses');
-  for (const event of ['insert', 'update', 'delete']) await knex.raw(`DROP TRIGGER IF EXISTS courses_facet_counts_${event} ON courses`);
+  for (const event of ['insert', 'update', 'delete'])
+    await knex.raw(`DROP TRIGGER IF EXISTS courses_facet_counts_${event} ON courses`);
   await knex.raw('DROP FUNCTION IF EXISTS catalog_facet_counts_reset()');
   await knex.raw('DROP FUNCTION IF EXISTS catalog_facet_counts_apply()');
   await knex.raw('DROP TABLE IF EXISTS catalog_facet_counts');

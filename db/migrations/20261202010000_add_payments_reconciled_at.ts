@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // The reconciliation job asks Stripe about the pending orders it checked least recently first, so a backlog of
 // abandoned checkouts cannot starve a paid one.

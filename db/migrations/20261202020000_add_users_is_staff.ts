@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 
 // Staff (operators who may open the queue dashboard, /admin/queues) beside the existing is_instructor flag.
 // No API operation writes it (register and profile bodies reject unknown properties): an operator sets it in SQL.

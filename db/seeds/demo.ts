@@ -1,10 +1,27 @@
 import crypto from 'node:crypto';
 import argon2 from 'argon2';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import {
-  CATEGORIES, CourseDef, DEMO_COURSES, DESCRIPTION_CLOSERS, DESCRIPTION_MIDDLES, DESCRIPTION_OPENERS, FIRST_NAMES, INSTRUCTORS,
-  LAST_NAMES, LESSON_TITLES, Level, LOCALES, OUTCOMES, REQUIREMENTS, REVIEW_COMMENTS, REVIEW_TITLES, SCALE_TITLE_PATTERNS,
-  SCALE_TOPICS, SECTION_MIDDLES, SHORT_PATTERNS,
+  CATEGORIES,
+  type CourseDef,
+  DEMO_COURSES,
+  DESCRIPTION_CLOSERS,
+  DESCRIPTION_MIDDLES,
+  DESCRIPTION_OPENERS,
+  FIRST_NAMES,
+  INSTRUCTORS,
+  LAST_NAMES,
+  LESSON_TITLES,
+  type Level,
+  LOCALES,
+  OUTCOMES,
+  REQUIREMENTS,
+  REVIEW_COMMENTS,
+  REVIEW_TITLES,
+  SCALE_TITLE_PATTERNS,
+  SCALE_TOPICS,
+  SECTION_MIDDLES,
+  SHORT_PATTERNS,
 } from './catalog-data';
 import { slugify } from '../../src/services/slugs';
 
@@ -20,9 +37,18 @@ export const DEMO_LEARNER_EMAIL = 'learner@learnflow.dev';
 export const DEMO_INSTRUCTOR_EMAIL = 'instructor@learnflow.dev';
 export const SEED_NOW = Date.parse('2026-01-27T00:00:00Z');
 
-export interface SeedOptions { courses?: number; log?: (line: string) => void }
+export interface SeedOptions {
+  courses?: number;
+  log?: (line: string) => void;
+}
 export interface SeedSummary {
-  categories: number; courses: number; sections: number; lessons: number; reviews: number; users: number; enrollments: number;
+  categories: number;
+  courses: number;
+  sections: number;
+  lessons: number;
+  reviews: number;
+  users: number;
+  enrollments: number;
 }
 
 type Row = Record<string, unknown>;
@@ -81,7 +107,7 @@ function orderedId(major: number, minor: number, ...parts: Array<string | number
 const int = (rng: Rng, min: number, max: number): number => min + Math.floor(rng() * (max - min + 1));
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
 const fill = (template: string, t: string, extra: Record<string, string> = {}): string =>
-  template.replace(/\{(\w+)\}/g, (_, k: string) => (k === 't' ? t : extra[k] ?? ''));
+  template.replace(/\{(\w+)\}/g, (_, k: string) => (k === 't' ? t : (extra[k] ?? '')));
 const iso = (ms: number): string => new Date(ms).toISOString();
 const ascii = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 
@@ -106,10 +132,15 @@ function drawRating(rng: Rng, quality: number): number {
 /** INSERT through jsonb_populate_recordset: one parameter per chunk, column types taken from the table. */
 async function insertRows(db: Knex, table: string, rows: Row[]): Promise<void> {
   if (rows.length === 0) return;
-  const cols = Object.keys(rows[0]!).map((c) => `"${c}"`).join(', ');
+  const cols = Object.keys(rows[0]!)
+    .map((c) => `"${c}"`)
+    .join(', ');
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const chunk = JSON.stringify(rows.slice(i, i + INSERT_CHUNK));
-    await db.raw(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)`, [chunk]);
+    await db.raw(
+      `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)`,
+      [chunk],
+    );
   }
 }
 
@@ -133,7 +164,11 @@ async function suspendForeignKeys(trx: Knex): Promise<() => Promise<void>> {
 
 // ---------------------------------------------------------------------------------------------- users
 
-interface Person { id: string; first: string; last: string }
+interface Person {
+  id: string;
+  first: string;
+  last: string;
+}
 
 function learnerPoolSize(courses: number): number {
   return Math.min(5000, Math.max(200, Math.ceil(courses / 20)));
@@ -153,10 +188,20 @@ function poolLearner(n: number, hash: string): { person: Person; row: Row } {
   return {
     person: { id, first, last },
     row: {
-      id, email, password_hash: hash, first_name: first, last_name: last, is_instructor: false, timezone, country,
-      bio: null, phone: null, target_hours_per_month: rng() < 0.3 ? pick(rng, [10, 20, 30, 40]) : null,
+      id,
+      email,
+      password_hash: hash,
+      first_name: first,
+      last_name: last,
+      is_instructor: false,
+      timezone,
+      country,
+      bio: null,
+      phone: null,
+      target_hours_per_month: rng() < 0.3 ? pick(rng, [10, 20, 30, 40]) : null,
       profile_picture: rng() < 0.7 ? `https://i.pravatar.cc/200?u=${encodeURIComponent(email)}` : null,
-      created_at: iso(created), updated_at: iso(created),
+      created_at: iso(created),
+      updated_at: iso(created),
     },
   };
 }
@@ -172,33 +217,70 @@ function scaleInstructor(n: number, hash: string): { person: Person; row: Row } 
   return {
     person: { id, first, last },
     row: {
-      id, email, password_hash: hash, first_name: first, last_name: last, is_instructor: true, timezone, country,
-      bio: `Instructor and practitioner with ${int(rng, 3, 20)} years of industry experience.`, phone: null, target_hours_per_month: null,
-      profile_picture: `https://i.pravatar.cc/200?u=${encodeURIComponent(email)}`, created_at: iso(created), updated_at: iso(created),
+      id,
+      email,
+      password_hash: hash,
+      first_name: first,
+      last_name: last,
+      is_instructor: true,
+      timezone,
+      country,
+      bio: `Instructor and practitioner with ${int(rng, 3, 20)} years of industry experience.`,
+      phone: null,
+      target_hours_per_month: null,
+      profile_picture: `https://i.pravatar.cc/200?u=${encodeURIComponent(email)}`,
+      created_at: iso(created),
+      updated_at: iso(created),
     },
   };
 }
 
 // ---------------------------------------------------------------------------------------------- courses
 
-interface LessonInfo { id: string; sectionPos: number; position: number; minutes: number }
-interface GeneratedCourse {
-  course: Row; sections: Row[]; lessons: Row[]; enrollments: Row[]; reviews: Row[]; votes: Row[];
-  lessonList: LessonInfo[]; published: boolean;
+interface LessonInfo {
+  id: string;
+  sectionPos: number;
+  position: number;
+  minutes: number;
 }
-interface Extra { enrollments: Row[]; reviews: Row[] } // the demo learner's rows for this course, counted in aggregates
+interface GeneratedCourse {
+  course: Row;
+  sections: Row[];
+  lessons: Row[];
+  enrollments: Row[];
+  reviews: Row[];
+  votes: Row[];
+  lessonList: LessonInfo[];
+  published: boolean;
+}
+interface Extra {
+  enrollments: Row[];
+  reviews: Row[];
+} // the demo learner's rows for this course, counted in aggregates
 
 interface CourseSpec {
-  def: CourseDef; index: number; instructor: Person; categoryId: string; demo: boolean;
+  def: CourseDef;
+  index: number;
+  instructor: Person;
+  categoryId: string;
+  demo: boolean;
 }
 
 function scaleCourseDef(i: number, rng: Rng): CourseDef {
   const category = pick(rng, CATEGORIES).name;
   const topic = pick(rng, SCALE_TOPICS[category]!);
   const pattern = pick(rng, SCALE_TITLE_PATTERNS);
-  const level = pick(rng, ['Beginner', 'Beginner', 'Intermediate', 'Intermediate', 'Advanced', 'All Levels'] as Level[]);
+  const level = pick(rng, [
+    'Beginner',
+    'Beginner',
+    'Intermediate',
+    'Intermediate',
+    'Advanced',
+    'All Levels',
+  ] as Level[]);
   const lr = rng();
-  const language = lr < 0.8 ? 'English' : lr < 0.87 ? 'Spanish' : lr < 0.92 ? 'Portuguese' : lr < 0.96 ? 'German' : 'French';
+  const language =
+    lr < 0.8 ? 'English' : lr < 0.87 ? 'Spanish' : lr < 0.92 ? 'Portuguese' : lr < 0.96 ? 'German' : 'French';
   return { title: fill(pattern, topic), category, topic, level, instructor: i, language, draft: rng() < 0.03 };
 }
 
@@ -211,21 +293,30 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
   const published = !def.draft;
 
   // Price: free, a list price, or a discount on a higher original price.
-  let price = def.price ?? pick(rng, [1999, 2499, 2999, 3499, 3999, 4999, 5999, 6999, 7999, 8999, 9999, 10999, 11999, 12999]);
+  let price =
+    def.price ?? pick(rng, [1999, 2499, 2999, 3499, 3999, 4999, 5999, 6999, 7999, 8999, 9999, 10999, 11999, 12999]);
   if (def.price === undefined && !demo && rng() < 0.06) price = 0;
   let original: number | null = def.original !== undefined ? def.original : null;
-  if (def.original === undefined && price >= 2999 && rng() < 0.55) original = Math.min(19999, price + pick(rng, [2000, 3000, 4000, 5000, 7000]));
+  if (def.original === undefined && price >= 2999 && rng() < 0.55)
+    original = Math.min(19999, price + pick(rng, [2000, 3000, 4000, 5000, 7000]));
   if (price === 0) original = null;
 
   const ageDays = index === 0 ? 400 : int(rng, 5, 900);
   const createdAt = SEED_NOW - (ageDays + 14) * DAY;
   const publishedAt = published ? SEED_NOW - ageDays * DAY + int(rng, 8, 18) * 3_600_000 : null;
-  const lastUpdated = publishedAt !== null ? publishedAt + Math.floor(rng() * (SEED_NOW - DAY - publishedAt)) : SEED_NOW - 2 * DAY;
+  const lastUpdated =
+    publishedAt !== null ? publishedAt + Math.floor(rng() * (SEED_NOW - DAY - publishedAt)) : SEED_NOW - 2 * DAY;
 
   // Curriculum: realistic for the demo catalog, a light 3 x 4 for scale courses.
   const sectionCount = demo ? int(rng, 3, 8) : 3;
-  const middles = distinct(rng, SECTION_MIDDLES.length, sectionCount - 2).sort((a, b) => a - b).map((k) => SECTION_MIDDLES[k]!);
-  const sectionTitles = [`Introduction to ${t}`, ...middles.map((m) => fill(m, t)), 'Final Project and Next Steps'].slice(0, sectionCount);
+  const middles = distinct(rng, SECTION_MIDDLES.length, sectionCount - 2)
+    .sort((a, b) => a - b)
+    .map((k) => SECTION_MIDDLES[k]!);
+  const sectionTitles = [
+    `Introduction to ${t}`,
+    ...middles.map((m) => fill(m, t)),
+    'Final Project and Next Steps',
+  ].slice(0, sectionCount);
   const sections: Row[] = [];
   const lessons: Row[] = [];
   const lessonList: LessonInfo[] = [];
@@ -234,24 +325,43 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
   sectionTitles.forEach((title, s) => {
     const sectionId = orderedId(index, s + 1, 'section', index, s + 1);
     sections.push({
-      id: sectionId, course_id: id, title, position: s + 1,
-      description: s === 0 ? `Get started with ${t}: what you will build and how the course works.` : `${title}: explanations, examples and exercises.`,
-      created_at: iso(createdAt), updated_at: iso(createdAt),
+      id: sectionId,
+      course_id: id,
+      title,
+      position: s + 1,
+      description:
+        s === 0
+          ? `Get started with ${t}: what you will build and how the course works.`
+          : `${title}: explanations, examples and exercises.`,
+      created_at: iso(createdAt),
+      updated_at: iso(createdAt),
     });
     const lessonCount = demo ? int(rng, 3, 10) : 4;
     for (let l = 0; l < lessonCount; l++) {
       const n = lessonList.length;
-      const lessonTitle = n === 0 ? 'Welcome to the Course' : n === 1 ? 'How to Get the Most Out of This Course' : fill(pick(rng, LESSON_TITLES), t);
+      const lessonTitle =
+        n === 0
+          ? 'Welcome to the Course'
+          : n === 1
+            ? 'How to Get the Most Out of This Course'
+            : fill(pick(rng, LESSON_TITLES), t);
       const minutes = n < 2 ? int(rng, 3, 8) : int(rng, 4, 25);
       totalMinutes += minutes;
       const lessonId = orderedId(index, (s + 1) * 64 + l + 1, 'lesson', index, s + 1, l + 1);
       const base = `https://cdn.learnflow.dev/courses/${slug}`;
       lessons.push({
-        id: lessonId, section_id: sectionId, course_id: id, title: lessonTitle, position: l + 1, duration_minutes: minutes,
-        description: `${lessonTitle} - ${title}.`, is_preview: n < previewCount,
+        id: lessonId,
+        section_id: sectionId,
+        course_id: id,
+        title: lessonTitle,
+        position: l + 1,
+        duration_minutes: minutes,
+        description: `${lessonTitle} - ${title}.`,
+        is_preview: n < previewCount,
         video_url: `${base}/videos/${s + 1}-${l + 1}.mp4`,
         resources: rng() < 0.25 ? [`${base}/resources/${s + 1}-${l + 1}-handout.pdf`] : [],
-        created_at: iso(createdAt), updated_at: iso(createdAt),
+        created_at: iso(createdAt),
+        updated_at: iso(createdAt),
       });
       lessonList.push({ id: lessonId, sectionPos: s + 1, position: l + 1, minutes });
     }
@@ -265,7 +375,9 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
   if (publishedAt !== null) {
     const popularity = rng();
     const count = demo
-      ? (index === 0 ? Math.min(pool.length - 10, 190) : Math.round(6 + 170 * popularity * popularity))
+      ? index === 0
+        ? Math.min(pool.length - 10, 190)
+        : Math.round(6 + 170 * popularity * popularity)
       : Math.floor(20 * popularity ** 1.5);
     const members = distinct(rng, pool.length, count);
     const reviewShare = demo ? 0.25 + rng() * 0.2 : 0.5 + rng() * 0.3;
@@ -274,9 +386,18 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
       const learner = pool[m]!;
       const enrolledAt = publishedAt + Math.floor(rng() ** 0.7 * (SEED_NOW - 2 * DAY - publishedAt));
       enrollments.push({
-        id: orderedId(index, m, 'enrollment', index, m), user_id: learner.id, course_id: id, order_id: null, source: 'seed', status: 'active',
-        progress_percent: 0, lessons_completed: 0, total_lessons: lessonList.length, enrolled_at: iso(enrolledAt),
-        created_at: iso(enrolledAt), updated_at: iso(enrolledAt),
+        id: orderedId(index, m, 'enrollment', index, m),
+        user_id: learner.id,
+        course_id: id,
+        order_id: null,
+        source: 'seed',
+        status: 'active',
+        progress_percent: 0,
+        lessons_completed: 0,
+        total_lessons: lessonList.length,
+        enrolled_at: iso(enrolledAt),
+        created_at: iso(enrolledAt),
+        updated_at: iso(enrolledAt),
       });
       if (j >= reviewers) return;
       const rating = drawRating(rng, quality);
@@ -284,12 +405,24 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
       const reviewId = orderedId(index, m, 'review', index, m);
       const helpful = Math.min(pool.length - 1, Math.floor(rng() ** 3 * (demo ? 40 : 3)));
       reviews.push({
-        id: reviewId, course_id: id, user_id: learner.id, rating, title: pick(rng, REVIEW_TITLES[rating]!),
-        comment: fill(pick(rng, REVIEW_COMMENTS[rating]!), t, { i: instructor.first }), helpful_count: helpful,
-        created_at: iso(createdAtReview), updated_at: iso(createdAtReview),
+        id: reviewId,
+        course_id: id,
+        user_id: learner.id,
+        rating,
+        title: pick(rng, REVIEW_TITLES[rating]!),
+        comment: fill(pick(rng, REVIEW_COMMENTS[rating]!), t, { i: instructor.first }),
+        helpful_count: helpful,
+        created_at: iso(createdAtReview),
+        updated_at: iso(createdAtReview),
       });
-      for (const v of distinct(rng, pool.length, helpful + 1).filter((v) => v !== m).slice(0, helpful)) {
-        votes.push({ review_id: reviewId, user_id: pool[v]!.id, created_at: iso(Math.min(SEED_NOW - 1000, createdAtReview + int(rng, 1, 72) * 3_600_000)) });
+      for (const v of distinct(rng, pool.length, helpful + 1)
+        .filter((v) => v !== m)
+        .slice(0, helpful)) {
+        votes.push({
+          review_id: reviewId,
+          user_id: pool[v]!.id,
+          created_at: iso(Math.min(SEED_NOW - 1000, createdAtReview + int(rng, 1, 72) * 3_600_000)),
+        });
       }
     });
   }
@@ -305,28 +438,60 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
   const bestsellerThreshold = demo ? 90 : 17;
 
   const shortDescription = def.short ?? fill(pick(rng, SHORT_PATTERNS), t);
-  const description = [pick(rng, DESCRIPTION_OPENERS), pick(rng, DESCRIPTION_MIDDLES), pick(rng, DESCRIPTION_MIDDLES), pick(rng, DESCRIPTION_CLOSERS)]
+  const description = [
+    pick(rng, DESCRIPTION_OPENERS),
+    pick(rng, DESCRIPTION_MIDDLES),
+    pick(rng, DESCRIPTION_MIDDLES),
+    pick(rng, DESCRIPTION_CLOSERS),
+  ]
     .filter((s, k, all) => all.indexOf(s) === k)
     .map((s) => fill(s, t, { title: def.title }))
     .join(' ');
-  const outcomes = OUTCOMES.filter(() => rng() < 0.65).slice(0, 6).map((o) => fill(o, t, { n: String(int(rng, 3, 16)) }));
-  for (const o of [OUTCOMES[0]!, OUTCOMES[2]!, OUTCOMES[5]!]) if (outcomes.length < 3 && !outcomes.includes(fill(o, t))) outcomes.push(fill(o, t));
+  const outcomes = OUTCOMES.filter(() => rng() < 0.65)
+    .slice(0, 6)
+    .map((o) => fill(o, t, { n: String(int(rng, 3, 16)) }));
+  for (const o of [OUTCOMES[0]!, OUTCOMES[2]!, OUTCOMES[5]!])
+    if (outcomes.length < 3 && !outcomes.includes(fill(o, t))) outcomes.push(fill(o, t));
   const requirements = REQUIREMENTS[def.level]!.map((r) => fill(r, t));
-  if (def.category === 'Development' && def.level !== 'Advanced') requirements.push('A code editor such as VS Code (free)');
+  if (def.category === 'Development' && def.level !== 'Advanced')
+    requirements.push('A code editor such as VS Code (free)');
 
   const course: Row = {
-    id, instructor_id: instructor.id, instructor_name: `${instructor.first} ${instructor.last}`, category_id: spec.categoryId,
-    title: def.title, slug, short_description: shortDescription, description,
+    id,
+    instructor_id: instructor.id,
+    instructor_name: `${instructor.first} ${instructor.last}`,
+    category_id: spec.categoryId,
+    title: def.title,
+    slug,
+    short_description: shortDescription,
+    description,
     thumbnail: `https://picsum.photos/seed/${slug}/1200/675`,
     preview_video_url: `https://cdn.learnflow.dev/courses/${slug}/videos/preview.mp4`,
-    level: def.level, language: def.language ?? 'English', price_cents: price, original_price_cents: original, currency: 'usd',
-    outcomes, requirements, certificate_included: rng() < 0.95, is_published: published,
-    published_at: publishedAt !== null ? iso(publishedAt) : null, last_updated: iso(lastUpdated),
-    duration_minutes: totalMinutes, lesson_count: lessonList.length,
-    rating_avg: ratingAvg, rating_count: allReviews.length, review_count: allReviews.length,
-    rating_1: dist[1], rating_2: dist[2], rating_3: dist[3], rating_4: dist[4], rating_5: dist[5],
-    student_count: students, is_bestseller: published && students >= bestsellerThreshold && ratingAvg >= 4.3,
-    created_at: iso(createdAt), updated_at: iso(lastUpdated),
+    level: def.level,
+    language: def.language ?? 'English',
+    price_cents: price,
+    original_price_cents: original,
+    currency: 'usd',
+    outcomes,
+    requirements,
+    certificate_included: rng() < 0.95,
+    is_published: published,
+    published_at: publishedAt !== null ? iso(publishedAt) : null,
+    last_updated: iso(lastUpdated),
+    duration_minutes: totalMinutes,
+    lesson_count: lessonList.length,
+    rating_avg: ratingAvg,
+    rating_count: allReviews.length,
+    review_count: allReviews.length,
+    rating_1: dist[1],
+    rating_2: dist[2],
+    rating_3: dist[3],
+    rating_4: dist[4],
+    rating_5: dist[5],
+    student_count: students,
+    is_bestseller: published && students >= bestsellerThreshold && ratingAvg >= 4.3,
+    created_at: iso(createdAt),
+    updated_at: iso(lastUpdated),
   };
   return { course, sections, lessons, enrollments, reviews, votes, lessonList, published };
 }
@@ -336,11 +501,48 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
 // Local (America/Los_Angeles, UTC-8 in winter) study days per enrollment; the last five make a current streak.
 const LEARNER_TZ_OFFSET_MS = -8 * 3_600_000;
 const LEARNER_PLAN = [
-  { course: 0, source: 'purchase', share: 0.45, enrolled: '2026-01-10T16:10:00Z',
-    days: ['2026-01-11', '2026-01-12', '2026-01-14', '2026-01-17', '2026-01-18', '2026-01-19', '2026-01-22', '2026-01-23', '2026-01-24', '2026-01-25', '2026-01-26'] },
-  { course: 16, source: 'purchase', share: 0.2, enrolled: '2026-01-10T16:10:00Z', days: ['2026-01-13', '2026-01-20', '2026-01-21', '2026-01-25'] },
-  { course: 24, source: 'free', share: 0.7, enrolled: '2025-12-20T18:00:00Z',
-    days: ['2025-12-21', '2025-12-22', '2025-12-23', '2025-12-27', '2025-12-28', '2026-01-03', '2026-01-04', '2026-01-05'] },
+  {
+    course: 0,
+    source: 'purchase',
+    share: 0.45,
+    enrolled: '2026-01-10T16:10:00Z',
+    days: [
+      '2026-01-11',
+      '2026-01-12',
+      '2026-01-14',
+      '2026-01-17',
+      '2026-01-18',
+      '2026-01-19',
+      '2026-01-22',
+      '2026-01-23',
+      '2026-01-24',
+      '2026-01-25',
+      '2026-01-26',
+    ],
+  },
+  {
+    course: 16,
+    source: 'purchase',
+    share: 0.2,
+    enrolled: '2026-01-10T16:10:00Z',
+    days: ['2026-01-13', '2026-01-20', '2026-01-21', '2026-01-25'],
+  },
+  {
+    course: 24,
+    source: 'free',
+    share: 0.7,
+    enrolled: '2025-12-20T18:00:00Z',
+    days: [
+      '2025-12-21',
+      '2025-12-22',
+      '2025-12-23',
+      '2025-12-27',
+      '2025-12-28',
+      '2026-01-03',
+      '2026-01-04',
+      '2026-01-05',
+    ],
+  },
 ] as const;
 const LEARNER_CART = [4, 28]; // React & Next.js, UI/UX Design Fundamentals
 const LEARNER_WISHLIST = [23]; // Docker and Kubernetes
@@ -370,26 +572,65 @@ async function seedLearnerActivity(trx: Knex, demoCourses: Map<number, Generated
     const items = purchased.map((p) => demoCourses.get(p.course)!.course);
     const subtotal = items.reduce((a, c) => a + (c.price_cents as number), 0);
     const created = Date.parse('2026-01-10T16:05:00Z');
-    await insertRows(trx, 'orders', [{
-      id: orderId(), user_id: userId, order_number: 'ORD-2026-00001', status: 'completed',
-      subtotal_cents: subtotal, discount_cents: 0, total_cents: subtotal, currency: 'usd',
-      billing_address: {
-        first_name: 'Jordan', last_name: 'Rivera', email: DEMO_LEARNER_EMAIL, address_line1: '123 Main Street', address_line2: 'Apt 4B',
-        city: 'San Francisco', state: 'CA', postal_code: '94105', country: 'US', phone: '+1 (555) 123-4567',
+    await insertRows(trx, 'orders', [
+      {
+        id: orderId(),
+        user_id: userId,
+        order_number: 'ORD-2026-00001',
+        status: 'completed',
+        subtotal_cents: subtotal,
+        discount_cents: 0,
+        total_cents: subtotal,
+        currency: 'usd',
+        billing_address: {
+          first_name: 'Jordan',
+          last_name: 'Rivera',
+          email: DEMO_LEARNER_EMAIL,
+          address_line1: '123 Main Street',
+          address_line2: 'Apt 4B',
+          city: 'San Francisco',
+          state: 'CA',
+          postal_code: '94105',
+          country: 'US',
+          phone: '+1 (555) 123-4567',
+        },
+        cart_fingerprint: items
+          .map((c) => c.id as string)
+          .sort()
+          .join(','),
+        completed_at: iso(created + 5 * 60_000),
+        created_at: iso(created),
+        updated_at: iso(created + 5 * 60_000),
       },
-      cart_fingerprint: items.map((c) => c.id as string).sort().join(','),
-      completed_at: iso(created + 5 * 60_000), created_at: iso(created), updated_at: iso(created + 5 * 60_000),
-    }]);
+    ]);
     await trx.raw("SELECT setval('order_number_seq', 1)");
-    await insertRows(trx, 'order_items', items.map((c) => ({
-      id: seedId('order-item', 1, c.id as string), order_id: orderId(), course_id: c.id, price_cents: c.price_cents,
-      original_price_cents: c.original_price_cents, created_at: iso(created),
-    })));
-    await insertRows(trx, 'payments', [{
-      id: seedId('payment', 1), order_id: orderId(), user_id: userId, stripe_payment_intent_id: 'pi_seed_demo_0001',
-      amount_cents: subtotal, currency: 'usd', status: 'succeeded', client_secret: 'pi_seed_demo_0001_secret_demo',
-      fulfilled_at: iso(created + 5 * 60_000), created_at: iso(created + 60_000), updated_at: iso(created + 5 * 60_000),
-    }]);
+    await insertRows(
+      trx,
+      'order_items',
+      items.map((c) => ({
+        id: seedId('order-item', 1, c.id as string),
+        order_id: orderId(),
+        course_id: c.id,
+        price_cents: c.price_cents,
+        original_price_cents: c.original_price_cents,
+        created_at: iso(created),
+      })),
+    );
+    await insertRows(trx, 'payments', [
+      {
+        id: seedId('payment', 1),
+        order_id: orderId(),
+        user_id: userId,
+        stripe_payment_intent_id: 'pi_seed_demo_0001',
+        amount_cents: subtotal,
+        currency: 'usd',
+        status: 'succeeded',
+        client_secret: 'pi_seed_demo_0001_secret_demo',
+        fulfilled_at: iso(created + 5 * 60_000),
+        created_at: iso(created + 60_000),
+        updated_at: iso(created + 5 * 60_000),
+      },
+    ]);
   }
 
   const enrollments: Row[] = [];
@@ -409,8 +650,13 @@ async function seedLearnerActivity(trx: Knex, demoCourses: Map<number, Generated
       const complete = k < done;
       const seconds = complete ? lesson.minutes * 60 : Math.floor(lesson.minutes * 60 * 0.4);
       progress.push({
-        enrollment_id: enrollmentId, lesson_id: lesson.id, watch_time_seconds: seconds, position_seconds: seconds,
-        completed_at: complete ? iso(at) : null, created_at: iso(at), updated_at: iso(at),
+        enrollment_id: enrollmentId,
+        lesson_id: lesson.id,
+        watch_time_seconds: seconds,
+        position_seconds: seconds,
+        completed_at: complete ? iso(at) : null,
+        created_at: iso(at),
+        updated_at: iso(at),
       });
       activity.set(day, (activity.get(day) ?? 0) + seconds);
       lastActivity = Math.max(lastActivity, at);
@@ -418,52 +664,117 @@ async function seedLearnerActivity(trx: Knex, demoCourses: Map<number, Generated
     const current = g.lessonList[Math.min(done, total - 1)]!;
     const lastAccess = slots[slots.length - 1]! + touched.length * 60_000;
     enrollments.push({
-      id: enrollmentId, user_id: userId, course_id: g.course.id, order_id: p.source === 'purchase' ? orderId() : null,
-      source: p.source, status: 'active', progress_percent: Math.floor((done * 100) / total), lessons_completed: done,
-      total_lessons: total, enrolled_at: p.enrolled, last_accessed_at: iso(lastAccess), current_lesson_id: current.id,
-      created_at: p.enrolled, updated_at: iso(lastAccess),
+      id: enrollmentId,
+      user_id: userId,
+      course_id: g.course.id,
+      order_id: p.source === 'purchase' ? orderId() : null,
+      source: p.source,
+      status: 'active',
+      progress_percent: Math.floor((done * 100) / total),
+      lessons_completed: done,
+      total_lessons: total,
+      enrolled_at: p.enrolled,
+      last_accessed_at: iso(lastAccess),
+      current_lesson_id: current.id,
+      created_at: p.enrolled,
+      updated_at: iso(lastAccess),
     });
   }
   await insertRows(trx, 'enrollments', enrollments);
   await insertRows(trx, 'lesson_progress', progress);
   const days = [...activity.keys()].sort();
-  await insertRows(trx, 'learning_activity', days.map((d) => ({
-    user_id: userId, local_date: d, seconds: activity.get(d), created_at: iso(Date.parse(`${d}T18:00:00Z`)), updated_at: iso(Date.parse(`${d}T18:00:00Z`)),
-  })));
+  await insertRows(
+    trx,
+    'learning_activity',
+    days.map((d) => ({
+      user_id: userId,
+      local_date: d,
+      seconds: activity.get(d),
+      created_at: iso(Date.parse(`${d}T18:00:00Z`)),
+      updated_at: iso(Date.parse(`${d}T18:00:00Z`)),
+    })),
+  );
 
   const reviewCourse = demoCourses.get(LEARNER_REVIEW_COURSE);
   if (reviewCourse && plan.some((p) => p.course === LEARNER_REVIEW_COURSE)) {
-    await insertRows(trx, 'reviews', [{
-      id: seedId('review', LEARNER_REVIEW_COURSE, 'demo-learner'), course_id: reviewCourse.course.id, user_id: userId, rating: 5,
-      title: 'Great hands-on introduction', comment: 'Short, practical lessons. I finally feel at home in the terminal.',
-      helpful_count: 0, created_at: '2026-01-05T19:00:00Z', updated_at: '2026-01-05T19:00:00Z',
-    }]);
+    await insertRows(trx, 'reviews', [
+      {
+        id: seedId('review', LEARNER_REVIEW_COURSE, 'demo-learner'),
+        course_id: reviewCourse.course.id,
+        user_id: userId,
+        rating: 5,
+        title: 'Great hands-on introduction',
+        comment: 'Short, practical lessons. I finally feel at home in the terminal.',
+        helpful_count: 0,
+        created_at: '2026-01-05T19:00:00Z',
+        updated_at: '2026-01-05T19:00:00Z',
+      },
+    ]);
   }
 
   const cartItems = LEARNER_CART.filter((c) => demoCourses.has(c));
-  await insertRows(trx, 'carts', [{ id: seedId('cart', userId), user_id: userId, created_at: '2026-01-25T20:00:00Z', updated_at: '2026-01-26T19:00:00Z' }]);
-  await insertRows(trx, 'cart_items', cartItems.map((c, k) => ({
-    id: seedId('cart-item', userId, c), cart_id: seedId('cart', userId), course_id: demoCourses.get(c)!.course.id,
-    added_at: iso(Date.parse('2026-01-25T20:00:00Z') + k * 3_600_000),
-  })));
-  await insertRows(trx, 'wishlist_items', LEARNER_WISHLIST.filter((c) => demoCourses.has(c)).map((c) => ({
-    id: seedId('wishlist-item', userId, c), user_id: userId, course_id: demoCourses.get(c)!.course.id, added_at: '2026-01-20T21:00:00Z',
-  })));
+  await insertRows(trx, 'carts', [
+    {
+      id: seedId('cart', userId),
+      user_id: userId,
+      created_at: '2026-01-25T20:00:00Z',
+      updated_at: '2026-01-26T19:00:00Z',
+    },
+  ]);
+  await insertRows(
+    trx,
+    'cart_items',
+    cartItems.map((c, k) => ({
+      id: seedId('cart-item', userId, c),
+      cart_id: seedId('cart', userId),
+      course_id: demoCourses.get(c)!.course.id,
+      added_at: iso(Date.parse('2026-01-25T20:00:00Z') + k * 3_600_000),
+    })),
+  );
+  await insertRows(
+    trx,
+    'wishlist_items',
+    LEARNER_WISHLIST.filter((c) => demoCourses.has(c)).map((c) => ({
+      id: seedId('wishlist-item', userId, c),
+      user_id: userId,
+      course_id: demoCourses.get(c)!.course.id,
+      added_at: '2026-01-20T21:00:00Z',
+    })),
+  );
 
   // learner_stats as the recompute job would have written it at SEED_NOW (a cache: the job rebuilds it).
   const totalSeconds = days.reduce((a, d) => a + activity.get(d)!, 0);
   const monthSeconds = days.filter((d) => d.startsWith('2026-01')).reduce((a, d) => a + activity.get(d)!, 0);
   const dayNumbers = days.map((d) => Date.parse(`${d}T00:00:00Z`) / DAY);
-  let longest = 0, run = 0;
-  dayNumbers.forEach((n, k) => { run = k > 0 && n === dayNumbers[k - 1]! + 1 ? run + 1 : 1; longest = Math.max(longest, run); });
+  let longest = 0,
+    run = 0;
+  dayNumbers.forEach((n, k) => {
+    run = k > 0 && n === dayNumbers[k - 1]! + 1 ? run + 1 : 1;
+    longest = Math.max(longest, run);
+  });
   const today = Math.floor((SEED_NOW + LEARNER_TZ_OFFSET_MS) / DAY);
   let current = 0;
-  for (let k = dayNumbers.length - 1, expect = dayNumbers.at(-1) === today ? today : today - 1; k >= 0 && dayNumbers[k] === expect; k--, expect--) current++;
-  await insertRows(trx, 'learner_stats', [{
-    user_id: userId, courses_enrolled: enrollments.length, courses_completed: 0, total_seconds_learned: totalSeconds,
-    this_month_seconds: monthSeconds, current_streak_days: current, longest_streak_days: longest, certificates_earned: 0,
-    average_rating_given: reviewCourse ? 5 : null, last_activity: lastActivity ? iso(lastActivity) : null, computed_at: iso(SEED_NOW),
-  }]);
+  for (
+    let k = dayNumbers.length - 1, expect = dayNumbers.at(-1) === today ? today : today - 1;
+    k >= 0 && dayNumbers[k] === expect;
+    k--, expect--
+  )
+    current++;
+  await insertRows(trx, 'learner_stats', [
+    {
+      user_id: userId,
+      courses_enrolled: enrollments.length,
+      courses_completed: 0,
+      total_seconds_learned: totalSeconds,
+      this_month_seconds: monthSeconds,
+      current_streak_days: current,
+      longest_streak_days: longest,
+      certificates_earned: 0,
+      average_rating_given: reviewCourse ? 5 : null,
+      last_activity: lastActivity ? iso(lastActivity) : null,
+      computed_at: iso(SEED_NOW),
+    },
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------- entry points
@@ -478,33 +789,76 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
   const log = opts.log ?? (() => undefined);
   // One hash for every demo user; a fixed salt keeps the seeded database byte-for-byte reproducible.
   const hash = await argon2.hash(DEMO_PASSWORD, {
-    type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1, salt: Buffer.from('learnflow-demo-seed'),
+    type: argon2.argon2id,
+    memoryCost: 19456,
+    timeCost: 2,
+    parallelism: 1,
+    salt: Buffer.from('learnflow-demo-seed'),
   });
 
   const startedAt = Date.now();
   return db.transaction(async (trx) => {
-    const summary: SeedSummary = { categories: 0, courses: 0, sections: 0, lessons: 0, reviews: 0, users: 0, enrollments: 0 };
+    const summary: SeedSummary = {
+      categories: 0,
+      courses: 0,
+      sections: 0,
+      lessons: 0,
+      reviews: 0,
+      users: 0,
+      enrollments: 0,
+    };
 
     const categoryIds = new Map(CATEGORIES.map((c) => [c.name, seedId('category', c.slug)]));
-    await insertRows(trx, 'categories', CATEGORIES.map((c) => ({
-      id: categoryIds.get(c.name), name: c.name, slug: c.slug, description: c.description, created_at: iso(SEED_NOW - 1500 * DAY),
-    })));
+    await insertRows(
+      trx,
+      'categories',
+      CATEGORIES.map((c) => ({
+        id: categoryIds.get(c.name),
+        name: c.name,
+        slug: c.slug,
+        description: c.description,
+        created_at: iso(SEED_NOW - 1500 * DAY),
+      })),
+    );
     summary.categories = CATEGORIES.length;
 
     // Users: the 10 demo instructors, the demo learner, the learner pool, and instructors for scale courses.
-    const instructors: Person[] = INSTRUCTORS.map((d) => ({ id: seedId('user', d.email), first: d.first, last: d.last }));
+    const instructors: Person[] = INSTRUCTORS.map((d) => ({
+      id: seedId('user', d.email),
+      first: d.first,
+      last: d.last,
+    }));
     const userRows: Row[] = INSTRUCTORS.map((d, k) => ({
-      id: instructors[k]!.id, email: d.email, password_hash: hash, first_name: d.first, last_name: d.last, is_instructor: true,
-      timezone: d.timezone, country: d.country, bio: d.bio, phone: null, target_hours_per_month: null,
+      id: instructors[k]!.id,
+      email: d.email,
+      password_hash: hash,
+      first_name: d.first,
+      last_name: d.last,
+      is_instructor: true,
+      timezone: d.timezone,
+      country: d.country,
+      bio: d.bio,
+      phone: null,
+      target_hours_per_month: null,
       profile_picture: `https://i.pravatar.cc/200?u=${encodeURIComponent(d.email)}`,
-      created_at: iso(SEED_NOW - (1400 - k * 30) * DAY), updated_at: iso(SEED_NOW - (1400 - k * 30) * DAY),
+      created_at: iso(SEED_NOW - (1400 - k * 30) * DAY),
+      updated_at: iso(SEED_NOW - (1400 - k * 30) * DAY),
     }));
     userRows.push({
-      id: learnerId(), email: DEMO_LEARNER_EMAIL, password_hash: hash, first_name: 'Jordan', last_name: 'Rivera', is_instructor: false,
-      timezone: 'America/Los_Angeles', country: 'United States', bio: 'Career changer learning web development in the evenings.',
-      phone: '+1 (555) 123-4567', target_hours_per_month: 20,
+      id: learnerId(),
+      email: DEMO_LEARNER_EMAIL,
+      password_hash: hash,
+      first_name: 'Jordan',
+      last_name: 'Rivera',
+      is_instructor: false,
+      timezone: 'America/Los_Angeles',
+      country: 'United States',
+      bio: 'Career changer learning web development in the evenings.',
+      phone: '+1 (555) 123-4567',
+      target_hours_per_month: 20,
       profile_picture: `https://i.pravatar.cc/200?u=${encodeURIComponent(DEMO_LEARNER_EMAIL)}`,
-      created_at: '2025-06-01T17:00:00Z', updated_at: '2025-06-01T17:00:00Z',
+      created_at: '2025-06-01T17:00:00Z',
+      updated_at: '2025-06-01T17:00:00Z',
     });
     await insertRows(trx, 'users', userRows);
     const pool: Person[] = [];
@@ -512,7 +866,10 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
     const scaleInstructors: Person[] = [];
     const extraInstructors = scaleInstructorCount(total);
     let batch: Row[] = [];
-    const flushUsers = async (): Promise<void> => { await insertRows(trx, 'users', batch); batch = []; };
+    const flushUsers = async (): Promise<void> => {
+      await insertRows(trx, 'users', batch);
+      batch = [];
+    };
     for (let n = 0; n < poolSize; n++) {
       const l = poolLearner(n, hash);
       pool.push(l.person);
@@ -543,7 +900,9 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
         if ((i - start) % 25 === 24) await new Promise((r) => setImmediate(r));
         const demo = i < DEMO_COURSES.length;
         const def = demo ? DEMO_COURSES[i]! : scaleCourseDef(i, rngFor(`course-def:${i}`));
-        const instructor = demo ? instructors[def.instructor]! : scaleInstructors[fnv1a(`owner:${i}`) % scaleInstructors.length]!;
+        const instructor = demo
+          ? instructors[def.instructor]!
+          : scaleInstructors[fnv1a(`owner:${i}`) % scaleInstructors.length]!;
         const g = generateCourse(
           { def, index: i, instructor, categoryId: categoryIds.get(def.category)!, demo },
           demo ? demoPool : pool,
@@ -571,7 +930,9 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
       summary.lessons += out.lessons.length;
       summary.enrollments += out.enrollments.length;
       summary.reviews += out.reviews.length;
-      log(`courses ${end}/${total} (${((Date.now() - startedAt) / 1000).toFixed(1)}s): +${out.lessons.length} lessons, +${out.enrollments.length} enrollments, +${out.reviews.length} reviews`);
+      log(
+        `courses ${end}/${total} (${((Date.now() - startedAt) / 1000).toFixed(1)}s): +${out.lessons.length} lessons, +${out.enrollments.length} enrollments, +${out.reviews.length} reviews`,
+      );
     };
     let pending: Promise<void> = Promise.resolve();
     for (let start = 0; start < total; start += BATCH_COURSES) {

@@ -13,7 +13,14 @@ export const DEMO_STAFF_EMAIL = 'staff@learnflow.dev';
 export async function ensureDemoStaff(db: Knex, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
   await db('users')
-    .insert({ id: seedId('user', DEMO_STAFF_EMAIL), email: DEMO_STAFF_EMAIL, password_hash: passwordHash, first_name: 'Sam', last_name: 'Staff', is_staff: true })
+    .insert({
+      id: seedId('user', DEMO_STAFF_EMAIL),
+      email: DEMO_STAFF_EMAIL,
+      password_hash: passwordHash,
+      first_name: 'Sam',
+      last_name: 'Staff',
+      is_staff: true,
+    })
     .onConflict('email')
     .merge({ password_hash: passwordHash, is_staff: true });
 }

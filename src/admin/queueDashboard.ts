@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import express, { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import { createQueue } from '../../workers/queue';
 import { staffOnly } from './staffOnly';
@@ -29,6 +29,8 @@ export function queueDashboardRouter(deps: Deps): express.Router {
     }
     return board;
   };
-  router.use(QUEUE_DASHBOARD_PATH, staffOnly(deps), (req: Request, res: Response, next: NextFunction) => dashboard()(req, res, next));
+  router.use(QUEUE_DASHBOARD_PATH, staffOnly(deps), (req: Request, res: Response, next: NextFunction) =>
+    dashboard()(req, res, next),
+  );
   return router;
 }

@@ -1,4 +1,4 @@
-import express, { NextFunction, Request, Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { login } from '../services/auth';
@@ -33,22 +33,27 @@ export function staffLoginRouter(deps: Deps): express.Router {
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).type('text/html').send(LOGIN_HTML);
   });
-  router.post(STAFF_LOGIN_PATH, express.urlencoded({ extended: false, limit: '4kb' }), (req: Request, res: Response, next: NextFunction) => {
-    (async () => {
-      const { email, password } = (req.body ?? {}) as { email?: unknown; password?: unknown };
-      if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) throw new AppError('INVALID_CREDENTIALS');
-      const { user, tokens } = await login(deps, { email, password }, req.ip ?? 'unknown');
-      if (!user.is_staff) throw new AppError('PERMISSION_DENIED');
-      res.cookie(STAFF_COOKIE, tokens.access_token, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: deps.config.env === 'production',
-        path: '/admin',
-        maxAge: deps.config.jwt.accessTtlSeconds * 1000,
-      });
-      res.setHeader('Cache-Control', 'no-store');
-      res.redirect(303, `${QUEUE_DASHBOARD_PATH}/`);
-    })().catch(next);
-  });
+  router.post(
+    STAFF_LOGIN_PATH,
+    express.urlencoded({ extended: false, limit: '4kb' }),
+    (req: Request, res: Response, next: NextFunction) => {
+      (async () => {
+        const { email, password } = (req.body ?? {}) as { email?: unknown; password?: unknown };
+        if (typeof email !== 'string' || typeof password !== 'string' || !email || !password)
+          throw new AppError('INVALID_CREDENTIALS');
+        const { user, tokens } = await login(deps, { email, password }, req.ip ?? 'unknown');
+        if (!user.is_staff) throw new AppError('PERMISSION_DENIED');
+        res.cookie(STAFF_COOKIE, tokens.access_token, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: deps.config.env === 'production',
+          path: '/admin',
+          maxAge: deps.config.jwt.accessTtlSeconds * 1000,
+        });
+        res.setHeader('Cache-Control', 'no-store');
+        res.redirect(303, `${QUEUE_DASHBOARD_PATH}/`);
+      })().catch(next);
+    },
+  );
   return router;
 }

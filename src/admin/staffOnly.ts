@@ -26,7 +26,10 @@ export function staffOnly(deps: Deps) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? cookieValue(req.headers.cookie, STAFF_COOKIE);
-    if (!token) return next(new AppError('AUTHENTICATION_REQUIRED'));
+    if (!token) {
+      next(new AppError('AUTHENTICATION_REQUIRED'));
+      return;
+    }
     (async () => {
       const user = deps.tokens.verifyAccess(token);
       const staff = UUID.test(user.id) ? await isStaff(deps.db, user.id) : undefined;

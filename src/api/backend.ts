@@ -1,24 +1,29 @@
 import path from 'node:path';
 import type { Request, Response } from 'express';
-import OpenAPIBackend, { Context, Document } from 'openapi-backend';
+import OpenAPIBackend, { type Context, type Document } from 'openapi-backend';
 import type { Deps } from '../deps';
 import { markPersonalResponses } from '../http/cacheControl';
 import { configureAjv } from './ajv';
 import { precompileRouter } from './precompiledRouter';
-import { AppError, ERROR_STATUS, ErrorCode, validationError } from '../errors';
+import { AppError, ERROR_STATUS, type ErrorCode, validationError } from '../errors';
 import { handlers } from './handlers';
 import { bearerAuth, rejectBadOptionalToken, unauthorizedError } from './security';
 import { toValidationDetails } from './validationDetails';
 
-interface ErrorExample { error?: { code?: ErrorCode; message?: string } }
+interface ErrorExample {
+  error?: { code?: ErrorCode; message?: string };
+}
 
 /**
  * The operation's own 404 (COURSE_NOT_FOUND, ORDER_NOT_FOUND, ...), read from its documented examples: the one
  * named after the malformed path parameter when there are several (`course_id` → COURSE_NOT_FOUND), else the first.
  */
 function notFoundFor(operation: Context['operation'], param: string | undefined): AppError {
-  const content = (operation?.responses?.['404'] as { content?: Record<string, { example?: ErrorExample; examples?: Record<string, { value?: ErrorExample }> }> } | undefined)
-    ?.content?.['application/json'];
+  const content = (
+    operation?.responses?.['404'] as
+      | { content?: Record<string, { example?: ErrorExample; examples?: Record<string, { value?: ErrorExample }> }> }
+      | undefined
+  )?.content?.['application/json'];
   const examples = [content?.example, ...Object.values(content?.examples ?? {}).map((e) => e.value)]
     .map((e) => e?.error)
     .filter((e): e is NonNullable<ErrorExample['error']> => Boolean(e?.code && ERROR_STATUS[e.code] === 404));

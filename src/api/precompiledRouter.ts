@@ -46,8 +46,10 @@ export function precompileRouter(router: OpenAPIRouter): void {
     if (exactMatch) return exactMatch;
     const matches = templated.filter((route) => route.pattern.test(path));
     if (matches.length === 0) return fail('404-notFound: no route matches request');
-    return matches.find((route) => route.operation.method === normalized.method)?.operation
-      ?? fail('405-methodNotAllowed: this method is not registered for the route');
+    return (
+      matches.find((route) => route.operation.method === normalized.method)?.operation ??
+      fail('405-methodNotAllowed: this method is not registered for the route')
+    );
   }) as OpenAPIRouter['matchOperation'];
 }
 

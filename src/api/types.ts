@@ -24,10 +24,14 @@ export type RequestBody<Op extends OperationId> = operations[Op] extends { reque
   : never;
 
 /** The query parameters of `Op` after validation and coercion. */
-export type QueryParams<Op extends OperationId> = operations[Op] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+export type QueryParams<Op extends OperationId> = operations[Op] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
 
 /** The path parameters of `Op`. */
-export type PathParams<Op extends OperationId> = operations[Op] extends { parameters: { path?: infer P } } ? NonNullable<P> : never;
+export type PathParams<Op extends OperationId> = operations[Op] extends { parameters: { path?: infer P } }
+  ? NonNullable<P>
+  : never;
 
 export function body<Op extends OperationId>(c: Context): RequestBody<Op> {
   return c.request.requestBody as RequestBody<Op>;

@@ -1,11 +1,14 @@
 import type { ErrorObject } from 'ajv';
-import { ErrorDetails } from '../errors';
+import type { ErrorDetails } from '../errors';
 
 /** The request parts openapi-backend validates, as the first segment of each error's instancePath. */
 const PARTS = new Set(['requestBody', 'query', 'path', 'headers', 'cookies']);
 
 function fieldName(err: ErrorObject): string {
-  const segments = err.instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = err.instancePath
+    .split('/')
+    .filter(Boolean)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (segments.length > 0 && PARTS.has(segments[0] as string)) segments.shift();
   if (err.keyword === 'required') segments.push(String(err.params.missingProperty));
   if (err.keyword === 'additionalProperties') segments.push(String(err.params.additionalProperty));
@@ -65,7 +68,8 @@ export function toValidationDetails(errors: ErrorObject[]): ErrorDetails {
     // oneOf/anyOf wrappers repeat what their branches already said.
     if (err.keyword === 'oneOf' || err.keyword === 'anyOf' || err.keyword === 'if') continue;
     const field = fieldName(err);
-    const list = (details[field] ??= []);
+    const list = details[field] ?? [];
+    details[field] = list;
     const text = message(err);
     if (!list.includes(text)) list.push(text);
   }

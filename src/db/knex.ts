@@ -1,4 +1,4 @@
-import knexFactory, { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 
 // bigint (count(*), sums) and numeric come back as strings by default; every bigint this API returns

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import pg from 'pg';
 
 export const MIGRATIONS_DIR = path.resolve(__dirname, '../../db/migrations');
@@ -36,7 +36,10 @@ const MIGRATION_LOCK_KEY = 0x6c6561726e;
  * the same database at once; the second waits, then finds nothing left to do.
  */
 export async function withMigrationLock<T>(db: Knex, work: () => Promise<T>): Promise<T> {
-  const client = db.client as { acquireRawConnection(): Promise<pg.Client>; destroyRawConnection(c: pg.Client): Promise<void> };
+  const client = db.client as {
+    acquireRawConnection(): Promise<pg.Client>;
+    destroyRawConnection(c: pg.Client): Promise<void>;
+  };
   const conn = await client.acquireRawConnection();
   try {
     await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

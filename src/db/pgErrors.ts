@@ -8,7 +8,10 @@ export const PG = {
   INVALID_TEXT_REPRESENTATION: '22P02',
 } as const;
 
-interface PgError { code?: string; constraint?: string }
+interface PgError {
+  code?: string;
+  constraint?: string;
+}
 
 export function pgCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null ? (err as PgError).code : undefined;
@@ -36,8 +39,17 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = pgCode(err);
-  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || UNREACHABLE.has(code))) return true;
+  if (
+    code &&
+    (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || UNREACHABLE.has(code))
+  )
+    return true;
   const { name, message } = err as { name?: string; message?: string };
   if (name === 'KnexTimeoutError') return true;
-  return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message,
+    )
+  );
 }

@@ -6,9 +6,22 @@
  */
 export const FILTERED = '[Filtered]';
 
-const SECRET_KEY = /pass(word|wd)?|secret|token|auth|cookie|session|card|cvc|cvv|iban|jwt|api[-_]?key|signature|credential/i;
+const SECRET_KEY =
+  /pass(word|wd)?|secret|token|auth|cookie|session|card|cvc|cvv|iban|jwt|api[-_]?key|signature|credential/i;
 /** Parts of the event that are the SDK's own (ids, sampling, installed package names), never user data. */
-const STRUCTURAL_KEYS = new Set(['event_id', 'trace_id', 'span_id', 'parent_span_id', 'sample_rand', 'timestamp', 'start_timestamp', 'lineno', 'colno', 'modules', 'sdk']);
+const STRUCTURAL_KEYS = new Set([
+  'event_id',
+  'trace_id',
+  'span_id',
+  'parent_span_id',
+  'sample_rand',
+  'timestamp',
+  'start_timestamp',
+  'lineno',
+  'colno',
+  'modules',
+  'sdk',
+]);
 const SECRET_PATTERNS: RegExp[] = [
   /\bBearer\s+\S+/gi,
   /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, // a JWT (access or refresh token)

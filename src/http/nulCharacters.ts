@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, ErrorDetails, validationError } from '../errors';
+import { AppError, type ErrorDetails, validationError } from '../errors';
 
 /**
  * No contract body nests anywhere near this deep; a deeper one is an attack on the walkers (this one, ajv,
@@ -7,7 +7,8 @@ import { AppError, ErrorDetails, validationError } from '../errors';
  */
 export const MAX_JSON_DEPTH = 32;
 
-const tooDeep = (): AppError => new AppError('BAD_REQUEST', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+const tooDeep = (): AppError =>
+  new AppError('BAD_REQUEST', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
 
 /**
  * Dotted paths (`billing_address.city`, `outcomes.2`) of every string under `root` that holds U+0000. Walks with
@@ -39,15 +40,22 @@ function nulPaths(root: unknown, found: string[]): void {
  */
 export function rejectNulCharacters(exempt: Set<string>) {
   return (req: Request, _res: Response, next: NextFunction): void => {
-    if (exempt.has(req.path)) return next();
+    if (exempt.has(req.path)) {
+      next();
+      return;
+    }
     const found: string[] = [];
     try {
       nulPaths(req.body, found);
       nulPaths(req.query, found);
     } catch (err) {
-      return next(err);
+      next(err);
+      return;
     }
-    if (found.length === 0) return next();
+    if (found.length === 0) {
+      next();
+      return;
+    }
     const details: ErrorDetails = Object.create(null) as ErrorDetails;
     for (const path of found) details[path] = ['Null characters are not allowed.'];
     next(validationError(details));

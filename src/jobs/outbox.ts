@@ -1,12 +1,16 @@
 import type { Knex } from 'knex';
 import { insertOutboxRow } from '../repositories/outbox';
-import { JobName, JobPayloads } from './payloads';
+import type { JobName, JobPayloads } from './payloads';
 
 /**
  * Writes a job as an outbox row inside the caller's transaction, so the job exists if and only if the change
  * that causes it commits. The relay (workers/relay.ts) hands it to BullMQ later; Redis being down never fails
  * the change.
  */
-export function enqueueJob<N extends JobName>(trx: Knex | Knex.Transaction, name: N, payload: JobPayloads[N]): Promise<string> {
+export function enqueueJob<N extends JobName>(
+  trx: Knex | Knex.Transaction,
+  name: N,
+  payload: JobPayloads[N],
+): Promise<string> {
   return insertOutboxRow(trx, name, payload);
 }

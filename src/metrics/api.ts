@@ -6,7 +6,7 @@ import { registerOutboxMetrics } from './outbox';
 import { registerPoolMetrics } from './pool';
 import { registerQueueMetrics } from './queue';
 import { createRegistry, withinMs } from './registry';
-import { registerRequestMetrics, RequestMetrics } from './requests';
+import { registerRequestMetrics, type RequestMetrics } from './requests';
 
 export interface ApiMetrics {
   registry: Registry;

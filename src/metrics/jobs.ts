@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 
 export interface JobMetrics {
   /** Wraps one job run: its duration and outcome (completed, failed) by job name. */

@@ -1,5 +1,8 @@
 /** Where a process's metrics listener binds, from the environment (see README, "Running in production"). */
-export interface MetricsListen { port: number; host: string }
+export interface MetricsListen {
+  port: number;
+  host: string;
+}
 
 const DEFAULT_PORTS = { api: 9464, worker: 9465 } as const;
 
@@ -12,6 +15,7 @@ export function metricsListen(role: 'api' | 'worker', env: NodeJS.ProcessEnv = p
   const raw = role === 'api' ? env.METRICS_PORT : env.WORKER_METRICS_PORT;
   if (raw === 'off') return undefined;
   const port = raw === undefined || raw === '' ? DEFAULT_PORTS[role] : Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid ${role === 'api' ? 'METRICS_PORT' : 'WORKER_METRICS_PORT'}: "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`Invalid ${role === 'api' ? 'METRICS_PORT' : 'WORKER_METRICS_PORT'}: "${raw}"`);
   return { port, host: env.METRICS_HOST || '127.0.0.1' };
 }

@@ -1,9 +1,12 @@
 import type { Knex } from 'knex';
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { outboxBacklog } from '../repositories/outbox';
 import { SCRAPE_PROBE_TIMEOUT_MS, withinMs } from './registry';
 
-interface OutboxSnapshot { backlog: number; oldestSeconds: number }
+interface OutboxSnapshot {
+  backlog: number;
+  oldestSeconds: number;
+}
 
 /**
  * Jobs committed but not yet handed to BullMQ, and the age of the oldest: a growing age means the relay (in the

@@ -1,7 +1,13 @@
 import type { Knex } from 'knex';
-import { Gauge, Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 
-interface TarnPool { numUsed(): number; numFree(): number; numPendingAcquires(): number; numPendingCreates(): number; max: number }
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  max: number;
+}
 
 /** The knex (tarn) pool as seen at scrape time: connections in use, idle, and callers waiting for one. */
 export function registerPoolMetrics(registry: Registry, db: Knex): void {

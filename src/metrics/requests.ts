@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { Histogram, Registry } from 'prom-client';
+import { Histogram, type Registry } from 'prom-client';
 
 /** Requests answered before routing (global rate limit, 415, malformed JSON) or on no route at all. */
 export const UNROUTED = 'unrouted';

@@ -3,15 +3,25 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 
 /** What the listener serves: a process's Registry, or the cluster primary's aggregation (src/apiCluster.ts). */
-export interface MetricsSource { contentType: string; metrics: () => Promise<string> }
+export interface MetricsSource {
+  contentType: string;
+  metrics: () => Promise<string>;
+}
 
-export interface MetricsServer { port: number; close: () => Promise<void> }
+export interface MetricsServer {
+  port: number;
+  close: () => Promise<void>;
+}
 
 /**
  * The metrics listener: its own port, apart from the public API (see ARCHITECTURE.md, "Metrics"). It answers
  * GET /metrics and nothing else; no middleware of the API (rate limits, CORS, auth) is involved.
  */
-export async function startMetricsServer(registry: MetricsSource, opts: { port: number; host: string }, log?: Logger): Promise<MetricsServer> {
+export async function startMetricsServer(
+  registry: MetricsSource,
+  opts: { port: number; host: string },
+  log?: Logger,
+): Promise<MetricsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {

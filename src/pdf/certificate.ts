@@ -1,6 +1,6 @@
 import { startPdf } from './document';
 import type { Weight } from './fonts';
-import { TextStyle, widthOfText, writeText } from './textRuns';
+import { type TextStyle, widthOfText, writeText } from './textRuns';
 
 export interface CertificateContent {
   learnerName: string;
@@ -31,11 +31,26 @@ export function renderCertificatePdf(content: CertificateContent): Promise<Buffe
 
   const { width, height } = doc.page;
   const inner = width - 2 * 56;
-  doc.lineWidth(3).strokeColor(ACCENT).rect(28, 28, width - 56, height - 56).stroke();
-  doc.lineWidth(1).rect(36, 36, width - 72, height - 72).stroke();
+  doc
+    .lineWidth(3)
+    .strokeColor(ACCENT)
+    .rect(28, 28, width - 56, height - 56)
+    .stroke();
+  doc
+    .lineWidth(1)
+    .rect(36, 36, width - 72, height - 72)
+    .stroke();
 
   const centered = (text: string, weight: Weight, size: number, color: string, gap = 0): void => {
-    writeText(doc, text, { x: 56, y: doc.y + gap, width: inner, align: 'center', weight, size: fitSize(doc, text, { weight, size }, inner), color });
+    writeText(doc, text, {
+      x: 56,
+      y: doc.y + gap,
+      width: inner,
+      align: 'center',
+      weight,
+      size: fitSize(doc, text, { weight, size }, inner),
+      color,
+    });
   };
 
   doc.y = 90;
@@ -61,5 +76,7 @@ function fitSize(doc: PDFKit.PDFDocument, text: string, style: TextStyle, width:
 }
 
 function formatDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(at);
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(
+    at,
+  );
 }

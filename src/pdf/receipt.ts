@@ -20,7 +20,8 @@ const ACCENT = '#4f46e5';
 const MUTED = '#6b7280';
 const MARGIN = 56;
 
-const money = (cents: number, currency: string): string => `${centsToAmount(cents).toFixed(2)} ${currency.toUpperCase()}`;
+const money = (cents: number, currency: string): string =>
+  `${centsToAmount(cents).toFixed(2)} ${currency.toUpperCase()}`;
 
 /**
  * Renders an order's one-page A4 receipt. The billing name, email, address and course titles go through
@@ -41,7 +42,9 @@ export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
   doc.moveDown(0.5);
   doc.font('regular').fontSize(10).fillColor(MUTED);
   doc.text(`Order number: ${content.orderNumber}`);
-  doc.text(`Paid on: ${new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }).format(content.paidAt)} UTC`);
+  doc.text(
+    `Paid on: ${new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', dateStyle: 'long', timeStyle: 'short' }).format(content.paidAt)} UTC`,
+  );
   if (content.paymentReference) doc.text(`Payment reference: ${content.paymentReference}`);
 
   doc.moveDown(1.2);
@@ -55,11 +58,24 @@ export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
     const y = doc.y;
     writeText(doc, label, { x: MARGIN, y, width: width - priceWidth - 10, weight, size: 10, color: INK });
     const after = doc.y;
-    writeText(doc, amount, { x: MARGIN + width - priceWidth, y, width: priceWidth, align: 'right', weight, size: 10, color: INK });
+    writeText(doc, amount, {
+      x: MARGIN + width - priceWidth,
+      y,
+      width: priceWidth,
+      align: 'right',
+      weight,
+      size: 10,
+      color: INK,
+    });
     doc.y = Math.max(after, doc.y) + 4;
   };
   const rule = (): void => {
-    doc.moveTo(MARGIN, doc.y).lineTo(MARGIN + width, doc.y).lineWidth(0.5).strokeColor(MUTED).stroke();
+    doc
+      .moveTo(MARGIN, doc.y)
+      .lineTo(MARGIN + width, doc.y)
+      .lineWidth(0.5)
+      .strokeColor(MUTED)
+      .stroke();
     doc.y += 6;
   };
   row('Course', 'Price', 'bold');
@@ -72,7 +88,12 @@ export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
 
   doc.moveDown(2);
   doc.font('regular').fontSize(9).fillColor(MUTED);
-  doc.text('Thank you for learning with LearnFlow. Orders can be refunded within 30 days of purchase while less than 30% of each course has been consumed.', MARGIN, doc.y, { width });
+  doc.text(
+    'Thank you for learning with LearnFlow. Orders can be refunded within 30 days of purchase while less than 30% of each course has been consumed.',
+    MARGIN,
+    doc.y,
+    { width },
+  );
 
   doc.end();
   return bytes;

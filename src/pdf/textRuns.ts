@@ -1,4 +1,4 @@
-import { BASE_FONT, FONT_CHAIN, FontFile, loadFont, Weight } from './fonts';
+import { BASE_FONT, FONT_CHAIN, type FontFile, loadFont, type Weight } from './fonts';
 
 /**
  * Text in any script, with font fallback: a text is cut into runs, each set in the first font of the weight's
@@ -31,7 +31,10 @@ export function textRuns(text: string, weight: Weight = 'regular'): TextRun[] {
         ? current.font
         : (chain.find((file) => has(file, codePoint)) ?? current?.font ?? BASE_FONT[weight]);
     if (current?.font === font) current.text += char;
-    else runs.push((current = { text: char, font }));
+    else {
+      current = { text: char, font };
+      runs.push(current);
+    }
   }
   return runs;
 }
@@ -54,11 +57,15 @@ export function registerFont(doc: PDFKit.PDFDocument, file: FontFile): PDFKit.PD
   return doc.registerFont(file.name, loadFont(file) as unknown as PDFKit.Mixins.PDFFontSource);
 }
 
-const useFont = (doc: PDFKit.PDFDocument, file: FontFile, size: number): PDFKit.PDFDocument => registerFont(doc, file).font(file.name, size);
+const useFont = (doc: PDFKit.PDFDocument, file: FontFile, size: number): PDFKit.PDFDocument =>
+  registerFont(doc, file).font(file.name, size);
 
 /** The width of `text` on one line. */
 export function widthOfText(doc: PDFKit.PDFDocument, text: string, style: TextStyle): number {
-  return textRuns(text, style.weight).reduce((sum, run) => sum + useFont(doc, run.font, style.size).widthOfString(run.text), 0);
+  return textRuns(text, style.weight).reduce(
+    (sum, run) => sum + useFont(doc, run.font, style.size).widthOfString(run.text),
+    0,
+  );
 }
 
 const words = new Intl.Segmenter('und', { granularity: 'word' });
@@ -72,7 +79,11 @@ function breakPoints(text: string): number[] {
   const points = new Set<number>();
   let previousWordLike = false;
   for (const { index, segment, isWordLike } of words.segment(text)) {
-    if (index > 0 && ((/\s/.test(text[index - 1] as string) && !/\s/.test(segment)) || (previousWordLike && isWordLike))) points.add(index);
+    if (
+      index > 0 &&
+      ((/\s/.test(text[index - 1] as string) && !/\s/.test(segment)) || (previousWordLike && isWordLike))
+    )
+      points.add(index);
     previousWordLike = Boolean(isWordLike);
   }
   return [...points, text.length].sort((a, b) => a - b);
@@ -84,7 +95,8 @@ function slice(runs: TextRun[], from: number, to: number): TextRun[] {
   let start = 0;
   for (const run of runs) {
     const end = start + run.text.length;
-    if (end > from && start < to) parts.push({ font: run.font, text: run.text.slice(Math.max(from - start, 0), Math.min(to, end) - start) });
+    if (end > from && start < to)
+      parts.push({ font: run.font, text: run.text.slice(Math.max(from - start, 0), Math.min(to, end) - start) });
     start = end;
   }
   return parts;

@@ -1,10 +1,16 @@
 import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
-import { CourseDetailRow, CourseListRow, InstructorStats, LEVELS, RatingCounts } from '../repositories/courses';
+import {
+  type CourseDetailRow,
+  type CourseListRow,
+  type InstructorStats,
+  LEVELS,
+  type RatingCounts,
+} from '../repositories/courses';
 import type { FacetRow } from '../repositories/courseSearch';
 import type { CurriculumRow, LessonRow, SectionRow } from '../repositories/curriculum';
 import type { ReviewRow } from '../repositories/reviews';
-import { NO_FLAGS, ViewerCourseState, ViewerFlags } from '../repositories/viewerState';
+import { NO_FLAGS, type ViewerCourseState, type ViewerFlags } from '../repositories/viewerState';
 import { reviewItem } from './reviews';
 
 const NEW_FOR_MS = 30 * 24 * 3600 * 1000;
@@ -59,7 +65,11 @@ function courseCore(row: CourseListRow, now: number) {
   };
 }
 
-export function courseListItem(row: CourseListRow, flags: ViewerFlags = NO_FLAGS, now = Date.now()): Schemas['CatalogCourseListItem'] {
+export function courseListItem(
+  row: CourseListRow,
+  flags: ViewerFlags = NO_FLAGS,
+  now = Date.now(),
+): Schemas['CatalogCourseListItem'] {
   return {
     ...courseCore(row, now),
     instructor: { id: row.instructor_id, first_name: row.instructor_first_name, last_name: row.instructor_last_name },
@@ -78,7 +88,15 @@ export function curriculum(rows: CurriculumRow[], unlocked: boolean): Schemas['C
   for (const row of rows) {
     let section = sections.at(-1);
     if (section?.id !== row.section_id) {
-      section = { id: row.section_id, title: row.section_title, description: row.section_description ?? '', order: row.section_position, total_lessons: 0, total_duration_minutes: 0, lessons: [] };
+      section = {
+        id: row.section_id,
+        title: row.section_title,
+        description: row.section_description ?? '',
+        order: row.section_position,
+        total_lessons: 0,
+        total_duration_minutes: 0,
+        lessons: [],
+      };
       sections.push(section);
     }
     if (row.id === null) continue;
@@ -188,10 +206,16 @@ const PRICE_BANDS: Array<Omit<Schemas['CatalogFacetPriceBand'], 'count'>> = [
 ];
 
 // GROUPING() values of facetsQuery's grouping sets.
-const BY_CATEGORY = 7, BY_LEVEL = 11, BY_LANGUAGE = 13, BY_BAND = 14, TOTAL = 15;
+const BY_CATEGORY = 7,
+  BY_LEVEL = 11,
+  BY_LANGUAGE = 13,
+  BY_BAND = 14,
+  TOTAL = 15;
 
-const byCountThen = <T extends { count: number }>(label: (x: T) => string) => (a: T, b: T): number =>
-  b.count - a.count || label(a).localeCompare(label(b));
+const byCountThen =
+  <T extends { count: number }>(label: (x: T) => string) =>
+  (a: T, b: T): number =>
+    b.count - a.count || label(a).localeCompare(label(b));
 
 /** The total and the facets from facetsQuery's rows (zero counts left out, except the five price bands). */
 export function catalogFacets(rows: FacetRow[]): { count: number; facets: Schemas['CatalogFacets'] } {
@@ -205,7 +229,8 @@ export function catalogFacets(rows: FacetRow[]): { count: number; facets: Schema
     else if (r.g === BY_CATEGORY && r.category_id !== null && r.category_slug !== null && r.by_category > 0) {
       categories.push({ value: r.category_slug, label: r.category_name ?? r.category_slug, count: r.by_category });
     } else if (r.g === BY_LEVEL && r.level !== null && r.by_level > 0) levels.set(r.level, r.by_level);
-    else if (r.g === BY_LANGUAGE && r.language !== null && r.by_language > 0) languages.push({ value: r.language, count: r.by_language });
+    else if (r.g === BY_LANGUAGE && r.language !== null && r.by_language > 0)
+      languages.push({ value: r.language, count: r.by_language });
     else if (r.g === BY_BAND && r.band !== null) bands.set(r.band, r.by_band);
   }
   return {

@@ -1,6 +1,6 @@
 import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
-import { EnrollmentViewRow, progressPercent } from '../repositories/enrollments';
+import { type EnrollmentViewRow, progressPercent } from '../repositories/enrollments';
 import type { RecommendationRow } from '../repositories/recommendations';
 import { durationHours, shownRating } from './courses';
 import { learnedHours } from './enrollments';
@@ -48,7 +48,10 @@ export function statsView(s: StatsFigures): Schemas['DashboardStats'] {
   };
 }
 
-export function continueLearningItem(row: EnrollmentViewRow, estimatedCompletionDate: string | null): Schemas['DashboardContinueLearningItem'] {
+export function continueLearningItem(
+  row: EnrollmentViewRow,
+  estimatedCompletionDate: string | null,
+): Schemas['DashboardContinueLearningItem'] {
   const counts = { total: row.live_total_lessons, completed: row.live_lessons_completed };
   return {
     enrollment_id: row.id,
@@ -64,13 +67,22 @@ export function continueLearningItem(row: EnrollmentViewRow, estimatedCompletion
     last_accessed: row.last_accessed_at ? row.last_accessed_at.toISOString() : null,
     time_spent_hours: learnedHours(row.watched_seconds),
     current_lesson: row.current_id
-      ? { id: row.current_id, title: row.current_title as string, order: row.current_order as number, duration_minutes: row.current_duration_minutes as number }
+      ? {
+          id: row.current_id,
+          title: row.current_title as string,
+          order: row.current_order as number,
+          duration_minutes: row.current_duration_minutes as number,
+        }
       : null,
     estimated_completion_date: estimatedCompletionDate,
   };
 }
 
-export function recommendationView(row: RecommendationRow, reason: string, now: Date): Schemas['DashboardRecommendation'] {
+export function recommendationView(
+  row: RecommendationRow,
+  reason: string,
+  now: Date,
+): Schemas['DashboardRecommendation'] {
   const price = row.price_cents ?? 0;
   return {
     id: row.id,
@@ -84,7 +96,10 @@ export function recommendationView(row: RecommendationRow, reason: string, now: 
     duration_hours: durationHours(row.duration_minutes),
     level: row.level,
     price: centsToAmount(price),
-    original_price: row.original_price_cents !== null && row.original_price_cents > price ? centsToAmount(row.original_price_cents) : null,
+    original_price:
+      row.original_price_cents !== null && row.original_price_cents > price
+        ? centsToAmount(row.original_price_cents)
+        : null,
     is_new: row.published_at !== null && now.getTime() - row.published_at.getTime() < NEW_COURSE_MS,
     recommendation_reason: reason,
     relevance_score: Math.min(1, Math.max(0, Math.round(row.score * 100) / 100)),

@@ -1,5 +1,5 @@
 import type { Schemas } from '../schemas';
-import { CurriculumLessonRow, EnrollmentViewRow, progressPercent } from '../repositories/enrollments';
+import { type CurriculumLessonRow, type EnrollmentViewRow, progressPercent } from '../repositories/enrollments';
 import { certificateUrl } from './certificates';
 import { durationHours } from './courses';
 
@@ -9,7 +9,9 @@ export function learnedHours(seconds: number): number {
 }
 
 function currentLesson(row: EnrollmentViewRow): Schemas['EnrollmentCurrentLesson'] {
-  return row.current_id ? { id: row.current_id, title: row.current_title as string, order: row.current_order as number } : null;
+  return row.current_id
+    ? { id: row.current_id, title: row.current_title as string, order: row.current_order as number }
+    : null;
 }
 
 /** The fields the list and the detail share; counts are the live ones from lesson_progress. */

@@ -5,7 +5,9 @@ import type { RefundRow } from '../repositories/refunds';
 
 /** The receipt's API URL: readable only with the owner's token, so it is safe to show and not guessable as a file. */
 export function receiptUrl(publicBaseUrl: string, order: Pick<OrderRow, 'id' | 'status'>): string | null {
-  return order.status === 'completed' || order.status === 'refunded' ? `${publicBaseUrl}/orders/${order.id}/receipt/` : null;
+  return order.status === 'completed' || order.status === 'refunded'
+    ? `${publicBaseUrl}/orders/${order.id}/receipt/`
+    : null;
 }
 
 /** Optional fields the learner did not send are null, so every stored address has the same shape. */
@@ -40,7 +42,12 @@ function storedBillingAddress(a: StoredBillingAddress): Schemas['BillingAddress'
   };
 }
 
-export function orderView(publicBaseUrl: string, order: OrderRow, items: OrderItemRow[], refund: RefundRow | undefined): Schemas['Order'] {
+export function orderView(
+  publicBaseUrl: string,
+  order: OrderRow,
+  items: OrderItemRow[],
+  refund: RefundRow | undefined,
+): Schemas['Order'] {
   return {
     id: order.id,
     order_number: order.order_number,
@@ -52,22 +59,39 @@ export function orderView(publicBaseUrl: string, order: OrderRow, items: OrderIt
     discount_amount: centsToAmount(order.discount_cents),
     currency: order.currency as Schemas['OrderCurrency'],
     items_count: items.length,
-    items: items.map((item) => ({ id: item.id, course: { id: item.course_id, title: item.title }, price_at_purchase: centsToAmount(item.price_cents) })),
+    items: items.map((item) => ({
+      id: item.id,
+      course: { id: item.course_id, title: item.title },
+      price_at_purchase: centsToAmount(item.price_cents),
+    })),
     billing_address: storedBillingAddress(order.billing_address),
     receipt_url: receiptUrl(publicBaseUrl, order),
     refund:
       order.status === 'refunded' && refund
-        ? { id: refund.id, amount: centsToAmount(refund.amount_cents), status: refund.status, created_at: refund.created_at.toISOString() }
+        ? {
+            id: refund.id,
+            amount: centsToAmount(refund.amount_cents),
+            status: refund.status,
+            created_at: refund.created_at.toISOString(),
+          }
         : null,
   };
 }
 
-export function paymentConfirmationView(publicBaseUrl: string, order: OrderRow, items: OrderItemRow[]): Schemas['PaymentConfirmation'] {
+export function paymentConfirmationView(
+  publicBaseUrl: string,
+  order: OrderRow,
+  items: OrderItemRow[],
+): Schemas['PaymentConfirmation'] {
   return {
     order_id: order.id,
     status: order.status,
     message: 'Payment processed successfully',
     receipt_url: receiptUrl(publicBaseUrl, order),
-    courses_now_available: items.map((item) => ({ id: item.course_id, title: item.title, access_url: `/dashboard/courses/${item.course_id}` })),
+    courses_now_available: items.map((item) => ({
+      id: item.course_id,
+      title: item.title,
+      access_url: `/dashboard/courses/${item.course_id}`,
+    })),
   };
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import express, { Request, Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import YAML from 'yaml';
 
 const SPEC_PATH = path.resolve(__dirname, '../generated/openapi.json');

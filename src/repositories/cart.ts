@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
-
 export interface CartRow {
   id: string;
   user_id: string;
@@ -29,7 +28,11 @@ export async function ensureCart(db: Db, userId: string): Promise<CartRow> {
 /** The user's cart, locked until the transaction ends: whoever turns it into an order holds it alone. */
 export async function lockCart(trx: Knex.Transaction, userId: string): Promise<CartRow> {
   await trx('carts').insert({ user_id: userId }).onConflict('user_id').ignore();
-  return (await trx('carts').select('id', 'user_id', 'updated_at').where({ user_id: userId }).forUpdate().first()) as CartRow;
+  return (await trx('carts')
+    .select('id', 'user_id', 'updated_at')
+    .where({ user_id: userId })
+    .forUpdate()
+    .first()) as CartRow;
 }
 
 /** The items whose course is still published, oldest first; unpublished courses are left out, not deleted. */
@@ -38,7 +41,16 @@ export function cartLines(db: Db, cartId: string): Promise<CartLineRow[]> {
     .join('courses as c', 'c.id', 'ci.course_id')
     .where('ci.cart_id', cartId)
     .andWhere('c.is_published', true)
-    .select('ci.id', 'ci.added_at', 'c.id as course_id', 'c.title', 'c.price_cents', 'c.original_price_cents', 'c.thumbnail', 'c.lesson_count')
+    .select(
+      'ci.id',
+      'ci.added_at',
+      'c.id as course_id',
+      'c.title',
+      'c.price_cents',
+      'c.original_price_cents',
+      'c.thumbnail',
+      'c.lesson_count',
+    )
     .orderBy([{ column: 'ci.added_at' }, { column: 'ci.id' }]);
 }
 
@@ -46,19 +58,39 @@ export function findCartLine(db: Db, itemId: string): Promise<CartLineRow | unde
   return db('cart_items as ci')
     .join('courses as c', 'c.id', 'ci.course_id')
     .where('ci.id', itemId)
-    .select('ci.id', 'ci.added_at', 'c.id as course_id', 'c.title', 'c.price_cents', 'c.original_price_cents', 'c.thumbnail', 'c.lesson_count')
+    .select(
+      'ci.id',
+      'ci.added_at',
+      'c.id as course_id',
+      'c.title',
+      'c.price_cents',
+      'c.original_price_cents',
+      'c.thumbnail',
+      'c.lesson_count',
+    )
     .first();
 }
 
 /** Inserts the item unless the course is already in the cart (the unique constraint decides); undefined then. */
-export async function insertCartItem(trx: Knex.Transaction, cartId: string, courseId: string): Promise<string | undefined> {
-  const [row] = (await trx('cart_items').insert({ cart_id: cartId, course_id: courseId }).onConflict(['cart_id', 'course_id']).ignore().returning('id')) as Array<{ id: string }>;
+export async function insertCartItem(
+  trx: Knex.Transaction,
+  cartId: string,
+  courseId: string,
+): Promise<string | undefined> {
+  const [row] = (await trx('cart_items')
+    .insert({ cart_id: cartId, course_id: courseId })
+    .onConflict(['cart_id', 'course_id'])
+    .ignore()
+    .returning('id')) as Array<{ id: string }>;
   return row?.id;
 }
 
 /** Deletes the item only from this user's cart; returns how many rows went (0: not theirs, or gone). */
 export function deleteCartItem(db: Db, userId: string, itemId: string): Promise<number> {
-  return db('cart_items').where({ id: itemId }).whereIn('cart_id', db('carts').select('id').where({ user_id: userId })).delete();
+  return db('cart_items')
+    .where({ id: itemId })
+    .whereIn('cart_id', db('carts').select('id').where({ user_id: userId }))
+    .delete();
 }
 
 export function deleteCartCourses(db: Db, userId: string, courseIds?: string[]): Promise<number> {

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
-
 export interface CertificateRow {
   id: string;
   enrollment_id: string;
@@ -22,7 +21,10 @@ export type NewCertificate = Omit<CertificateRow, 'id' | 'pdf_path' | 'created_a
  * Inserts unless a certificate already exists for the enrollment or the code is taken (both unique);
  * returns the new row, or undefined when nothing was inserted.
  */
-export async function insertCertificate(trx: Knex.Transaction, cert: NewCertificate): Promise<CertificateRow | undefined> {
+export async function insertCertificate(
+  trx: Knex.Transaction,
+  cert: NewCertificate,
+): Promise<CertificateRow | undefined> {
   const rows = (await trx('certificates').insert(cert).onConflict().ignore().returning('*')) as CertificateRow[];
   return rows[0];
 }
@@ -43,9 +45,17 @@ export function findCertificateByCode(db: Db, code: string): Promise<Certificate
   return db<CertificateRow>('certificates').where({ verification_code: code }).first();
 }
 
-export async function listOwnedCertificates(db: Db, userId: string, page: { limit: number; offset: number }): Promise<{ rows: CertificateRow[]; count: number }> {
+export async function listOwnedCertificates(
+  db: Db,
+  userId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: CertificateRow[]; count: number }> {
   const [rows, counted] = await Promise.all([
-    db<CertificateRow>('certificates').where({ user_id: userId }).orderBy([{ column: 'issued_at', order: 'desc' }, { column: 'id' }]).limit(page.limit).offset(page.offset),
+    db<CertificateRow>('certificates')
+      .where({ user_id: userId })
+      .orderBy([{ column: 'issued_at', order: 'desc' }, { column: 'id' }])
+      .limit(page.limit)
+      .offset(page.offset),
     db('certificates').where({ user_id: userId }).count<{ n: number }[]>({ n: '*' }),
   ]);
   return { rows, count: Number(counted[0]?.n ?? 0) };

@@ -2,7 +2,6 @@ import type { Knex } from 'knex';
 import type { Level } from './courses';
 import type { Db } from '../db/knex';
 
-
 /** The catalog filters after normalization: cents, tenths of a star, a resolved category. */
 export interface CatalogFilters {
   /** undefined: no filter; null: a category that does not exist (matches nothing). */
@@ -22,8 +21,19 @@ export interface CatalogFilters {
 export type SearchMode = 'ranked' | 'fuzzy';
 
 export type Ordering =
-  | 'relevance' | 'rating' | '-rating' | 'price' | '-price' | 'newest' | '-newest'
-  | 'popularity' | '-popularity' | 'review_count' | '-review_count' | 'title' | '-title';
+  | 'relevance'
+  | 'rating'
+  | '-rating'
+  | 'price'
+  | '-price'
+  | 'newest'
+  | '-newest'
+  | 'popularity'
+  | '-popularity'
+  | 'review_count'
+  | '-review_count'
+  | 'title'
+  | '-title';
 
 type Dir = 'asc' | 'desc';
 
@@ -86,7 +96,8 @@ function and(db: Db, parts: Dimension[]): Knex.Raw {
  * The filters as SQL predicates, split by facet dimension: `base` applies everywhere, the others are left out
  * of their own facet (disjunctive faceting).
  */
-const filtersRating = (f: CatalogFilters): f is CatalogFilters & { ratingMinTenths: number } => (f.ratingMinTenths ?? 0) > 0;
+const filtersRating = (f: CatalogFilters): f is CatalogFilters & { ratingMinTenths: number } =>
+  (f.ratingMinTenths ?? 0) > 0;
 
 function predicates(db: Db, f: CatalogFilters): Predicates {
   const base: Knex.Raw[] = [db.raw('is_published')];
@@ -95,13 +106,17 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
     // rating_avg (two decimals) narrows through its index; the exact shown rating, rounded half up from the star
     // counts (floor((20*sum + n) / 2n) tenths), decides, so the filter agrees with the `rating` the client sees.
     const v = f.ratingMinTenths;
-    base.push(db.raw(
-      'rating_avg >= ? AND 20 * (rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5) + rating_count >= ? * rating_count',
-      [((v - 0.5) / 10).toFixed(2), 2 * v],
-    ));
+    base.push(
+      db.raw(
+        'rating_avg >= ? AND 20 * (rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5) + rating_count >= ? * rating_count',
+        [((v - 0.5) / 10).toFixed(2), 2 * v],
+      ),
+    );
   }
-  if (f.search?.mode === 'ranked') base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
-  if (f.search?.mode === 'fuzzy') base.push(db.raw('(? <% title OR ? <% instructor_name)', [f.search.text, f.search.text]));
+  if (f.search?.mode === 'ranked')
+    base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
+  if (f.search?.mode === 'fuzzy')
+    base.push(db.raw('(? <% title OR ? <% instructor_name)', [f.search.text, f.search.text]));
 
   const price: Knex.Raw[] = [];
   if (f.minPriceCents !== undefined) price.push(db.raw('price_cents >= ?', [f.minPriceCents]));
@@ -111,7 +126,12 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
 
   return {
     base,
-    category: f.categoryId === undefined ? undefined : f.categoryId === null ? db.raw('FALSE') : db.raw('category_id = ?', [f.categoryId]),
+    category:
+      f.categoryId === undefined
+        ? undefined
+        : f.categoryId === null
+          ? db.raw('FALSE')
+          : db.raw('category_id = ?', [f.categoryId]),
     level: f.level ? db.raw('level = ?', [f.level]) : undefined,
     language: f.language ? db.raw('lower(language) = lower(?)', [f.language]) : undefined,
     price: price.length > 0 ? and(db, price) : undefined,
@@ -152,7 +172,9 @@ function facetDimensionsOnly(f: CatalogFilters): boolean {
 export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
   const source = facetDimensionsOnly(f)
-    ? db.raw('SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0')
+    ? db.raw(
+        'SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0',
+      )
     : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
   return db.raw(
     `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug FROM (

@@ -70,16 +70,47 @@ export interface CourseStateRow {
 }
 
 const LIST_COLUMNS = [
-  'c.id', 'c.title', 'c.slug', 'c.short_description', 'c.thumbnail', 'c.rating_avg', 'c.rating_count', 'c.review_count',
-  'c.rating_1', 'c.rating_2', 'c.rating_3', 'c.rating_4', 'c.rating_5', 'c.student_count', 'c.duration_minutes',
-  'c.lesson_count', 'c.level', 'c.language', 'c.price_cents', 'c.original_price_cents', 'c.is_bestseller',
-  'c.is_published', 'c.published_at', 'c.last_updated', 'c.instructor_id', 'c.category_id',
-  'u.first_name AS instructor_first_name', 'u.last_name AS instructor_last_name', 'cat.name AS category_name',
+  'c.id',
+  'c.title',
+  'c.slug',
+  'c.short_description',
+  'c.thumbnail',
+  'c.rating_avg',
+  'c.rating_count',
+  'c.review_count',
+  'c.rating_1',
+  'c.rating_2',
+  'c.rating_3',
+  'c.rating_4',
+  'c.rating_5',
+  'c.student_count',
+  'c.duration_minutes',
+  'c.lesson_count',
+  'c.level',
+  'c.language',
+  'c.price_cents',
+  'c.original_price_cents',
+  'c.is_bestseller',
+  'c.is_published',
+  'c.published_at',
+  'c.last_updated',
+  'c.instructor_id',
+  'c.category_id',
+  'u.first_name AS instructor_first_name',
+  'u.last_name AS instructor_last_name',
+  'cat.name AS category_name',
 ];
 
 const DETAIL_COLUMNS = [
-  ...LIST_COLUMNS, 'c.description', 'c.preview_video_url', 'c.outcomes', 'c.requirements', 'c.certificate_included',
-  'u.email AS instructor_email', 'u.bio AS instructor_bio', 'u.profile_picture AS instructor_profile_picture',
+  ...LIST_COLUMNS,
+  'c.description',
+  'c.preview_video_url',
+  'c.outcomes',
+  'c.requirements',
+  'c.certificate_included',
+  'u.email AS instructor_email',
+  'u.bio AS instructor_bio',
+  'u.profile_picture AS instructor_profile_picture',
 ];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -95,7 +126,11 @@ function withNames(db: Db, columns: string[]): Knex.QueryBuilder {
  * The list rows of one page, given a subquery that yields `id` and the sort keys `s0` (and `id`) of that
  * page in order. Joining names after the page is cut keeps deep pages from joining every skipped row.
  */
-export function selectListRows(db: Db, page: Knex.QueryBuilder | Knex.Raw, order: Array<{ column: string; dir: 'asc' | 'desc' }>): Promise<CourseListRow[]> {
+export function selectListRows(
+  db: Db,
+  page: Knex.QueryBuilder | Knex.Raw,
+  order: Array<{ column: string; dir: 'asc' | 'desc' }>,
+): Promise<CourseListRow[]> {
   const query = withNames(db, LIST_COLUMNS).join(db.raw('(?) AS p', [page]), 'p.id', 'c.id');
   for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
   return query as unknown as Promise<CourseListRow[]>;
@@ -108,8 +143,17 @@ export function findCourseDetail(db: Db, idOrSlug: string): Promise<CourseDetail
 }
 
 const STATE_COLUMNS = [
-  'id', 'instructor_id', 'is_published', 'published_at', 'short_description', 'description', 'category_id', 'price_cents',
-  'original_price_cents', 'thumbnail', 'lesson_count',
+  'id',
+  'instructor_id',
+  'is_published',
+  'published_at',
+  'short_description',
+  'description',
+  'category_id',
+  'price_cents',
+  'original_price_cents',
+  'thumbnail',
+  'lesson_count',
 ];
 
 /** The course row, locked against other writers of the course (reviews, authoring) until the transaction ends. */
@@ -128,7 +172,11 @@ export function findCourseState(db: Db, id: string): Promise<CourseStateRow | un
  * added or removed, every enrollment's lesson snapshot (total, completed, percent) is refreshed in the same
  * transaction too: the learning views read those snapshots. A completed enrollment stays completed, at its 100%.
  */
-export async function refreshCourseContent(trx: Knex.Transaction, courseId: string, opts: { lessonsAddedOrRemoved: boolean }): Promise<void> {
+export async function refreshCourseContent(
+  trx: Knex.Transaction,
+  courseId: string,
+  opts: { lessonsAddedOrRemoved: boolean },
+): Promise<void> {
   await trx.raw(
     `UPDATE courses c SET duration_minutes = t.minutes, lesson_count = t.lessons, last_updated = now()
      FROM (SELECT coalesce(sum(duration_minutes), 0)::int AS minutes, count(*)::int AS lessons FROM lessons WHERE course_id = ?) t
@@ -188,40 +236,75 @@ const SLUG_BATCH = 50;
  * time through the unique index, and ON CONFLICT DO NOTHING makes a concurrent creator taking the same slug
  * first simply move this one to the next candidate, so creating never fails on a clash.
  */
-export async function insertCourseWithUniqueSlug(trx: Knex.Transaction, base: string, columns: Record<string, unknown>): Promise<string> {
+export async function insertCourseWithUniqueSlug(
+  trx: Knex.Transaction,
+  base: string,
+  columns: Record<string, unknown>,
+): Promise<string> {
   for (let start = 1; ; start += SLUG_BATCH) {
     const candidates = Array.from({ length: SLUG_BATCH }, (_, i) => (start + i === 1 ? base : `${base}-${start + i}`));
     const taken = new Set<string>(await trx('courses').whereIn('slug', candidates).pluck('slug'));
     for (const slug of candidates.filter((s) => !taken.has(s))) {
-      const [row] = (await trx('courses').insert({ ...columns, slug }).onConflict('slug').ignore().returning('id')) as Array<{ id: string }>;
+      const [row] = (await trx('courses')
+        .insert({ ...columns, slug })
+        .onConflict('slug')
+        .ignore()
+        .returning('id')) as Array<{ id: string }>;
       if (row) return row.id;
     }
   }
 }
 
 /** What a certificate of the course prints, as the course is now. */
-export function findCertificateCourse(db: Db, courseId: string): Promise<{ title: string; instructor_name: string; certificate_included: boolean } | undefined> {
+export function findCertificateCourse(
+  db: Db,
+  courseId: string,
+): Promise<{ title: string; instructor_name: string; certificate_included: boolean } | undefined> {
   return db('courses').where({ id: courseId }).first('title', 'instructor_name', 'certificate_included');
 }
 
 /** An author's edit: stamps last_updated, which orders the instructor's list. */
-export async function updateCourseColumns(trx: Knex.Transaction, courseId: string, columns: Record<string, unknown>): Promise<void> {
-  await trx('courses').where({ id: courseId }).update({ ...columns, last_updated: trx.fn.now() });
+export async function updateCourseColumns(
+  trx: Knex.Transaction,
+  courseId: string,
+  columns: Record<string, unknown>,
+): Promise<void> {
+  await trx('courses')
+    .where({ id: courseId })
+    .update({ ...columns, last_updated: trx.fn.now() });
 }
 
 /** published_at is the first publication: is_new counts from it, and re-publishing does not reset it. */
 export async function setCoursePublished(trx: Knex.Transaction, courseId: string, published: boolean): Promise<void> {
   await trx('courses')
     .where({ id: courseId })
-    .update(published ? { is_published: true, published_at: trx.raw('coalesce(published_at, now())') } : { is_published: false });
+    .update(
+      published
+        ? { is_published: true, published_at: trx.raw('coalesce(published_at, now())') }
+        : { is_published: false },
+    );
 }
 
 /** One page of an instructor's own courses, published or not, most recently updated first, and their count. */
-export async function listTaughtCourses(db: Db, instructorId: string, page: { limit: number; offset: number }): Promise<{ rows: CourseListRow[]; count: number }> {
-  const ids = db('courses').select('id', 'last_updated AS s0').where({ instructor_id: instructorId })
-    .orderBy([{ column: 'last_updated', order: 'desc' }, { column: 'id', order: 'asc' }]).limit(page.limit).offset(page.offset);
+export async function listTaughtCourses(
+  db: Db,
+  instructorId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: CourseListRow[]; count: number }> {
+  const ids = db('courses')
+    .select('id', 'last_updated AS s0')
+    .where({ instructor_id: instructorId })
+    .orderBy([
+      { column: 'last_updated', order: 'desc' },
+      { column: 'id', order: 'asc' },
+    ])
+    .limit(page.limit)
+    .offset(page.offset);
   const [rows, [counted]] = await Promise.all([
-    selectListRows(db, ids, [{ column: 's0', dir: 'desc' }, { column: 'id', dir: 'asc' }]),
+    selectListRows(db, ids, [
+      { column: 's0', dir: 'desc' },
+      { column: 'id', dir: 'asc' },
+    ]),
     db('courses').where({ instructor_id: instructorId }).count({ n: '*' }),
   ]);
   return { rows, count: Number((counted as { n: number }).n) };

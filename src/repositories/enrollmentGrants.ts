@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
-
 /** The courses among `courseIds` the user owns: an active or completed enrollment (a refunded one is not owned). */
 export async function ownedCourseIds(db: Db, userId: string, courseIds: string[]): Promise<Set<string>> {
   if (courseIds.length === 0) return new Set();
@@ -30,7 +29,12 @@ export interface GrantedEnrollmentRow {
  */
 export async function grantEnrollments(
   trx: Knex.Transaction,
-  grant: { userId: string; source: 'free' | 'purchase'; orderId: string | null; courses: Array<{ id: string; lessonCount: number }> },
+  grant: {
+    userId: string;
+    source: 'free' | 'purchase';
+    orderId: string | null;
+    courses: Array<{ id: string; lessonCount: number }>;
+  },
 ): Promise<GrantedEnrollmentRow[]> {
   if (grant.courses.length === 0) return [];
   const rows = grant.courses.map((c) => ({

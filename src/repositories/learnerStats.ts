@@ -29,8 +29,12 @@ export async function learnerSources(db: Db, userId: string): Promise<LearnerSou
     .where('u.id', userId)
     .first(
       'u.timezone',
-      db.raw(`(SELECT count(*) FILTER (WHERE status IN ('active', 'completed')) FROM enrollments WHERE user_id = u.id)::int AS courses_enrolled`),
-      db.raw(`(SELECT count(*) FILTER (WHERE status = 'completed') FROM enrollments WHERE user_id = u.id)::int AS courses_completed`),
+      db.raw(
+        `(SELECT count(*) FILTER (WHERE status IN ('active', 'completed')) FROM enrollments WHERE user_id = u.id)::int AS courses_enrolled`,
+      ),
+      db.raw(
+        `(SELECT count(*) FILTER (WHERE status = 'completed') FROM enrollments WHERE user_id = u.id)::int AS courses_completed`,
+      ),
       db.raw('(SELECT max(last_accessed_at) FROM enrollments WHERE user_id = u.id) AS last_activity'),
       db.raw('(SELECT count(*) FROM certificates WHERE user_id = u.id)::int AS certificates_earned'),
       db.raw('(SELECT round(avg(rating), 2) FROM reviews WHERE user_id = u.id) AS average_rating_given'),
@@ -52,7 +56,11 @@ export async function saveLearnerStats(db: Db, stats: LearnerStatsRow): Promise<
 }
 
 /** Learners with a streak on record, in pages by user id (the daily close walks all of them). */
-export function streakHolders(db: Db, afterUserId: string | null, limit: number): Promise<{ user_id: string; timezone: string }[]> {
+export function streakHolders(
+  db: Db,
+  afterUserId: string | null,
+  limit: number,
+): Promise<{ user_id: string; timezone: string }[]> {
   const q = db('learner_stats as ls')
     .join('users as u', 'u.id', 'ls.user_id')
     .where('ls.current_streak_days', '>', 0)
@@ -69,6 +77,12 @@ export async function resetStreaksInactiveSince(db: Db, userIds: string[], yeste
   return db('learner_stats')
     .whereIn('user_id', userIds)
     .where('current_streak_days', '>', 0)
-    .whereNotExists((q) => q.select(db.raw('1')).from('learning_activity as la').whereRaw('la.user_id = learner_stats.user_id').where('la.local_date', '>=', yesterday))
+    .whereNotExists((q) =>
+      q
+        .select(db.raw('1'))
+        .from('learning_activity as la')
+        .whereRaw('la.user_id = learner_stats.user_id')
+        .where('la.local_date', '>=', yesterday),
+    )
     .update({ current_streak_days: 0 });
 }

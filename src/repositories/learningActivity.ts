@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
-
 export interface ActivityDay {
   local_date: string;
   seconds: number;
@@ -12,18 +11,28 @@ export interface ActivityDay {
  * progress reports are applied one at a time, and returns the profile time zone their days are counted in.
  */
 export async function lockLearner(trx: Knex.Transaction, userId: string): Promise<{ timezone: string }> {
-  const row = (await trx('users').where({ id: userId }).forNoKeyUpdate().first('timezone')) as { timezone: string } | undefined;
+  const row = (await trx('users').where({ id: userId }).forNoKeyUpdate().first('timezone')) as
+    | { timezone: string }
+    | undefined;
   return { timezone: row?.timezone ?? 'UTC' };
 }
 
 /** When the learner last completed or progressed any lesson (the previous report), or null. */
 export async function lastLearningAt(db: Db, userId: string): Promise<Date | null> {
-  const row = (await db('enrollments').where({ user_id: userId }).max({ at: 'last_accessed_at' }).first()) as { at: Date | null } | undefined;
+  const row = (await db('enrollments').where({ user_id: userId }).max({ at: 'last_accessed_at' }).first()) as
+    | { at: Date | null }
+    | undefined;
   return row?.at ?? null;
 }
 
 /** Adds seconds to the learner's local day; a row with 0 seconds still marks the day as active (streaks). */
-export async function recordActivity(trx: Knex.Transaction, userId: string, localDate: string, seconds: number, at: Date): Promise<void> {
+export async function recordActivity(
+  trx: Knex.Transaction,
+  userId: string,
+  localDate: string,
+  seconds: number,
+  at: Date,
+): Promise<void> {
   await trx('learning_activity')
     .insert({ user_id: userId, local_date: localDate, seconds, created_at: at, updated_at: at })
     .onConflict(['user_id', 'local_date'])

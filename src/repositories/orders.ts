@@ -3,11 +3,11 @@ import type { components } from '../generated/api';
 import type { PageRequest } from '../pagination';
 import type { Db } from '../db/knex';
 
-
 export type OrderStatus = components['schemas']['OrderStatus'];
 export type BillingAddress = components['schemas']['BillingAddress'];
 /** As stored: rows written by hand or before every optional field was kept may lack the optional ones. */
-export type StoredBillingAddress = Omit<BillingAddress, 'address_line2' | 'state' | 'phone'> & Partial<Pick<BillingAddress, 'address_line2' | 'state' | 'phone'>>;
+export type StoredBillingAddress = Omit<BillingAddress, 'address_line2' | 'state' | 'phone'> &
+  Partial<Pick<BillingAddress, 'address_line2' | 'state' | 'phone'>>;
 
 export interface OrderRow {
   id: string;
@@ -45,7 +45,10 @@ export function findUserOrder(db: Db, userId: string, orderId: string): Promise<
 
 /** The order, locked until the transaction ends: status changes of one order happen one at a time. */
 export function lockOrder(trx: Knex.Transaction, orderId: string, userId?: string): Promise<OrderRow | undefined> {
-  return trx('orders').where({ id: orderId, ...(userId ? { user_id: userId } : {}) }).forUpdate().first();
+  return trx('orders')
+    .where({ id: orderId, ...(userId ? { user_id: userId } : {}) })
+    .forUpdate()
+    .first();
 }
 
 export function findPendingOrderFor(db: Db, userId: string, cartFingerprint: string): Promise<OrderRow | undefined> {
@@ -54,7 +57,13 @@ export function findPendingOrderFor(db: Db, userId: string, cartFingerprint: str
 
 export async function insertOrder(
   trx: Knex.Transaction,
-  order: { userId: string; currency: string; billingAddress: BillingAddress; cartFingerprint: string; items: Array<{ courseId: string; priceCents: number; originalPriceCents: number | null }> },
+  order: {
+    userId: string;
+    currency: string;
+    billingAddress: BillingAddress;
+    cartFingerprint: string;
+    items: Array<{ courseId: string; priceCents: number; originalPriceCents: number | null }>;
+  },
 ): Promise<OrderRow> {
   const subtotal = order.items.reduce((sum, item) => sum + item.priceCents, 0);
   const [row] = (await trx('orders')
@@ -80,8 +89,15 @@ export async function insertOrder(
   return row as OrderRow;
 }
 
-export async function updateBillingAddress(trx: Knex.Transaction, orderId: string, billingAddress: BillingAddress): Promise<OrderRow> {
-  const [row] = (await trx('orders').where({ id: orderId }).update({ billing_address: JSON.stringify(billingAddress) }).returning('*')) as OrderRow[];
+export async function updateBillingAddress(
+  trx: Knex.Transaction,
+  orderId: string,
+  billingAddress: BillingAddress,
+): Promise<OrderRow> {
+  const [row] = (await trx('orders')
+    .where({ id: orderId })
+    .update({ billing_address: JSON.stringify(billingAddress) })
+    .returning('*')) as OrderRow[];
   return row as OrderRow;
 }
 
@@ -110,12 +126,19 @@ export async function completeOrder(trx: Knex.Transaction, orderId: string): Pro
 
 /** pending → failed only: a late failure never undoes a completion, a refund or a cancellation. */
 export async function failOrder(trx: Knex.Transaction, orderId: string): Promise<boolean> {
-  return (await trx('orders').where({ id: orderId, status: 'pending' }).update({ status: 'failed', failed_at: trx.fn.now() })) === 1;
+  return (
+    (await trx('orders')
+      .where({ id: orderId, status: 'pending' })
+      .update({ status: 'failed', failed_at: trx.fn.now() })) === 1
+  );
 }
 
 /** completed → refunded only. */
 export async function refundOrder(trx: Knex.Transaction, orderId: string): Promise<OrderRow | undefined> {
-  const [row] = (await trx('orders').where({ id: orderId, status: 'completed' }).update({ status: 'refunded', refunded_at: trx.fn.now() }).returning('*')) as OrderRow[];
+  const [row] = (await trx('orders')
+    .where({ id: orderId, status: 'completed' })
+    .update({ status: 'refunded', refunded_at: trx.fn.now() })
+    .returning('*')) as OrderRow[];
   return row;
 }
 
@@ -124,15 +147,35 @@ export function orderItems(db: Db, orderIds: string[]): Promise<OrderItemRow[]> 
   return db('order_items as oi')
     .join('courses as c', 'c.id', 'oi.course_id')
     .whereIn('oi.order_id', orderIds)
-    .select('oi.id', 'oi.order_id', 'oi.course_id', 'c.title', 'oi.price_cents', 'oi.original_price_cents', 'c.lesson_count')
+    .select(
+      'oi.id',
+      'oi.order_id',
+      'oi.course_id',
+      'c.title',
+      'oi.price_cents',
+      'oi.original_price_cents',
+      'c.lesson_count',
+    )
     .orderBy([{ column: 'oi.order_id' }, { column: 'oi.position' }]);
 }
 
 /** One page of the user's orders, newest first, and the count across pages. */
-export async function listUserOrders(db: Db, userId: string, status: OrderStatus | undefined, page: PageRequest): Promise<{ rows: OrderRow[]; count: number }> {
-  const filter = (q: Knex.QueryBuilder): Knex.QueryBuilder => (status ? q.where({ user_id: userId, status }) : q.where({ user_id: userId }));
+export async function listUserOrders(
+  db: Db,
+  userId: string,
+  status: OrderStatus | undefined,
+  page: PageRequest,
+): Promise<{ rows: OrderRow[]; count: number }> {
+  const filter = (q: Knex.QueryBuilder): Knex.QueryBuilder =>
+    status ? q.where({ user_id: userId, status }) : q.where({ user_id: userId });
   const [rows, counted] = await Promise.all([
-    filter(db('orders')).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(page.pageSize).offset(page.offset) as Promise<OrderRow[]>,
+    filter(db('orders'))
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(page.pageSize)
+      .offset(page.offset) as Promise<OrderRow[]>,
     filter(db('orders')).count({ n: '*' }) as Promise<Array<{ n: number }>>,
   ]);
   return { rows, count: Number(counted[0]?.n ?? 0) };

@@ -10,7 +10,9 @@ export interface OutboxRow {
 }
 
 export async function insertOutboxRow(db: Db, jobName: string, payload: unknown): Promise<string> {
-  const [row] = await db('outbox').insert({ job_name: jobName, payload: JSON.stringify(payload) }).returning('id');
+  const [row] = await db('outbox')
+    .insert({ job_name: jobName, payload: JSON.stringify(payload) })
+    .returning('id');
   return (row as { id: string }).id;
 }
 
@@ -19,7 +21,13 @@ export async function insertOutboxRow(db: Db, jobName: string, payload: unknown)
  * replicas) share the outbox without handing a row over twice.
  */
 export function lockUnsentOutboxRows(trx: Knex.Transaction, limit: number): Promise<OutboxRow[]> {
-  return trx('outbox').select('id', 'job_name', 'payload').whereNull('sent_at').orderBy('created_at').limit(limit).forUpdate().skipLocked();
+  return trx('outbox')
+    .select('id', 'job_name', 'payload')
+    .whereNull('sent_at')
+    .orderBy('created_at')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked();
 }
 
 export async function markOutboxRowsSent(trx: Knex.Transaction, ids: string[]): Promise<void> {
@@ -28,7 +36,9 @@ export async function markOutboxRowsSent(trx: Knex.Transaction, ids: string[]): 
 
 /** Counts a failed hand-over on each row and keeps its reason, for the operator; the rows stay unsent. */
 export async function recordOutboxHandoffFailure(trx: Knex.Transaction, ids: string[], error: string): Promise<void> {
-  await trx('outbox').whereIn('id', ids).update({ attempts: trx.raw('attempts + 1'), last_error: error.slice(0, 500) });
+  await trx('outbox')
+    .whereIn('id', ids)
+    .update({ attempts: trx.raw('attempts + 1'), last_error: error.slice(0, 500) });
 }
 
 /** Unsent rows and the age of the oldest, in seconds: one indexed query (outbox_unsent_index). */

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
-
 export interface PaymentRow {
   id: string;
   order_id: string;
@@ -30,7 +29,15 @@ export function findPaymentsByOrders(db: Db, orderIds: string[]): Promise<Paymen
 /** Records the order's PaymentIntent unless one is recorded already (payments.order_id is unique). */
 export async function insertPayment(
   db: Db,
-  payment: { orderId: string; userId: string; paymentIntentId: string; amountCents: number; currency: string; status: string; clientSecret: string },
+  payment: {
+    orderId: string;
+    userId: string;
+    paymentIntentId: string;
+    amountCents: number;
+    currency: string;
+    status: string;
+    clientSecret: string;
+  },
 ): Promise<void> {
   await db('payments')
     .insert({
@@ -47,7 +54,12 @@ export async function insertPayment(
 }
 
 /** Stripe's status of the intent; `fulfilled` also stamps fulfilled_at, once. */
-export async function updatePaymentStatus(trx: Knex.Transaction, orderId: string, status: string, fulfilled = false): Promise<void> {
+export async function updatePaymentStatus(
+  trx: Knex.Transaction,
+  orderId: string,
+  status: string,
+  fulfilled = false,
+): Promise<void> {
   await trx('payments')
     .where({ order_id: orderId })
     .update({ status, ...(fulfilled ? { fulfilled_at: trx.raw('coalesce(fulfilled_at, now())') } : {}) });
@@ -57,7 +69,10 @@ export async function updatePaymentStatus(trx: Knex.Transaction, orderId: string
  * Payments of orders still pending whose intent is older than `olderThanMs` (younger ones are probably being
  * paid right now) but younger than `maxAgeMs`; those checked least recently first.
  */
-export function paymentsToReconcile(db: Db, opts: { olderThanMs: number; maxAgeMs: number; limit: number }): Promise<PaymentRow[]> {
+export function paymentsToReconcile(
+  db: Db,
+  opts: { olderThanMs: number; maxAgeMs: number; limit: number },
+): Promise<PaymentRow[]> {
   return db({ p: 'payments' })
     .join({ o: 'orders' }, 'o.id', 'p.order_id')
     .where('o.status', 'pending')

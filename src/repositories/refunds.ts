@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
-
 export interface RefundRow {
   id: string;
   order_id: string;
@@ -21,7 +20,14 @@ export function refundsOfOrders(db: Db, orderIds: string[]): Promise<RefundRow[]
 /** The order's refund (one per order: refunds.order_id is unique); an existing one is left as it is. */
 export async function insertRefund(
   trx: Knex.Transaction,
-  refund: { orderId: string; stripeRefundId: string | null; amountCents: number; currency: string; status: RefundRow['status']; reason: string | null },
+  refund: {
+    orderId: string;
+    stripeRefundId: string | null;
+    amountCents: number;
+    currency: string;
+    status: RefundRow['status'];
+    reason: string | null;
+  },
 ): Promise<void> {
   await trx('refunds')
     .insert({
@@ -37,7 +43,11 @@ export async function insertRefund(
 }
 
 /** Stripe confirmed the refund (charge.refunded). */
-export async function markRefundSucceeded(trx: Knex.Transaction, orderId: string, stripeRefundId: string | null): Promise<number> {
+export async function markRefundSucceeded(
+  trx: Knex.Transaction,
+  orderId: string,
+  stripeRefundId: string | null,
+): Promise<number> {
   return trx('refunds')
     .where({ order_id: orderId })
     .update({ status: 'succeeded', stripe_refund_id: trx.raw('coalesce(stripe_refund_id, ?)', [stripeRefundId]) });

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 
-
 export interface ReviewRow {
   id: string;
   course_id: string;
@@ -22,12 +21,34 @@ export type ReviewOrdering = '-created_at' | 'created_at' | '-helpful_count' | '
 
 // Ties: newest first, then id.
 const ORDER: Record<ReviewOrdering, Array<[string, 'asc' | 'desc']>> = {
-  '-created_at': [['r.created_at', 'desc'], ['r.id', 'asc']],
-  created_at: [['r.created_at', 'asc'], ['r.id', 'asc']],
-  '-helpful_count': [['r.helpful_count', 'desc'], ['r.created_at', 'desc'], ['r.id', 'asc']],
-  helpful_count: [['r.helpful_count', 'asc'], ['r.created_at', 'desc'], ['r.id', 'asc']],
-  '-rating': [['r.rating', 'desc'], ['r.created_at', 'desc'], ['r.id', 'asc']],
-  rating: [['r.rating', 'asc'], ['r.created_at', 'desc'], ['r.id', 'asc']],
+  '-created_at': [
+    ['r.created_at', 'desc'],
+    ['r.id', 'asc'],
+  ],
+  created_at: [
+    ['r.created_at', 'asc'],
+    ['r.id', 'asc'],
+  ],
+  '-helpful_count': [
+    ['r.helpful_count', 'desc'],
+    ['r.created_at', 'desc'],
+    ['r.id', 'asc'],
+  ],
+  helpful_count: [
+    ['r.helpful_count', 'asc'],
+    ['r.created_at', 'desc'],
+    ['r.id', 'asc'],
+  ],
+  '-rating': [
+    ['r.rating', 'desc'],
+    ['r.created_at', 'desc'],
+    ['r.id', 'asc'],
+  ],
+  rating: [
+    ['r.rating', 'asc'],
+    ['r.created_at', 'desc'],
+    ['r.id', 'asc'],
+  ],
 };
 
 /**
@@ -47,8 +68,18 @@ export function reviewsQuery(db: Db, viewerId: string | null): Knex.QueryBuilder
     .join({ u: 'users' }, 'u.id', 'r.user_id')
     .leftJoin({ v: 'review_votes' }, (on) => on.on('v.review_id', 'r.id').andOn('v.user_id', db.raw('?', [viewerId])))
     .select(
-      'r.id', 'r.course_id', 'r.user_id', 'r.rating', 'r.title', 'r.comment', 'r.helpful_count', 'r.created_at', 'r.updated_at',
-      'u.first_name AS author_first_name', 'u.last_name AS author_last_name', 'u.profile_picture AS author_avatar',
+      'r.id',
+      'r.course_id',
+      'r.user_id',
+      'r.rating',
+      'r.title',
+      'r.comment',
+      'r.helpful_count',
+      'r.created_at',
+      'r.updated_at',
+      'u.first_name AS author_first_name',
+      'u.last_name AS author_last_name',
+      'u.profile_picture AS author_avatar',
       db.raw('(v.user_id IS NOT NULL) AS is_helpful_by_me'),
     );
 }
@@ -112,7 +143,14 @@ export function findReviewAccess(db: Db, reviewId: string): Promise<ReviewAccess
   return db({ r: 'reviews' })
     .join({ c: 'courses' }, 'c.id', 'r.course_id')
     .where('r.id', reviewId)
-    .first('r.id', 'r.user_id', 'r.course_id', 'c.is_published AS course_is_published', 'c.instructor_id AS course_instructor_id', db.raw(`${authorOwnsCourse(db).toQuery()} AS listed`));
+    .first(
+      'r.id',
+      'r.user_id',
+      'r.course_id',
+      'c.is_published AS course_is_published',
+      'c.instructor_id AS course_instructor_id',
+      db.raw(`${authorOwnsCourse(db).toQuery()} AS listed`),
+    );
 }
 
 /**
@@ -120,13 +158,26 @@ export function findReviewAccess(db: Db, reviewId: string): Promise<ReviewAccess
  * insert (or delete) really changed a row, in the same transaction, so it always equals the number of votes.
  * undefined when the review is gone.
  */
-export async function setHelpfulVote(trx: Knex.Transaction, reviewId: string, userId: string, helpful: boolean): Promise<number | undefined> {
+export async function setHelpfulVote(
+  trx: Knex.Transaction,
+  reviewId: string,
+  userId: string,
+  helpful: boolean,
+): Promise<number | undefined> {
   const changed = helpful
-    ? ((await trx('review_votes').insert({ review_id: reviewId, user_id: userId }).onConflict(['review_id', 'user_id']).ignore().returning('review_id')) as unknown[]).length
+    ? (
+        (await trx('review_votes')
+          .insert({ review_id: reviewId, user_id: userId })
+          .onConflict(['review_id', 'user_id'])
+          .ignore()
+          .returning('review_id')) as unknown[]
+      ).length
     : await trx('review_votes').where({ review_id: reviewId, user_id: userId }).delete();
   const query = trx('reviews').where({ id: reviewId });
   if (changed > 0) {
-    const [row] = (await query[helpful ? 'increment' : 'decrement']('helpful_count', 1).returning('helpful_count')) as Array<{ helpful_count: number }>;
+    const [row] = (await query[helpful ? 'increment' : 'decrement']('helpful_count', 1).returning(
+      'helpful_count',
+    )) as Array<{ helpful_count: number }>;
     return row?.helpful_count;
   }
   const row = (await query.first('helpful_count')) as { helpful_count: number } | undefined;
@@ -137,9 +188,17 @@ export async function setHelpfulVote(trx: Knex.Transaction, reviewId: string, us
  * The learner's access to these courses changed (refunded, or bought again): the courses they reviewed get
  * their figures rederived, each with its row locked (in id order, so two such transactions cannot deadlock).
  */
-export async function recomputeRatingsOfReviewer(trx: Knex.Transaction, userId: string, courseIds: string[]): Promise<void> {
+export async function recomputeRatingsOfReviewer(
+  trx: Knex.Transaction,
+  userId: string,
+  courseIds: string[],
+): Promise<void> {
   if (courseIds.length === 0) return;
-  const reviewed = (await trx('reviews').where({ user_id: userId }).whereIn('course_id', courseIds).orderBy('course_id').pluck('course_id')) as string[];
+  const reviewed = (await trx('reviews')
+    .where({ user_id: userId })
+    .whereIn('course_id', courseIds)
+    .orderBy('course_id')
+    .pluck('course_id')) as string[];
   for (const courseId of reviewed) {
     await trx('courses').where({ id: courseId }).forNoKeyUpdate().first('id');
     await recomputeCourseRatings(trx, courseId);
@@ -151,19 +210,38 @@ export async function insertReview(
   trx: Knex.Transaction,
   review: { course_id: string; user_id: string; rating: number; title: string; comment: string },
 ): Promise<string | undefined> {
-  const [row] = (await trx('reviews').insert(review).onConflict(['course_id', 'user_id']).ignore().returning('id')) as Array<{ id: string }>;
+  const [row] = (await trx('reviews')
+    .insert(review)
+    .onConflict(['course_id', 'user_id'])
+    .ignore()
+    .returning('id')) as Array<{ id: string }>;
   return row?.id;
 }
 
 /** The course of the author's own review; undefined for someone else's. */
-export async function findOwnReviewCourse(trx: Knex.Transaction, userId: string, reviewId: string): Promise<string | undefined> {
-  const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as { course_id: string } | undefined;
+export async function findOwnReviewCourse(
+  trx: Knex.Transaction,
+  userId: string,
+  reviewId: string,
+): Promise<string | undefined> {
+  const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as
+    | { course_id: string }
+    | undefined;
   return review?.course_id;
 }
 
 /** False when the review is gone (or not the author's). */
-export async function updateOwnReview(trx: Knex.Transaction, userId: string, reviewId: string, changes: Record<string, unknown>): Promise<boolean> {
-  return (await trx('reviews').where({ id: reviewId, user_id: userId }).update({ ...changes, updated_at: trx.fn.now() })) > 0;
+export async function updateOwnReview(
+  trx: Knex.Transaction,
+  userId: string,
+  reviewId: string,
+  changes: Record<string, unknown>,
+): Promise<boolean> {
+  return (
+    (await trx('reviews')
+      .where({ id: reviewId, user_id: userId })
+      .update({ ...changes, updated_at: trx.fn.now() })) > 0
+  );
 }
 
 export async function deleteOwnReview(trx: Knex.Transaction, userId: string, reviewId: string): Promise<boolean> {

@@ -48,12 +48,16 @@ export async function insertUser(
 
 /** Profile and password changes; stamps updated_at. */
 export async function updateUser(db: Db, id: string, changes: Record<string, unknown>): Promise<void> {
-  await db('users').where({ id }).update({ ...changes, updated_at: db.fn.now() });
+  await db('users')
+    .where({ id })
+    .update({ ...changes, updated_at: db.fn.now() });
 }
 
 /** Compare-and-set: only a learner becomes an instructor; false when the user is one already (or is gone). */
 export async function promoteToInstructor(db: Db, id: string, changes: { bio?: string }): Promise<boolean> {
-  const updated = await db('users').where({ id, is_instructor: false }).update({ is_instructor: true, updated_at: db.fn.now(), ...changes });
+  const updated = await db('users')
+    .where({ id, is_instructor: false })
+    .update({ is_instructor: true, updated_at: db.fn.now(), ...changes });
   return updated > 0;
 }
 

@@ -6,7 +6,14 @@ import { isUniqueViolation } from '../db/pgErrors';
 import { withTransaction } from '../db/transaction';
 import { assertNotBlocked, consumeOrThrow } from '../http/rateLimits';
 import { insertRefreshToken, lockRefreshToken, markRotated, revokeRefreshTokens } from '../repositories/refreshTokens';
-import { findUserByEmail, findUserById, insertUser, promoteToInstructor, updateUser, UserRow } from '../repositories/users';
+import {
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  promoteToInstructor,
+  updateUser,
+  type UserRow,
+} from '../repositories/users';
 import { isValidTimeZone } from '../time/zones';
 import type { Db } from '../db/knex';
 
@@ -15,13 +22,17 @@ export interface TokenPair {
   refresh_token: string;
 }
 
-
 function assertTimeZone(zone: string | undefined, field: string): void {
   if (zone !== undefined && !isValidTimeZone(zone)) throw validationError({ [field]: ['Unknown time zone.'] });
 }
 
 /** Starts a refresh-token family (one per login) or continues one (rotation), and signs the pair. */
-async function issueTokens(deps: Deps, db: Db, userId: string, familyId: string = crypto.randomUUID()): Promise<TokenPair & { jti: string }> {
+async function issueTokens(
+  deps: Deps,
+  db: Db,
+  userId: string,
+  familyId: string = crypto.randomUUID(),
+): Promise<TokenPair & { jti: string }> {
   const jti = crypto.randomUUID();
   const refresh = deps.tokens.signRefresh(userId, jti, familyId);
   await insertRefreshToken(db, { id: jti, user_id: userId, family_id: familyId, expires_at: refresh.expiresAt });
@@ -64,7 +75,11 @@ export async function register(
 const failureKey = (email: string, ip: string): string => `${email.trim().toLowerCase()}|${ip}`;
 
 /** Login failures are limited per email and address, and per address; a success clears its own count. */
-export async function login(deps: Deps, input: { email: string; password: string }, ip: string): Promise<{ user: UserRow; tokens: TokenPair }> {
+export async function login(
+  deps: Deps,
+  input: { email: string; password: string },
+  ip: string,
+): Promise<{ user: UserRow; tokens: TokenPair }> {
   const emailKey = failureKey(input.email, ip);
   const limits = deps.rateLimits;
   await assertNotBlocked(limits.loginFailuresByEmail, emailKey);
@@ -88,7 +103,8 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<TokenPa
   const claims = deps.tokens.verifyRefresh(refreshToken);
   const outcome = await withTransaction(deps.db, async (trx) => {
     const row = await lockRefreshToken(trx, claims.jti);
-    if (!row || row.user_id !== claims.userId || row.family_id !== claims.familyId || row.revoked_at) return 'invalid' as const;
+    if (!row || row.user_id !== claims.userId || row.family_id !== claims.familyId || row.revoked_at)
+      return 'invalid' as const;
     if (row.rotated_at) {
       await revokeRefreshTokens(trx, { family_id: row.family_id });
       return 'reused' as const;
@@ -114,7 +130,12 @@ export async function logout(deps: Deps, userId: string, refreshToken: string): 
   await revokeRefreshTokens(deps.db, { family_id: familyId, user_id: userId });
 }
 
-export async function changePassword(deps: Deps, userId: string, input: { current_password: string; new_password: string }, ip: string): Promise<void> {
+export async function changePassword(
+  deps: Deps,
+  userId: string,
+  input: { current_password: string; new_password: string },
+  ip: string,
+): Promise<void> {
   // Compared with the submitted current password, not the stored hash: it answers before any check, so it
   // tells a guesser nothing about whether `current_password` is right.
   if (input.new_password === input.current_password) {
@@ -146,7 +167,13 @@ export async function requireUser(deps: Deps, userId: string): Promise<UserRow> 
 export interface ProfileUpdate {
   first_name?: string;
   last_name?: string;
-  profile?: { bio?: string | null; profile_picture?: string | null; phone?: string | null; country?: string | null; timezone?: string };
+  profile?: {
+    bio?: string | null;
+    profile_picture?: string | null;
+    phone?: string | null;
+    country?: string | null;
+    timezone?: string;
+  };
 }
 
 export async function updateProfile(deps: Deps, userId: string, patch: ProfileUpdate): Promise<void> {

@@ -1,15 +1,20 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../deps';
-import { AppError, ErrorDetails, validationError } from '../errors';
+import { AppError, type ErrorDetails, validationError } from '../errors';
 import type { Schemas } from '../schemas';
 import { amountToCents } from '../money';
 import { withTransaction } from '../db/transaction';
 import { enqueueJob } from '../jobs/outbox';
-import { PageSlice, pageRequest, pageSlice } from '../pagination';
+import { type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { courseListItem } from '../presenters/courses';
 import { categoryExists } from '../repositories/categories';
 import {
-  CourseStateRow, insertCourseWithUniqueSlug, listTaughtCourses, lockCourse, setCoursePublished, updateCourseColumns,
+  type CourseStateRow,
+  insertCourseWithUniqueSlug,
+  listTaughtCourses,
+  lockCourse,
+  setCoursePublished,
+  updateCourseColumns,
 } from '../repositories/courses';
 import { countCourseLessons } from '../repositories/curriculum';
 import { findUserById } from '../repositories/users';
@@ -52,26 +57,40 @@ const hasAtMostTwoDecimals = (amount: number): boolean => Math.abs(amount * 100 
 const MIN_CHARGE_CENTS = 50;
 
 /** The field checks JSON Schema cannot express, on the course as it will be after the change. */
-async function checkCourseFields(db: Db, input: UpdateInput, after: { price_cents: number | null; original_price_cents: number | null; is_published: boolean }): Promise<void> {
+async function checkCourseFields(
+  db: Db,
+  input: UpdateInput,
+  after: { price_cents: number | null; original_price_cents: number | null; is_published: boolean },
+): Promise<void> {
   const errors: ErrorDetails = {};
-  if (input.title !== undefined && input.title.trim().length < 5) errors.title = ['Ensure this field has at least 5 characters.'];
+  if (input.title !== undefined && input.title.trim().length < 5)
+    errors.title = ['Ensure this field has at least 5 characters.'];
   for (const field of ['price', 'original_price'] as const) {
     const amount = input[field];
-    if (typeof amount === 'number' && !hasAtMostTwoDecimals(amount)) errors[field] = ['Ensure that there are no more than 2 decimal places.'];
+    if (typeof amount === 'number' && !hasAtMostTwoDecimals(amount))
+      errors[field] = ['Ensure that there are no more than 2 decimal places.'];
   }
   // Stripe charges at least 0.50 USD: a cheaper paid course could never be bought.
   if (!errors.price && typeof input.price === 'number' && input.price > 0 && input.price < MIN_CHARGE_CENTS / 100) {
     errors.price = [`A paid course costs at least ${(MIN_CHARGE_CENTS / 100).toFixed(2)} (0 makes it free).`];
   }
-  if (!errors.price && !errors.original_price && after.original_price_cents !== null && after.price_cents !== null && after.original_price_cents <= after.price_cents) {
+  if (
+    !errors.price &&
+    !errors.original_price &&
+    after.original_price_cents !== null &&
+    after.price_cents !== null &&
+    after.original_price_cents <= after.price_cents
+  ) {
     errors.original_price = ['Must be greater than price.'];
   }
   if (after.is_published) {
     for (const field of ['short_description', 'description'] as const) {
-      if (input[field] !== undefined && (input[field] as string).trim() === '') errors[field] = ['A published course cannot have this field empty.'];
+      if (input[field] !== undefined && (input[field] as string).trim() === '')
+        errors[field] = ['A published course cannot have this field empty.'];
     }
   }
-  if (input.category_id !== undefined && !(await categoryExists(db, input.category_id))) errors.category_id = ['Unknown category.'];
+  if (input.category_id !== undefined && !(await categoryExists(db, input.category_id)))
+    errors.category_id = ['Unknown category.'];
   if (Object.keys(errors).length > 0) throw validationError(errors);
 }
 
@@ -79,18 +98,33 @@ async function checkCourseFields(db: Db, input: UpdateInput, after: { price_cent
 function courseColumns(input: UpdateInput): Record<string, unknown> {
   const columns: Record<string, unknown> = {};
   if (input.title !== undefined) columns.title = input.title.trim();
-  for (const field of ['short_description', 'description', 'category_id', 'level', 'language', 'thumbnail', 'preview_video_url', 'certificate_included'] as const) {
-    if (input[field] !== undefined) columns[field] = typeof input[field] === 'string' ? (input[field] as string).trim() : input[field];
+  for (const field of [
+    'short_description',
+    'description',
+    'category_id',
+    'level',
+    'language',
+    'thumbnail',
+    'preview_video_url',
+    'certificate_included',
+  ] as const) {
+    if (input[field] !== undefined)
+      columns[field] = typeof input[field] === 'string' ? (input[field] as string).trim() : input[field];
   }
   if (input.price !== undefined) columns.price_cents = amountToCents(input.price);
-  if (input.original_price !== undefined) columns.original_price_cents = input.original_price === null ? null : amountToCents(input.original_price);
+  if (input.original_price !== undefined)
+    columns.original_price_cents = input.original_price === null ? null : amountToCents(input.original_price);
   for (const field of ['outcomes', 'requirements'] as const) {
     if (input[field] !== undefined) columns[field] = JSON.stringify((input[field] as string[]).map((s) => s.trim()));
   }
   return columns;
 }
 
-export async function createCourse(deps: Deps, userId: string, input: CreateInput): Promise<Schemas['CatalogCourseDetail']> {
+export async function createCourse(
+  deps: Deps,
+  userId: string,
+  input: CreateInput,
+): Promise<Schemas['CatalogCourseDetail']> {
   await requireInstructor(deps.db, userId);
   const columns = courseColumns(input);
   await checkCourseFields(deps.db, input, {
@@ -99,22 +133,35 @@ export async function createCourse(deps: Deps, userId: string, input: CreateInpu
     is_published: false,
   });
   const id = await withTransaction(deps.db, (trx) =>
-    insertCourseWithUniqueSlug(trx, slugify(columns.title as string), { ...columns, instructor_id: userId, is_published: false }),
+    insertCourseWithUniqueSlug(trx, slugify(columns.title as string), {
+      ...columns,
+      instructor_id: userId,
+      is_published: false,
+    }),
   );
   return courseView(deps.db, id, userId);
 }
 
-export async function updateCourse(deps: Deps, userId: string, courseId: string, input: UpdateInput): Promise<Schemas['CatalogCourseDetail']> {
+export async function updateCourse(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+  input: UpdateInput,
+): Promise<Schemas['CatalogCourseDetail']> {
   await withTransaction(deps.db, async (trx) => {
     const course = await lockOwnCourse(trx, courseId, userId);
     const columns = courseColumns(input);
     await checkCourseFields(trx, input, {
       price_cents: 'price_cents' in columns ? (columns.price_cents as number) : course.price_cents,
-      original_price_cents: 'original_price_cents' in columns ? (columns.original_price_cents as number | null) : course.original_price_cents,
+      original_price_cents:
+        'original_price_cents' in columns
+          ? (columns.original_price_cents as number | null)
+          : course.original_price_cents,
       is_published: course.is_published,
     });
     await updateCourseColumns(trx, courseId, columns);
-    if (course.is_published && input.category_id !== undefined && input.category_id !== course.category_id) await rankingChanged(trx, courseId);
+    if (course.is_published && input.category_id !== undefined && input.category_id !== course.category_id)
+      await rankingChanged(trx, courseId);
   });
   return courseView(deps.db, courseId, userId);
 }
@@ -139,7 +186,11 @@ async function missingForPublication(trx: Knex.Transaction, course: CourseStateR
   return missing;
 }
 
-export async function publishCourse(deps: Deps, userId: string, courseId: string): Promise<Schemas['CatalogCourseDetail']> {
+export async function publishCourse(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+): Promise<Schemas['CatalogCourseDetail']> {
   await withTransaction(deps.db, async (trx) => {
     const course = await lockOwnCourse(trx, courseId, userId);
     if (course.is_published) return;
@@ -151,7 +202,11 @@ export async function publishCourse(deps: Deps, userId: string, courseId: string
   return courseView(deps.db, courseId, userId);
 }
 
-export async function unpublishCourse(deps: Deps, userId: string, courseId: string): Promise<Schemas['CatalogCourseDetail']> {
+export async function unpublishCourse(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+): Promise<Schemas['CatalogCourseDetail']> {
   await withTransaction(deps.db, async (trx) => {
     const course = await lockOwnCourse(trx, courseId, userId);
     if (!course.is_published) return;
@@ -170,7 +225,11 @@ export async function listMyTaughtCourses(
   await requireInstructor(deps.db, userId);
   const page = pageRequest(q);
   const { rows, count } = await listTaughtCourses(deps.db, userId, { limit: page.pageSize, offset: page.offset });
-  const flags = await viewerFlags(deps.db, userId, rows.map((r) => r.id));
+  const flags = await viewerFlags(
+    deps.db,
+    userId,
+    rows.map((r) => r.id),
+  );
   const results = rows.map((row) => courseListItem(row, flags.get(row.id)));
   return pageSlice(results, count, page);
 }

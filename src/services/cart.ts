@@ -4,9 +4,18 @@ import type { Deps } from '../deps';
 import { AppError, validationError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { cartItemView, cartView } from '../presenters/cart';
-import { cartLines, CartLineRow, deleteCartCourses, deleteCartItem, ensureCart, findCartLine, insertCartItem, touchCart } from '../repositories/cart';
+import {
+  cartLines,
+  type CartLineRow,
+  deleteCartCourses,
+  deleteCartItem,
+  ensureCart,
+  findCartLine,
+  insertCartItem,
+  touchCart,
+} from '../repositories/cart';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
-import { findPublishedCourse, isFree, SellableCourseRow } from '../repositories/sellableCourses';
+import { findPublishedCourse, isFree, type SellableCourseRow } from '../repositories/sellableCourses';
 import type { Db } from '../db/knex';
 
 /** A published course, or 404 COURSE_NOT_FOUND (unknown and unpublished look the same). */

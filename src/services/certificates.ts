@@ -4,11 +4,11 @@ import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import type { components } from '../generated/api';
 import { enqueueJob } from '../jobs/outbox';
-import { PageSlice, pageRequest, pageSlice } from '../pagination';
+import { type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { renderCertificatePdf } from '../pdf/certificate';
 import { certificateView } from '../presenters/certificates';
 import {
-  CertificateRow,
+  type CertificateRow,
   findCertificate,
   findCertificateByCode,
   findCertificateByEnrollment,
@@ -33,13 +33,16 @@ export function newVerificationCode(): string {
   return `LF-${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
 
-
 /**
  * Issues the certificate of a just-completed enrollment inside the completing transaction, with the names as
  * they are now, and queues its PDF. One per enrollment (unique constraint): a second call returns the first.
  * Courses without a certificate get none.
  */
-export async function issueCertificate(trx: Knex.Transaction, enrollment: EnrollmentRow, at: Date): Promise<CertificateRow | undefined> {
+export async function issueCertificate(
+  trx: Knex.Transaction,
+  enrollment: EnrollmentRow,
+  at: Date,
+): Promise<CertificateRow | undefined> {
   const course = await findCertificateCourse(trx, enrollment.course_id);
   if (!course?.certificate_included) return undefined;
   const learner = (await findUserName(trx, enrollment.user_id)) as { first_name: string; last_name: string };
@@ -65,7 +68,11 @@ export async function issueCertificate(trx: Knex.Transaction, enrollment: Enroll
   throw new Error('Could not draw an unused verification code');
 }
 
-export async function listCertificates(deps: Deps, userId: string, query: { page?: number; page_size?: number }): Promise<PageSlice<Certificate>> {
+export async function listCertificates(
+  deps: Deps,
+  userId: string,
+  query: { page?: number; page_size?: number },
+): Promise<PageSlice<Certificate>> {
   const req = pageRequest(query);
   const { rows, count } = await listOwnedCertificates(deps.db, userId, { limit: req.pageSize, offset: req.offset });
   const results = rows.map((row) => certificateView(row, deps.config.publicBaseUrl));
@@ -82,7 +89,11 @@ export async function getCertificate(deps: Deps, userId: string, id: string): Pr
 export const RENDER_RETRY_AFTER_SECONDS = 5;
 
 /** The caller's certificate PDF; 409 CERTIFICATE_NOT_READY until the worker has stored it. */
-export async function certificatePdf(deps: Deps, userId: string, id: string): Promise<{ bytes: Buffer; filename: string }> {
+export async function certificatePdf(
+  deps: Deps,
+  userId: string,
+  id: string,
+): Promise<{ bytes: Buffer; filename: string }> {
   const row = await getCertificate(deps, userId, id);
   const bytes = row.pdf_path ? await deps.storage.read(row.pdf_path) : undefined;
   if (!bytes) {

@@ -1,16 +1,22 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../deps';
-import { ErrorDetails, validationError } from '../errors';
+import { type ErrorDetails, validationError } from '../errors';
 import type { operations } from '../generated/api';
 import type { Schemas } from '../schemas';
 import { withTransaction } from '../db/transaction';
-import { PageRequest, PageSlice, pageRequest, pageSlice } from '../pagination';
+import { type PageRequest, type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
-  CatalogFilters, FacetRow, Ordering, pageQuery, runFacets, sortSpec, useFuzzyThreshold,
+  type CatalogFilters,
+  type FacetRow,
+  type Ordering,
+  pageQuery,
+  runFacets,
+  sortSpec,
+  useFuzzyThreshold,
 } from '../repositories/courseSearch';
 import { findCategoryId } from '../repositories/categories';
-import { CourseListRow, Level, LEVELS, selectListRows } from '../repositories/courses';
+import { type CourseListRow, type Level, LEVELS, selectListRows } from '../repositories/courses';
 import { viewerFlags } from '../repositories/viewerState';
 import type { Db } from '../db/knex';
 
@@ -19,7 +25,10 @@ export type CatalogQuery = NonNullable<operations['listCourses']['parameters']['
 
 /** `beginner`, `ALL-LEVELS`, `all_levels` → the stored level; undefined when it is none of them. */
 export function parseLevel(value: string): Level | undefined {
-  const key = value.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+  const key = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
   return LEVELS.find((level) => level.toLowerCase() === key);
 }
 
@@ -60,7 +69,10 @@ interface Pass {
 
 async function runPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
   const sort = sortSpec(db, ordering, f.search);
-  const order = [{ column: 's0', dir: sort.keyDir }, { column: 'id', dir: sort.idDir }];
+  const order = [
+    { column: 's0', dir: sort.keyDir },
+    { column: 'id', dir: sort.idDir },
+  ];
   const [facets, rows] = await Promise.all([
     runFacets(db, f),
     selectListRows(db, pageQuery(db, f, sort, page.pageSize, page.offset), order),
@@ -78,7 +90,9 @@ export async function listCourses(
   deps: Deps,
   viewerId: string | null,
   q: CatalogQuery,
-): Promise<PageSlice<Schemas['CatalogCourseListPage']['results'][number]> & Pick<Schemas['CatalogCourseListPage'], 'facets'>> {
+): Promise<
+  PageSlice<Schemas['CatalogCourseListPage']['results'][number]> & Pick<Schemas['CatalogCourseListPage'], 'facets'>
+> {
   const page = pageRequest(q);
   const filters = await normalizeFilters(deps.db, q);
   const ordering = q.ordering ?? (filters.search ? 'relevance' : '-popularity');
@@ -92,7 +106,11 @@ export async function listCourses(
     });
     summary = catalogFacets(pass.facets);
   }
-  const flags = await viewerFlags(deps.db, viewerId, pass.rows.map((r) => r.id));
+  const flags = await viewerFlags(
+    deps.db,
+    viewerId,
+    pass.rows.map((r) => r.id),
+  );
   const now = Date.now();
   const results = pass.rows.map((row) => courseListItem(row, flags.get(row.id), now));
   return { ...pageSlice(results, summary.count, page), facets: summary.facets };

@@ -1,12 +1,21 @@
 import type { Knex } from 'knex';
 import { withTransaction } from '../db/transaction';
-import { clearBestsellerWithoutCategory, courseCategory, lockCategory, refreshCategoryBestsellers, refreshStudentCount } from '../repositories/courseStats';
+import {
+  clearBestsellerWithoutCategory,
+  courseCategory,
+  lockCategory,
+  refreshCategoryBestsellers,
+  refreshStudentCount,
+} from '../repositories/courseStats';
 
 /**
  * Rebuilds a course's student_count from enrollments, then the bestseller flags of its whole category (one
  * course gaining students can push another out of the top 10%). Idempotent: a rerun writes nothing new.
  */
-export async function recomputeCourseStats(db: Knex, courseId: string): Promise<{ studentCount: number; bestsellerChanges: number } | undefined> {
+export async function recomputeCourseStats(
+  db: Knex,
+  courseId: string,
+): Promise<{ studentCount: number; bestsellerChanges: number } | undefined> {
   return withTransaction(db, async (trx) => {
     // The category lock comes before any row lock, so two runs in one category cannot deadlock.
     const categoryId = await courseCategory(trx, courseId);

@@ -10,14 +10,25 @@ import { viewerCourseState } from '../repositories/viewerState';
 import type { Db } from '../db/knex';
 
 /** Unpublished courses exist for their instructor only; everyone else is told there is no such course. */
-export function assertCourseVisible<T extends { is_published: boolean; instructor_id: string }>(course: T | undefined, viewerId: string | null): T {
+export function assertCourseVisible<T extends { is_published: boolean; instructor_id: string }>(
+  course: T | undefined,
+  viewerId: string | null,
+): T {
   if (!course || (!course.is_published && course.instructor_id !== viewerId)) throw new AppError('COURSE_NOT_FOUND');
   return course;
 }
 
 export async function listCategories(deps: Deps): Promise<Schemas['CatalogCategoryList']> {
   const rows = await listCategoriesWithCounts(deps.db);
-  return { results: rows.map((r) => ({ id: r.id, name: r.name, slug: r.slug, description: r.description ?? '', course_count: r.course_count })) };
+  return {
+    results: rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      slug: r.slug,
+      description: r.description ?? '',
+      course_count: r.course_count,
+    })),
+  };
 }
 
 const RECENT_REVIEWS = 5;
@@ -27,7 +38,11 @@ const RECENT_REVIEWS = 5;
  * course, then the instructor's figures, the curriculum with the viewer's progress, the recent reviews and the
  * viewer's status in parallel.
  */
-export async function courseView(db: Db, idOrSlug: string, viewerId: string | null): Promise<Schemas['CatalogCourseDetail']> {
+export async function courseView(
+  db: Db,
+  idOrSlug: string,
+  viewerId: string | null,
+): Promise<Schemas['CatalogCourseDetail']> {
   const row = assertCourseVisible(await findCourseDetail(db, idOrSlug), viewerId);
   const [stats, lessons, recentReviews, viewer] = await Promise.all([
     instructorStats(db, row.instructor_id),
@@ -35,9 +50,20 @@ export async function courseView(db: Db, idOrSlug: string, viewerId: string | nu
     listReviews(db, row.id, { viewerId, ordering: '-created_at', limit: RECENT_REVIEWS, offset: 0 }),
     viewerCourseState(db, viewerId, row.id),
   ]);
-  return courseDetail({ row, stats, curriculum: lessons, recentReviews, viewer, isInstructor: viewerId === row.instructor_id });
+  return courseDetail({
+    row,
+    stats,
+    curriculum: lessons,
+    recentReviews,
+    viewer,
+    isInstructor: viewerId === row.instructor_id,
+  });
 }
 
-export function getCourse(deps: Deps, idOrSlug: string, viewerId: string | null): Promise<Schemas['CatalogCourseDetail']> {
+export function getCourse(
+  deps: Deps,
+  idOrSlug: string,
+  viewerId: string | null,
+): Promise<Schemas['CatalogCourseDetail']> {
   return courseView(deps.db, idOrSlug, viewerId);
 }

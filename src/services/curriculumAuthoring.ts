@@ -4,10 +4,22 @@ import { AppError, validationError } from '../errors';
 import type { Schemas } from '../schemas';
 import { withTransaction } from '../db/transaction';
 import { authoringLesson, authoringSection } from '../presenters/courses';
-import { CourseStateRow, refreshCourseContent, touchCourse } from '../repositories/courses';
+import { type CourseStateRow, refreshCourseContent, touchCourse } from '../repositories/courses';
 import {
-  countCourseLessons, countSectionLessons, countSections, deleteLessonRow, deleteSectionRow, findLesson, findSection, insertLesson,
-  insertSection, lessonsWithOrder, SectionRow, shiftSiblings, updateLessonRow, updateSectionRow,
+  countCourseLessons,
+  countSectionLessons,
+  countSections,
+  deleteLessonRow,
+  deleteSectionRow,
+  findLesson,
+  findSection,
+  insertLesson,
+  insertSection,
+  lessonsWithOrder,
+  type SectionRow,
+  shiftSiblings,
+  updateLessonRow,
+  updateSectionRow,
 } from '../repositories/curriculum';
 import { lockOwnCourse } from './authoring';
 import { assertRoomForLesson, assertRoomForSection } from './curriculumLimits';
@@ -26,7 +38,12 @@ async function assertKeepsALesson(trx: Knex.Transaction, course: CourseStateRow,
 }
 
 /** Every step of a curriculum change runs with the course row locked, so concurrent edits of one course serialize. */
-function withOwnCourse<T>(deps: Deps, userId: string, courseId: string, work: (trx: Knex.Transaction, course: CourseStateRow) => Promise<T>): Promise<T> {
+function withOwnCourse<T>(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+  work: (trx: Knex.Transaction, course: CourseStateRow) => Promise<T>,
+): Promise<T> {
   return withTransaction(deps.db, async (trx) => work(trx, await lockOwnCourse(trx, courseId, userId)));
 }
 
@@ -35,24 +52,44 @@ async function sectionView(trx: Knex.Transaction, section: SectionRow): Promise<
   return authoringSection(fresh, await lessonsWithOrder(trx, section.course_id, { sectionId: section.id }));
 }
 
-async function lessonView(trx: Knex.Transaction, courseId: string, lessonId: string): Promise<Schemas['AuthoringLesson']> {
+async function lessonView(
+  trx: Knex.Transaction,
+  courseId: string,
+  lessonId: string,
+): Promise<Schemas['AuthoringLesson']> {
   const [lesson] = await lessonsWithOrder(trx, courseId, { lessonId });
   if (!lesson) throw new AppError('LESSON_NOT_FOUND');
   return authoringLesson(lesson);
 }
 
-export async function createSection(deps: Deps, userId: string, courseId: string, input: Schemas['AuthoringSectionCreateRequest']): Promise<Schemas['AuthoringSection']> {
+export async function createSection(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+  input: Schemas['AuthoringSectionCreateRequest'],
+): Promise<Schemas['AuthoringSection']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     await assertRoomForSection(trx, courseId);
     const position = clampPosition(input.order, (await countSections(trx, courseId)) + 1);
     await shiftSiblings(trx, 'sections', { column: 'course_id', id: courseId }, null, position);
-    const section = await insertSection(trx, { course_id: courseId, title: input.title.trim(), description: input.description ?? '', position });
+    const section = await insertSection(trx, {
+      course_id: courseId,
+      title: input.title.trim(),
+      description: input.description ?? '',
+      position,
+    });
     await touchCourse(trx, courseId);
     return sectionView(trx, section);
   });
 }
 
-export async function updateSection(deps: Deps, userId: string, courseId: string, sectionId: string, input: Schemas['AuthoringSectionUpdateRequest']): Promise<Schemas['AuthoringSection']> {
+export async function updateSection(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+  sectionId: string,
+  input: Schemas['AuthoringSectionUpdateRequest'],
+): Promise<Schemas['AuthoringSection']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     const section = await findSection(trx, courseId, sectionId);
     if (!section) throw new AppError('SECTION_NOT_FOUND');
@@ -82,7 +119,13 @@ export function deleteSection(deps: Deps, userId: string, courseId: string, sect
   });
 }
 
-export async function createLesson(deps: Deps, userId: string, courseId: string, sectionId: string, input: Schemas['AuthoringLessonCreateRequest']): Promise<Schemas['AuthoringLesson']> {
+export async function createLesson(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+  sectionId: string,
+  input: Schemas['AuthoringLessonCreateRequest'],
+): Promise<Schemas['AuthoringLesson']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     if (!(await findSection(trx, courseId, sectionId))) throw new AppError('SECTION_NOT_FOUND');
     await assertRoomForLesson(trx, courseId, sectionId, true);
@@ -104,7 +147,13 @@ export async function createLesson(deps: Deps, userId: string, courseId: string,
   });
 }
 
-export async function updateLesson(deps: Deps, userId: string, courseId: string, lessonId: string, input: Schemas['AuthoringLessonUpdateRequest']): Promise<Schemas['AuthoringLesson']> {
+export async function updateLesson(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+  lessonId: string,
+  input: Schemas['AuthoringLessonUpdateRequest'],
+): Promise<Schemas['AuthoringLesson']> {
   return withOwnCourse(deps, userId, courseId, async (trx) => {
     const lesson = await findLesson(trx, courseId, lessonId);
     if (!lesson) throw new AppError('LESSON_NOT_FOUND');
@@ -117,7 +166,8 @@ export async function updateLesson(deps: Deps, userId: string, courseId: string,
 
     const targetSection = input.section_id ?? lesson.section_id;
     if (targetSection !== lesson.section_id) {
-      if (!(await findSection(trx, courseId, targetSection))) throw validationError({ section_id: ['Not a section of this course.'] });
+      if (!(await findSection(trx, courseId, targetSection)))
+        throw validationError({ section_id: ['Not a section of this course.'] });
       await assertRoomForLesson(trx, courseId, targetSection, false);
       await shiftSiblings(trx, 'lessons', { column: 'section_id', id: lesson.section_id }, lesson.position, null);
       const position = clampPosition(input.position, (await countSectionLessons(trx, targetSection)) + 1);

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { Schemas } from '../schemas';
 import { continueLearningItem, statsView } from '../presenters/dashboard';
-import { EnrollmentViewRow, listUnfinishedEnrollmentViews } from '../repositories/enrollments';
+import { type EnrollmentViewRow, listUnfinishedEnrollmentViews } from '../repositories/enrollments';
 import { findLearnerStats } from '../repositories/learnerStats';
 import { localDate } from '../time/zones';
 import { currentMonthSeconds, learnerProfile } from './goals';
@@ -51,7 +51,12 @@ export async function continueLearning(deps: Deps, userId: string): Promise<Sche
   const now = new Date();
   const [profile, rows] = await Promise.all([
     learnerProfile(deps.db, userId),
-    listUnfinishedEnrollmentViews(deps.db, userId, new Date(now.getTime() - PACE_WINDOW_DAYS * DAY_MS), CONTINUE_LEARNING_LIMIT),
+    listUnfinishedEnrollmentViews(
+      deps.db,
+      userId,
+      new Date(now.getTime() - PACE_WINDOW_DAYS * DAY_MS),
+      CONTINUE_LEARNING_LIMIT,
+    ),
   ]);
   return { results: rows.map((row) => continueLearningItem(row, estimateCompletionDate(row, now, profile.timezone))) };
 }

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { enqueueJob } from '../jobs/outbox';
 import { deleteCartCourses } from '../repositories/cart';
 import { grantEnrollments } from '../repositories/enrollmentGrants';
-import { completeOrder, findOrder, orderItems, OrderRow } from '../repositories/orders';
+import { completeOrder, findOrder, orderItems, type OrderRow } from '../repositories/orders';
 import { updatePaymentStatus } from '../repositories/payments';
 import { recomputeRatingsOfReviewer } from '../repositories/reviews';
 

@@ -3,8 +3,8 @@ import { AppError } from '../errors';
 import type { components } from '../generated/api';
 import { goalsView } from '../presenters/dashboard';
 import type { Db } from '../db/knex';
-import { findLearnerStats, LearnerStatsRow } from '../repositories/learnerStats';
-import { findLearnerProfile, LearnerProfile, setTargetHours } from '../repositories/users';
+import { findLearnerStats, type LearnerStatsRow } from '../repositories/learnerStats';
+import { findLearnerProfile, type LearnerProfile, setTargetHours } from '../repositories/users';
 import { localDate } from '../time/zones';
 
 type Goals = components['schemas']['DashboardLearningGoals'];
@@ -22,12 +22,17 @@ export async function learnerProfile(db: Db, userId: string): Promise<LearnerPro
  */
 export function currentMonthSeconds(stats: LearnerStatsRow | undefined, timezone: string, now: Date): number {
   if (!stats) return 0;
-  return localDate(stats.computed_at, timezone).slice(0, 7) === localDate(now, timezone).slice(0, 7) ? stats.this_month_seconds : 0;
+  return localDate(stats.computed_at, timezone).slice(0, 7) === localDate(now, timezone).slice(0, 7)
+    ? stats.this_month_seconds
+    : 0;
 }
 
 export async function getGoals(deps: Deps, userId: string): Promise<Goals> {
   const [profile, stats] = await Promise.all([learnerProfile(deps.db, userId), findLearnerStats(deps.db, userId)]);
-  return goalsView({ targetHoursPerMonth: profile.target_hours_per_month, thisMonthSeconds: currentMonthSeconds(stats, profile.timezone, new Date()) });
+  return goalsView({
+    targetHoursPerMonth: profile.target_hours_per_month,
+    thisMonthSeconds: currentMonthSeconds(stats, profile.timezone, new Date()),
+  });
 }
 
 /** Idempotent: sets or replaces the monthly goal (the contract bounds it to 1..744 hours). */

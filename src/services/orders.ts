@@ -1,15 +1,24 @@
 import crypto from 'node:crypto';
 import type { Schemas } from '../schemas';
 import type { Deps } from '../deps';
-import { AppError, ErrorDetails, validationError } from '../errors';
+import { AppError, type ErrorDetails, validationError } from '../errors';
 import { withTransaction } from '../db/transaction';
-import { PageSlice, pageRequest, pageSlice } from '../pagination';
+import { type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { billingAddressOf, orderView } from '../presenters/orders';
-import { cartLines, CartLineRow, lockCart } from '../repositories/cart';
+import { cartLines, type CartLineRow, lockCart } from '../repositories/cart';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import {
-  BillingAddress, cancelPendingOrders, findPendingOrderFor, findUserOrder, insertOrder, listUserOrders, orderItems, OrderItemRow, OrderRow,
-  OrderStatus, updateBillingAddress,
+  type BillingAddress,
+  cancelPendingOrders,
+  findPendingOrderFor,
+  findUserOrder,
+  insertOrder,
+  listUserOrders,
+  orderItems,
+  type OrderItemRow,
+  type OrderRow,
+  type OrderStatus,
+  updateBillingAddress,
 } from '../repositories/orders';
 import { findPaymentsByOrders } from '../repositories/payments';
 import { refundsOfOrders } from '../repositories/refunds';
@@ -57,25 +66,46 @@ async function oneOrderView(deps: Deps, order: OrderRow): Promise<Schemas['Order
  * run one after the other: the first creates the order, the others find it pending for the same content
  * (a partial unique index on (user_id, cart_fingerprint) backs this up). Prices are frozen in cents now.
  */
-export async function createOrderFromCart(deps: Deps, userId: string, billingInput: Schemas['BillingAddressInput']): Promise<{ order: Schemas['Order']; created: boolean }> {
+export async function createOrderFromCart(
+  deps: Deps,
+  userId: string,
+  billingInput: Schemas['BillingAddressInput'],
+): Promise<{ order: Schemas['Order']; created: boolean }> {
   const billingAddress = validateBillingAddress(billingInput);
   const outcome = await withTransaction(deps.db, async (trx) => {
     const cart = await lockCart(trx, userId);
     const lines = (await cartLines(trx, cart.id)).filter((line) => !isFree(line));
     if (lines.length === 0) throw new AppError('CART_EMPTY');
-    const owned = await ownedCourseIds(trx, userId, lines.map((l) => l.course_id));
+    const owned = await ownedCourseIds(
+      trx,
+      userId,
+      lines.map((l) => l.course_id),
+    );
     const ownedLine = lines.find((l) => owned.has(l.course_id));
-    if (ownedLine) throw new AppError('ALREADY_ENROLLED', `You are already enrolled in ${ownedLine.title}; remove it from your cart`);
+    if (ownedLine)
+      throw new AppError(
+        'ALREADY_ENROLLED',
+        `You are already enrolled in ${ownedLine.title}; remove it from your cart`,
+      );
 
     const fingerprint = cartFingerprint(lines);
     const existing = await findPendingOrderFor(trx, userId, fingerprint);
-    if (existing) return { order: await updateBillingAddress(trx, existing.id, billingAddress), created: false, cancelled: [] as string[] };
+    if (existing)
+      return {
+        order: await updateBillingAddress(trx, existing.id, billingAddress),
+        created: false,
+        cancelled: [] as string[],
+      };
     const order = await insertOrder(trx, {
       userId,
       currency: 'usd',
       billingAddress,
       cartFingerprint: fingerprint,
-      items: lines.map((l) => ({ courseId: l.course_id, priceCents: l.price_cents as number, originalPriceCents: l.original_price_cents })),
+      items: lines.map((l) => ({
+        courseId: l.course_id,
+        priceCents: l.price_cents as number,
+        originalPriceCents: l.original_price_cents,
+      })),
     });
     return { order, created: true, cancelled: await cancelPendingOrders(trx, userId, order.id) };
   });
@@ -93,12 +123,21 @@ async function cancelPaymentIntents(deps: Deps, orderIds: string[]): Promise<voi
     payments.map((p) =>
       deps.stripe.paymentIntents
         .cancel(p.stripe_payment_intent_id, { cancellation_reason: 'abandoned' }, { maxNetworkRetries: 0 })
-        .catch((err: Error) => deps.log.warn({ err: err.message, orderId: p.order_id }, 'could not cancel the PaymentIntent of a replaced order')),
+        .catch((err: Error) =>
+          deps.log.warn(
+            { err: err.message, orderId: p.order_id },
+            'could not cancel the PaymentIntent of a replaced order',
+          ),
+        ),
     ),
   );
 }
 
-export async function listOrders(deps: Deps, userId: string, query: { status?: OrderStatus; page?: number; page_size?: number }): Promise<PageSlice<Schemas['Order']>> {
+export async function listOrders(
+  deps: Deps,
+  userId: string,
+  query: { status?: OrderStatus; page?: number; page_size?: number },
+): Promise<PageSlice<Schemas['Order']>> {
   const page = pageRequest(query);
   const { rows, count } = await listUserOrders(deps.db, userId, query.status, page);
   return pageSlice(await orderViews(deps, rows), count, page);

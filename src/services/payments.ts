@@ -5,19 +5,24 @@ import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { isStripeNotFound, providerError } from '../payments/stripe';
 import { paymentConfirmationView } from '../presenters/orders';
-import { findUserOrder, lockOrder, orderItems, OrderRow } from '../repositories/orders';
+import { findUserOrder, lockOrder, orderItems, type OrderRow } from '../repositories/orders';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
-import { findPaymentByOrder, insertPayment, PaymentRow } from '../repositories/payments';
+import { findPaymentByOrder, insertPayment, type PaymentRow } from '../repositories/payments';
 import { fulfilOrder } from './fulfilment';
 
-export const orderNotPending = (status: string): AppError => new AppError('ORDER_NOT_PENDING', `This order is not awaiting payment (status ${status})`);
+export const orderNotPending = (status: string): AppError =>
+  new AppError('ORDER_NOT_PENDING', `This order is not awaiting payment (status ${status})`);
 
 /**
  * True when the PaymentIntent is the one LearnFlow created for this order: recorded on the order (which is the
  * buyer's), carrying the order in its metadata (and its buyer, which LearnFlow always writes: a different one
  * refuses it), for exactly the order's amount and currency.
  */
-export function intentMatchesOrder(intent: Stripe.PaymentIntent, order: OrderRow, payment: PaymentRow | undefined): boolean {
+export function intentMatchesOrder(
+  intent: Stripe.PaymentIntent,
+  order: OrderRow,
+  payment: PaymentRow | undefined,
+): boolean {
   return (
     payment?.stripe_payment_intent_id === intent.id &&
     intent.metadata?.order_id === order.id &&
@@ -31,7 +36,11 @@ export function intentMatchesOrder(intent: Stripe.PaymentIntent, order: OrderRow
  * The order's one PaymentIntent, created at Stripe on the first call (the amount always from the order) with
  * an idempotency key derived from the order, so retries and concurrent calls get the same intent.
  */
-export async function createPaymentIntent(deps: Deps, userId: string, orderId: string): Promise<Schemas['PaymentIntent']> {
+export async function createPaymentIntent(
+  deps: Deps,
+  userId: string,
+  orderId: string,
+): Promise<Schemas['PaymentIntent']> {
   const order = await findUserOrder(deps.db, userId, orderId);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   if (order.status !== 'pending') throw orderNotPending(order.status);
@@ -40,8 +49,19 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
     // A replaced order whose payment still went through may already have granted some of these courses:
     // never ask the learner to pay for a course they own.
     const items = await orderItems(deps.db, [order.id]);
-    if ((await ownedCourseIds(deps.db, userId, items.map((i) => i.course_id))).size > 0) {
-      throw new AppError('ALREADY_ENROLLED', 'You already own a course of this order; create a new order from your cart');
+    if (
+      (
+        await ownedCourseIds(
+          deps.db,
+          userId,
+          items.map((i) => i.course_id),
+        )
+      ).size > 0
+    ) {
+      throw new AppError(
+        'ALREADY_ENROLLED',
+        'You already own a course of this order; create a new order from your cart',
+      );
     }
     let intent: Stripe.PaymentIntent;
     try {
@@ -56,7 +76,10 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
         { idempotencyKey: `payment-intent-${order.id}` },
       );
     } catch (err) {
-      deps.log.warn({ err: (err as Error).message, orderId: order.id }, 'Stripe refused or failed to create a PaymentIntent');
+      deps.log.warn(
+        { err: (err as Error).message, orderId: order.id },
+        'Stripe refused or failed to create a PaymentIntent',
+      );
       throw providerError(err);
     }
     // Recorded under the order's lock, re-checking that it is still pending: create-from-cart may have replaced
@@ -79,7 +102,9 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
     if (stillPending !== true) {
       await deps.stripe.paymentIntents
         .cancel(intent.id, { cancellation_reason: 'abandoned' }, { maxNetworkRetries: 0 })
-        .catch((err: Error) => deps.log.warn({ err: err.message, orderId: order.id }, 'could not cancel the intent of a replaced order'));
+        .catch((err: Error) =>
+          deps.log.warn({ err: err.message, orderId: order.id }, 'could not cancel the intent of a replaced order'),
+        );
       throw orderNotPending(stillPending);
     }
     payment = (await findPaymentByOrder(deps.db, order.id)) as PaymentRow;
@@ -108,7 +133,11 @@ async function retrieveIntent(deps: Deps, paymentIntentId: string): Promise<Stri
  * The client says the payment succeeded; Stripe is asked. Only a succeeded intent that is this order's own
  * fulfils it, through the same function as the webhook, so whichever comes first does it once.
  */
-export async function confirmPayment(deps: Deps, userId: string, input: { order_id: string; payment_intent_id: string }): Promise<Schemas['PaymentConfirmation']> {
+export async function confirmPayment(
+  deps: Deps,
+  userId: string,
+  input: { order_id: string; payment_intent_id: string },
+): Promise<Schemas['PaymentConfirmation']> {
   const intentId = input.payment_intent_id.split('_secret_')[0] as string;
   const order = await findUserOrder(deps.db, userId, input.order_id);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
@@ -117,7 +146,8 @@ export async function confirmPayment(deps: Deps, userId: string, input: { order_
     throw new AppError('PAYMENT_MISMATCH');
   }
   if (intent.status !== 'succeeded') {
-    if (order.status === 'pending') throw new AppError('PAYMENT_NOT_SUCCEEDED', `The payment has not succeeded (status: ${intent.status})`);
+    if (order.status === 'pending')
+      throw new AppError('PAYMENT_NOT_SUCCEEDED', `The payment has not succeeded (status: ${intent.status})`);
     throw orderNotPending(order.status);
   }
   const { order: after } = await withTransaction(deps.db, (trx) => fulfilOrder(trx, order.id));

@@ -6,15 +6,21 @@ import type { Schemas } from '../schemas';
 import { enqueueJob } from '../jobs/outbox';
 import {
   countProgress,
-  EnrollmentRow,
+  type EnrollmentRow,
   isFullyCompleted,
   lockOwnedEnrollment,
-  ProgressCounts,
+  type ProgressCounts,
   progressPercent,
   saveProgressSnapshot,
 } from '../repositories/enrollments';
 import { lastLearningAt, lockLearner, recordActivity } from '../repositories/learningActivity';
-import { completeLesson, findLessonInCourse, findLessonProgress, LessonBrief, saveWatchProgress } from '../repositories/lessonProgress';
+import {
+  completeLesson,
+  findLessonInCourse,
+  findLessonProgress,
+  type LessonBrief,
+  saveWatchProgress,
+} from '../repositories/lessonProgress';
 import { findLearnerProfile } from '../repositories/users';
 import { localDate } from '../time/zones';
 import { issueCertificate } from './certificates';
@@ -27,7 +33,11 @@ const AUTO_COMPLETE_DENOMINATOR = 10;
  * The caller's enrollment, locked: every writer of an enrollment's progress takes this lock first, so the
  * recount below sees every committed completion and the snapshot stays exact under concurrent requests.
  */
-async function lockWritableEnrollment(trx: Knex.Transaction, userId: string, enrollmentId: string): Promise<EnrollmentRow> {
+async function lockWritableEnrollment(
+  trx: Knex.Transaction,
+  userId: string,
+  enrollmentId: string,
+): Promise<EnrollmentRow> {
   const enrollment = await lockOwnedEnrollment(trx, userId, enrollmentId);
   if (!enrollment) throw new AppError('ENROLLMENT_NOT_FOUND');
   if (enrollment.status === 'refunded') {
@@ -46,7 +56,12 @@ async function requireLesson(trx: Knex.Transaction, lessonId: string, courseId: 
  * After a lesson's progress changed: recount, store the snapshot, complete the enrollment (with its certificate)
  * when this was the last lesson, and queue the learner's stats. All in the caller's transaction.
  */
-async function applyLessonChange(trx: Knex.Transaction, enrollment: EnrollmentRow, lessonId: string, at: Date): Promise<ProgressCounts> {
+async function applyLessonChange(
+  trx: Knex.Transaction,
+  enrollment: EnrollmentRow,
+  lessonId: string,
+  at: Date,
+): Promise<ProgressCounts> {
   const counts = await countProgress(trx, enrollment.id, enrollment.course_id);
   const { completedNow } = await saveProgressSnapshot(trx, enrollment, counts, { at, lessonId });
   if (completedNow) await issueCertificate(trx, enrollment, at);
@@ -59,7 +74,12 @@ async function learnerTimeZone(trx: Knex.Transaction, userId: string): Promise<s
 }
 
 /** Idempotent: the first call completes the lesson; a repeat answers the same completed_at and writes nothing. */
-export async function markLessonComplete(deps: Deps, userId: string, enrollmentId: string, lessonId: string): Promise<Schemas['LessonCompletion']> {
+export async function markLessonComplete(
+  deps: Deps,
+  userId: string,
+  enrollmentId: string,
+  lessonId: string,
+): Promise<Schemas['LessonCompletion']> {
   return withTransaction(deps.db, async (trx) => {
     const enrollment = await lockWritableEnrollment(trx, userId, enrollmentId);
     const lesson = await requireLesson(trx, lessonId, enrollment.course_id);
@@ -92,8 +112,16 @@ export async function markLessonComplete(deps: Deps, userId: string, enrollmentI
  * The seconds of a report that count: no more than were reported, than the wall-clock time since the learner's
  * previous report (so replayed or inflated reports add nothing), or than what is left of the lesson.
  */
-export function countedSeconds(input: { reported: number; watched: number; lengthSeconds: number; previousAt: Date | null; at: Date }): number {
-  const elapsed = input.previousAt ? Math.round((input.at.getTime() - input.previousAt.getTime()) / 1000) : Number.POSITIVE_INFINITY;
+export function countedSeconds(input: {
+  reported: number;
+  watched: number;
+  lengthSeconds: number;
+  previousAt: Date | null;
+  at: Date;
+}): number {
+  const elapsed = input.previousAt
+    ? Math.round((input.at.getTime() - input.previousAt.getTime()) / 1000)
+    : Number.POSITIVE_INFINITY;
   return Math.max(0, Math.min(input.reported, elapsed, input.lengthSeconds - input.watched));
 }
 
@@ -112,7 +140,13 @@ export async function updateLessonProgress(
     const lengthSeconds = lesson.duration_minutes * 60;
     const existing = await findLessonProgress(trx, enrollment.id, lesson.id);
     const watched = Math.min(existing?.watch_time_seconds ?? 0, lengthSeconds);
-    const counted = countedSeconds({ reported: input.seconds_watched, watched, lengthSeconds, previousAt: await lastLearningAt(trx, userId), at });
+    const counted = countedSeconds({
+      reported: input.seconds_watched,
+      watched,
+      lengthSeconds,
+      previousAt: await lastLearningAt(trx, userId),
+      at,
+    });
     const watchTime = watched + counted;
     const reachesCompletion = watchTime * AUTO_COMPLETE_DENOMINATOR >= lengthSeconds * AUTO_COMPLETE_NUMERATOR;
     const saved = await saveWatchProgress(trx, {

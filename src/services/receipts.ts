@@ -2,17 +2,22 @@ import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
 import { renderReceiptPdf } from '../pdf/receipt';
-import { findOrder, findUserOrder, orderItems, OrderRow, setReceiptPath } from '../repositories/orders';
+import { findOrder, findUserOrder, orderItems, type OrderRow, setReceiptPath } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import type { FileStorage } from '../storage/files';
 
 /** Seconds a client waits before asking again for a receipt the worker has not rendered yet. */
 export const RECEIPT_RETRY_AFTER_SECONDS = 5;
 
-const hasReceipt = (order: Pick<OrderRow, 'status'>): boolean => order.status === 'completed' || order.status === 'refunded';
+const hasReceipt = (order: Pick<OrderRow, 'status'>): boolean =>
+  order.status === 'completed' || order.status === 'refunded';
 
 /** The owner's receipt PDF; others get the same 404 as an unknown order. */
-export async function orderReceipt(deps: Deps, userId: string, orderId: string): Promise<{ filename: string; pdf: Buffer }> {
+export async function orderReceipt(
+  deps: Deps,
+  userId: string,
+  orderId: string,
+): Promise<{ filename: string; pdf: Buffer }> {
   const order = await findUserOrder(deps.db, userId, orderId);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   if (!hasReceipt(order)) throw new AppError('RECEIPT_NOT_FOUND');
@@ -24,11 +29,16 @@ export async function orderReceipt(deps: Deps, userId: string, orderId: string):
 }
 
 /** Renders and stores the receipt of a paid order once; a rerun finds it stored and changes nothing. */
-export async function renderReceipt(db: Knex, storage: FileStorage, orderId: string): Promise<{ outcome: 'missing' | 'unpaid' | 'already-rendered' | 'rendered'; orderNumber?: string }> {
+export async function renderReceipt(
+  db: Knex,
+  storage: FileStorage,
+  orderId: string,
+): Promise<{ outcome: 'missing' | 'unpaid' | 'already-rendered' | 'rendered'; orderNumber?: string }> {
   const order = await findOrder(db, orderId);
   if (!order) return { outcome: 'missing' };
   if (!hasReceipt(order) || !order.completed_at) return { outcome: 'unpaid', orderNumber: order.order_number };
-  if (order.receipt_path && (await storage.read(order.receipt_path))) return { outcome: 'already-rendered', orderNumber: order.order_number };
+  if (order.receipt_path && (await storage.read(order.receipt_path)))
+    return { outcome: 'already-rendered', orderNumber: order.order_number };
   const [items, payment] = await Promise.all([orderItems(db, [order.id]), findPaymentByOrder(db, order.id)]);
   const address = order.billing_address;
   const pdf = await renderReceiptPdf({

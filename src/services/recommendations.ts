@@ -1,15 +1,16 @@
 import type { Deps } from '../deps';
 import type { components } from '../generated/api';
 import { recommendationView } from '../presenters/dashboard';
-import { RecommendationRow, scoreRecommendations } from '../repositories/recommendations';
+import { type RecommendationRow, scoreRecommendations } from '../repositories/recommendations';
 
 type Recommendation = components['schemas']['DashboardRecommendation'];
 
 /** One sentence naming the strongest signal behind the suggestion. */
 export function recommendationReason(row: RecommendationRow): string {
-  const popular = row.student_count > 0
-    ? `Popular on LearnFlow: ${row.student_count} ${row.student_count === 1 ? 'learner has' : 'learners have'} taken it.`
-    : 'New on LearnFlow.';
+  const popular =
+    row.student_count > 0
+      ? `Popular on LearnFlow: ${row.student_count} ${row.student_count === 1 ? 'learner has' : 'learners have'} taken it.`
+      : 'New on LearnFlow.';
   if (!row.has_seeds) return popular;
   const coEnrollment = 0.4 * row.co_strength;
   const affinity = 0.2 * row.category_share + 0.15 * row.level_fit;

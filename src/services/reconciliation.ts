@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { withTransaction } from '../db/transaction';
 import type { Logger } from '../logger';
 import { markReconciled, paymentsToReconcile } from '../repositories/payments';
-import { retrieveIntentFromStripe, SyncOutcome, syncOrderWithIntent } from './paymentSync';
+import { retrieveIntentFromStripe, type SyncOutcome, syncOrderWithIntent } from './paymentSync';
 
 /** Stripe retries a webhook for 3 days: an order older than that whose event was lost is beyond a retry too. */
 const MAX_AGE_MS = 3 * 24 * 3600 * 1000;
@@ -25,16 +25,25 @@ export async function reconcilePendingOrders(
   deps: { db: Knex; stripe: Stripe; log: Logger },
   opts: { afterMs: number; limit?: number },
 ): Promise<ReconcileReport> {
-  const payments = await paymentsToReconcile(deps.db, { olderThanMs: opts.afterMs, maxAgeMs: MAX_AGE_MS, limit: opts.limit ?? BATCH });
+  const payments = await paymentsToReconcile(deps.db, {
+    olderThanMs: opts.afterMs,
+    maxAgeMs: MAX_AGE_MS,
+    limit: opts.limit ?? BATCH,
+  });
   const report: ReconcileReport = { checked: payments.length, outcomes: {} };
   for (const payment of payments) {
     let outcome: SyncOutcome | 'error';
     try {
       const intent = await retrieveIntentFromStripe(deps, payment.stripe_payment_intent_id);
-      outcome = intent ? await withTransaction(deps.db, (trx) => syncOrderWithIntent(trx, deps.log, intent)) : 'unknown';
+      outcome = intent
+        ? await withTransaction(deps.db, (trx) => syncOrderWithIntent(trx, deps.log, intent))
+        : 'unknown';
       await markReconciled(deps.db, payment.id);
     } catch (err) {
-      deps.log.warn({ err: (err as Error).message, orderId: payment.order_id }, 'could not reconcile an order; the next run retries');
+      deps.log.warn(
+        { err: (err as Error).message, orderId: payment.order_id },
+        'could not reconcile an order; the next run retries',
+      );
       outcome = 'error';
     }
     report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;

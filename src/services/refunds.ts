@@ -8,9 +8,9 @@ import { enqueueJob } from '../jobs/outbox';
 import { providerError } from '../payments/stripe';
 import { refundOrderEnrollments } from '../repositories/enrollmentGrants';
 import { lockOrderEnrollments } from '../repositories/enrollments';
-import { lockOrder, OrderRow, refundOrder } from '../repositories/orders';
+import { lockOrder, type OrderRow, refundOrder } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
-import { insertRefund, orderConsumption, RefundRow } from '../repositories/refunds';
+import { insertRefund, orderConsumption, type RefundRow } from '../repositories/refunds';
 import { recomputeRatingsOfReviewer } from '../repositories/reviews';
 import { getOrder } from './orders';
 
@@ -49,7 +49,8 @@ async function assertRefundable(trx: Knex.Transaction, order: OrderRow): Promise
   // this check and the refund (a learner at 29% cannot race past 30% while being refunded).
   await lockOrderEnrollments(trx, order.user_id, order.id);
   for (const course of await orderConsumption(trx, order)) {
-    const watchedEnough = course.total_seconds > 0 && course.watched_seconds * 100 >= CONSUMED_LIMIT_PERCENT * course.total_seconds;
+    const watchedEnough =
+      course.total_seconds > 0 && course.watched_seconds * 100 >= CONSUMED_LIMIT_PERCENT * course.total_seconds;
     if (course.progress_percent >= CONSUMED_LIMIT_PERCENT || watchedEnough) {
       throw notAllowed(`You have consumed ${CONSUMED_LIMIT_PERCENT}% or more of ${course.title}.`);
     }
@@ -62,7 +63,12 @@ async function assertRefundable(trx: Knex.Transaction, order: OrderRow): Promise
  * idempotency key is derived from the order: a retry after a lost answer never refunds twice. If Stripe
  * fails, the transaction rolls back and nothing has changed.
  */
-export async function requestRefund(deps: Deps, userId: string, orderId: string, reason: string | undefined): Promise<components['schemas']['Order']> {
+export async function requestRefund(
+  deps: Deps,
+  userId: string,
+  orderId: string,
+  reason: string | undefined,
+): Promise<components['schemas']['Order']> {
   await withTransaction(deps.db, async (trx) => {
     const order = await lockOrder(trx, orderId, userId);
     if (!order) throw new AppError('ORDER_NOT_FOUND');
@@ -72,7 +78,11 @@ export async function requestRefund(deps: Deps, userId: string, orderId: string,
     let refund: Stripe.Refund;
     try {
       refund = await deps.stripe.refunds.create(
-        { payment_intent: payment.stripe_payment_intent_id, reason: 'requested_by_customer', metadata: { order_id: order.id } },
+        {
+          payment_intent: payment.stripe_payment_intent_id,
+          reason: 'requested_by_customer',
+          metadata: { order_id: order.id },
+        },
         { idempotencyKey: `refund-${order.id}` },
       );
     } catch (err) {
@@ -80,7 +90,12 @@ export async function requestRefund(deps: Deps, userId: string, orderId: string,
       throw providerError(err, 'The payment provider could not process the refund. Please try again later.');
     }
     // Pending until Stripe confirms it with charge.refunded.
-    await applyRefund(trx, order, { stripeRefundId: refund.id, amountCents: refund.amount, status: 'pending', reason: reason?.trim() || null });
+    await applyRefund(trx, order, {
+      stripeRefundId: refund.id,
+      amountCents: refund.amount,
+      status: 'pending',
+      reason: reason?.trim() || null,
+    });
   });
   return getOrder(deps, userId, orderId);
 }

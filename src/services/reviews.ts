@@ -5,12 +5,22 @@ import type { Schemas } from '../schemas';
 import { pgCode, PG } from '../db/pgErrors';
 import { withTransaction } from '../db/transaction';
 import { enqueueJob } from '../jobs/outbox';
-import { PageSlice, pageRequest, pageSlice } from '../pagination';
+import { type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { reviewItem } from '../presenters/reviews';
 import { findCourseState, lockCourse } from '../repositories/courses';
 import {
-  countReviews, deleteOwnReview, findOwnReviewCourse, findReview, findReviewAccess, insertReview, listReviews, recomputeCourseRatings,
-  ReviewOrdering, ReviewRow, setHelpfulVote, updateOwnReview,
+  countReviews,
+  deleteOwnReview,
+  findOwnReviewCourse,
+  findReview,
+  findReviewAccess,
+  insertReview,
+  listReviews,
+  recomputeCourseRatings,
+  type ReviewOrdering,
+  type ReviewRow,
+  setHelpfulVote,
+  updateOwnReview,
 } from '../repositories/reviews';
 import { isEnrolled } from '../repositories/viewerState';
 import { assertCourseVisible } from './courses';
@@ -24,7 +34,13 @@ export async function listCourseReviews(
   assertCourseVisible(await findCourseState(deps.db, courseId), viewerId);
   const page = pageRequest(q);
   const [rows, count] = await Promise.all([
-    listReviews(deps.db, courseId, { viewerId, rating: q.rating, ordering: q.ordering ?? '-created_at', limit: page.pageSize, offset: page.offset }),
+    listReviews(deps.db, courseId, {
+      viewerId,
+      rating: q.rating,
+      ordering: q.ordering ?? '-created_at',
+      limit: page.pageSize,
+      offset: page.offset,
+    }),
     countReviews(deps.db, courseId, q.rating),
   ]);
   return pageSlice(rows.map(reviewItem), count, page);
@@ -41,14 +57,23 @@ async function reviewView(deps: Deps, reviewId: string, viewerId: string): Promi
  * Only an enrolled learner reviews, once (the unique constraint decides). The course row is locked first and the
  * rating figures are recomputed from the reviews before commit, so concurrent reviews leave them exact.
  */
-export async function createReview(deps: Deps, userId: string, courseId: string, input: Schemas['ReviewCreateRequest']): Promise<Schemas['ReviewItem']> {
+export async function createReview(
+  deps: Deps,
+  userId: string,
+  courseId: string,
+  input: Schemas['ReviewCreateRequest'],
+): Promise<Schemas['ReviewItem']> {
   const id = await withTransaction(deps.db, async (trx) => {
     const course = assertCourseVisible(await lockCourse(trx, courseId), userId);
     if (course.instructor_id === userId || !(await isEnrolled(trx, userId, courseId))) {
       throw new AppError('NOT_ENROLLED');
     }
     const reviewId = await insertReview(trx, {
-      course_id: courseId, user_id: userId, rating: input.rating, title: (input.title ?? '').trim(), comment: (input.comment ?? '').trim(),
+      course_id: courseId,
+      user_id: userId,
+      rating: input.rating,
+      title: (input.title ?? '').trim(),
+      comment: (input.comment ?? '').trim(),
     });
     if (!reviewId) throw new AppError('REVIEW_ALREADY_EXISTS');
     await recomputeCourseRatings(trx, courseId);
@@ -60,7 +85,12 @@ export async function createReview(deps: Deps, userId: string, courseId: string,
 }
 
 /** The author's own review, with its course locked for the rating recompute; someone else's is "not found". */
-async function withOwnReview(deps: Deps, userId: string, reviewId: string, work: (trx: Knex.Transaction, courseId: string) => Promise<void>): Promise<void> {
+async function withOwnReview(
+  deps: Deps,
+  userId: string,
+  reviewId: string,
+  work: (trx: Knex.Transaction, courseId: string) => Promise<void>,
+): Promise<void> {
   await withTransaction(deps.db, async (trx) => {
     const courseId = await findOwnReviewCourse(trx, userId, reviewId);
     if (!courseId) throw new AppError('REVIEW_NOT_FOUND');
@@ -73,7 +103,12 @@ async function withOwnReview(deps: Deps, userId: string, reviewId: string, work:
   });
 }
 
-export async function updateReview(deps: Deps, userId: string, reviewId: string, input: Schemas['ReviewUpdateRequest']): Promise<Schemas['ReviewItem']> {
+export async function updateReview(
+  deps: Deps,
+  userId: string,
+  reviewId: string,
+  input: Schemas['ReviewUpdateRequest'],
+): Promise<Schemas['ReviewItem']> {
   await withOwnReview(deps, userId, reviewId, async (trx) => {
     const changes: Record<string, unknown> = {};
     if (input.rating !== undefined) changes.rating = input.rating;
@@ -91,9 +126,15 @@ export async function deleteReview(deps: Deps, userId: string, reviewId: string)
 }
 
 /** Anyone signed in but the author votes; reviews of an unpublished course exist for its instructor only. */
-export async function setHelpful(deps: Deps, userId: string, reviewId: string, helpful: boolean): Promise<Schemas['ReviewHelpfulState']> {
+export async function setHelpful(
+  deps: Deps,
+  userId: string,
+  reviewId: string,
+  helpful: boolean,
+): Promise<Schemas['ReviewHelpfulState']> {
   const review = await findReviewAccess(deps.db, reviewId);
-  if (!review || (!review.course_is_published && review.course_instructor_id !== userId)) throw new AppError('REVIEW_NOT_FOUND');
+  if (!review || (!review.course_is_published && review.course_instructor_id !== userId))
+    throw new AppError('REVIEW_NOT_FOUND');
   // A review hidden by its author's refund is not there for anyone else.
   if (!review.listed && review.user_id !== userId) throw new AppError('REVIEW_NOT_FOUND');
   if (review.user_id === userId) throw new AppError('PERMISSION_DENIED', 'You cannot vote on your own review.');

@@ -4,7 +4,14 @@ import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { cartItemView } from '../presenters/cart';
 import { wishlistItemView } from '../presenters/wishlist';
-import { deleteWishlistItem, findWishlistLine, insertWishlistItem, lockWishlistItem, WishlistLineRow, wishlistLines } from '../repositories/wishlist';
+import {
+  deleteWishlistItem,
+  findWishlistLine,
+  insertWishlistItem,
+  lockWishlistItem,
+  type WishlistLineRow,
+  wishlistLines,
+} from '../repositories/wishlist';
 import { putCourseInCart, requirePublishedCourse } from './cart';
 
 export async function listWishlist(deps: Deps, userId: string): Promise<Schemas['WishlistList']> {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -32,7 +32,10 @@ export async function waitForPort(port: number, timeoutMs = 15_000): Promise<voi
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
       socket.once('error', () => resolve(false));
     });
     if (open) return;
@@ -49,14 +52,32 @@ export class PrivatePostgres {
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.mkdirSync(this.dir, { recursive: true });
     if (process.getuid?.() === 0) execFileSync('chown', ['postgres', this.dir]);
-    const [cmd, args] = asPostgres(pgBin('initdb'), ['-D', `${this.dir}/data`, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+    const [cmd, args] = asPostgres(pgBin('initdb'), [
+      '-D',
+      `${this.dir}/data`,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '-E',
+      'UTF8',
+      '--no-sync',
+    ]);
     execFileSync(cmd, args, { stdio: 'ignore' });
     await this.start();
   }
 
   async start(): Promise<void> {
     const opts = `-p ${PG_PORT} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
-    const [cmd, args] = asPostgres(pgBin('pg_ctl'), ['-D', `${this.dir}/data`, '-o', opts, '-l', `${this.dir}/log`, '-w', 'start']);
+    const [cmd, args] = asPostgres(pgBin('pg_ctl'), [
+      '-D',
+      `${this.dir}/data`,
+      '-o',
+      opts,
+      '-l',
+      `${this.dir}/log`,
+      '-w',
+      'start',
+    ]);
     execFileSync(cmd, args, { stdio: 'ignore' });
   }
 
@@ -85,7 +106,11 @@ export class PrivateRedis {
   private proc: ChildProcess | undefined;
 
   async start(): Promise<void> {
-    const proc = spawn('redis-server', ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'], { stdio: 'ignore' });
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(REDIS_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'],
+      { stdio: 'ignore' },
+    );
     this.proc = proc;
     await waitForPort(REDIS_PORT);
     // Another server on the port (a leftover) would answer instead of ours and survive our kill: refuse.

@@ -1,12 +1,12 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { loadConfig, Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import { createDb } from '../../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../../src/db/migrate';
 import { createStripeClient } from '../../src/payments/stripe';
-import { startStripeTestServer, StripeTestServer } from '../../stripe-test-server/server';
+import { startStripeTestServer, type StripeTestServer } from '../../stripe-test-server/server';
 import { ApiClient } from '../../test/support/client';
 import type { TestServer } from '../../test/support/harness';
 import { PrivatePostgres, PrivateRedis, waitForPort } from './services';
@@ -86,7 +86,11 @@ export class FaultSystem {
 
   private spawn(name: string, script: string, env: Record<string, string> = {}): ChildProcess {
     const out = fs.openSync(path.join(LOG_DIR, `${name}.log`), 'a');
-    return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env: { ...this.env, ...env }, stdio: ['ignore', out, out] });
+    return spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
+      cwd: ROOT,
+      env: { ...this.env, ...env },
+      stdio: ['ignore', out, out],
+    });
   }
 
   async startApi(): Promise<void> {
@@ -128,7 +132,12 @@ export async function kill(proc: ChildProcess | undefined, signal: NodeJS.Signal
 }
 
 /** Polls `check` until it is true or `timeoutMs` passes (then fails with `what`). */
-export async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 100): Promise<number> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await check().catch(() => false)) return Date.now() - started;

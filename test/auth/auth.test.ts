@@ -10,7 +10,12 @@ const t = useTestServer();
 describe('register', () => {
   it('creates a learner and answers 201 with tokens, as the guide shows', async () => {
     const email = `john.${crypto.randomUUID()}@example.com`;
-    const res = await t.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' });
+    const res = await t.api.post('/auth/register/', {
+      email,
+      password: 'SecurePassword123!',
+      first_name: 'John',
+      last_name: 'Doe',
+    });
     assert.equal(res.status, 201);
     assert.equal(res.body.email, email);
     assert.equal(res.body.is_instructor, false);
@@ -24,7 +29,7 @@ describe('register', () => {
     assert.match(row.password_hash, /^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
   });
 
-  it('answers the guide\'s VALIDATION_ERROR details for missing fields', async () => {
+  it("answers the guide's VALIDATION_ERROR details for missing fields", async () => {
     const res = await t.api.post('/auth/register/', { email: 'test@example.com' });
     assert.equal(res.status, 422);
     assert.deepEqual(res.body, {
@@ -42,7 +47,13 @@ describe('register', () => {
   });
 
   it('refuses privileged fields such as is_instructor', async () => {
-    const res = await t.api.post('/auth/register/', { email: 'sneaky@example.com', password: 'SecurePassword123!', first_name: 'S', last_name: 'N', is_instructor: true });
+    const res = await t.api.post('/auth/register/', {
+      email: 'sneaky@example.com',
+      password: 'SecurePassword123!',
+      first_name: 'S',
+      last_name: 'N',
+      is_instructor: true,
+    });
     assert.equal(res.status, 422);
     assert.deepEqual(res.body.error.details, { is_instructor: ['This field is not allowed.'] });
     assert.equal(await t.db('users').where({ email: 'sneaky@example.com' }).first(), undefined);
@@ -50,7 +61,12 @@ describe('register', () => {
 
   it('rejects an email already registered in another case', async () => {
     const user = await registerLearner(t.api);
-    const res = await t.api.post('/auth/register/', { email: user.email.toUpperCase(), password: 'SecurePassword123!', first_name: 'A', last_name: 'B' });
+    const res = await t.api.post('/auth/register/', {
+      email: user.email.toUpperCase(),
+      password: 'SecurePassword123!',
+      first_name: 'A',
+      last_name: 'B',
+    });
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, 'EMAIL_ALREADY_REGISTERED');
   });
@@ -58,17 +74,31 @@ describe('register', () => {
   it('lets exactly one of 10 concurrent registrations of one email win', async () => {
     const email = `race-${crypto.randomUUID()}@example.com`;
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => t.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'R', last_name: 'C' })),
+      Array.from({ length: 10 }, () =>
+        t.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'R', last_name: 'C' }),
+      ),
     );
     assert.deepEqual(results.map((r) => r.status).sort(), [201, ...Array(9).fill(409)]);
     assert.equal((await t.db('users').whereRaw('lower(email) = ?', [email]).count({ n: '*' }))[0]?.n, 1);
   });
 
   it('rejects an unknown time zone and a malformed email', async () => {
-    const res = await t.api.post('/auth/register/', { email: 'not-an-email', password: 'SecurePassword123!', first_name: 'A', last_name: 'B', timezone: 'Mars/Olympus' });
+    const res = await t.api.post('/auth/register/', {
+      email: 'not-an-email',
+      password: 'SecurePassword123!',
+      first_name: 'A',
+      last_name: 'B',
+      timezone: 'Mars/Olympus',
+    });
     assert.equal(res.status, 422);
     assert.ok(res.body.error.details.email);
-    const tz = await t.api.post('/auth/register/', { email: 'tz@example.com', password: 'SecurePassword123!', first_name: 'A', last_name: 'B', timezone: 'Mars/Olympus' });
+    const tz = await t.api.post('/auth/register/', {
+      email: 'tz@example.com',
+      password: 'SecurePassword123!',
+      first_name: 'A',
+      last_name: 'B',
+      timezone: 'Mars/Olympus',
+    });
     assert.equal(tz.status, 422);
     assert.deepEqual(tz.body.error.details, { timezone: ['Unknown time zone.'] });
   });
@@ -100,7 +130,11 @@ describe('login and me', () => {
 
   it('updates the profile but never privileged fields', async () => {
     const user = await registerLearner(t.api);
-    const res = await t.api.patch('/auth/me/', { first_name: 'Jo', profile: { bio: 'Software developer', timezone: 'America/Los_Angeles' } }, { token: user.access });
+    const res = await t.api.patch(
+      '/auth/me/',
+      { first_name: 'Jo', profile: { bio: 'Software developer', timezone: 'America/Los_Angeles' } },
+      { token: user.access },
+    );
     assert.equal(res.status, 200);
     assert.equal(res.body.first_name, 'Jo');
     assert.equal(res.body.profile.bio, 'Software developer');
@@ -124,12 +158,20 @@ describe('login and me', () => {
 
 describe('tokens', () => {
   const sign = (payload: object, opts: jwt.SignOptions = {}, secret = t.config.jwt.accessSecret): string =>
-    jwt.sign(payload, secret, { algorithm: 'HS256', issuer: t.config.jwt.issuer, audience: t.config.jwt.audience, expiresIn: 60, ...opts });
+    jwt.sign(payload, secret, {
+      algorithm: 'HS256',
+      issuer: t.config.jwt.issuer,
+      audience: t.config.jwt.audience,
+      expiresIn: 60,
+      ...opts,
+    });
 
-  it('requires a token with the guide\'s AUTHENTICATION_REQUIRED body', async () => {
+  it("requires a token with the guide's AUTHENTICATION_REQUIRED body", async () => {
     const res = await t.api.get('/auth/me/');
     assert.equal(res.status, 401);
-    assert.deepEqual(res.body, { error: { code: 'AUTHENTICATION_REQUIRED', message: 'Authentication credentials were not provided.', status: 401 } });
+    assert.deepEqual(res.body, {
+      error: { code: 'AUTHENTICATION_REQUIRED', message: 'Authentication credentials were not provided.', status: 401 },
+    });
   });
 
   it('answers TOKEN_EXPIRED for an expired token', async () => {
@@ -137,7 +179,9 @@ describe('tokens', () => {
     const expired = sign({ token_type: 'access', user_id: user.id }, { subject: user.id, expiresIn: -10 });
     const res = await t.api.get('/auth/me/', { token: expired });
     assert.equal(res.status, 401);
-    assert.deepEqual(res.body, { error: { code: 'TOKEN_EXPIRED', message: 'Token is invalid or expired', status: 401 } });
+    assert.deepEqual(res.body, {
+      error: { code: 'TOKEN_EXPIRED', message: 'Token is invalid or expired', status: 401 },
+    });
   });
 
   it('answers TOKEN_INVALID for tampered, alg:none, wrong-audience and refresh tokens', async () => {
@@ -146,7 +190,10 @@ describe('tokens', () => {
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: crypto.randomUUID() })).toString('base64url')}.${s}`;
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
-    const wrongAudience = sign({ token_type: 'access', user_id: user.id }, { subject: user.id, audience: 'someone-else' });
+    const wrongAudience = sign(
+      { token_type: 'access', user_id: user.id },
+      { subject: user.id, audience: 'someone-else' },
+    );
     const wrongSecret = sign({ token_type: 'access', user_id: user.id }, { subject: user.id }, 'another-secret');
     for (const token of [tampered, none, wrongAudience, wrongSecret, user.refresh, 'garbage']) {
       const res = await t.api.get('/auth/me/', { token });
@@ -189,11 +236,19 @@ describe('tokens', () => {
   it('changes the password and revokes every refresh token', async () => {
     const user = await registerLearner(t.api);
     const other = await t.api.post('/auth/login/', { email: user.email, password: user.password });
-    const wrong = await t.api.post('/auth/change-password/', { current_password: 'wrong-password', new_password: 'BrandNew123!' }, { token: user.access });
+    const wrong = await t.api.post(
+      '/auth/change-password/',
+      { current_password: 'wrong-password', new_password: 'BrandNew123!' },
+      { token: user.access },
+    );
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error.code, 'INVALID_CREDENTIALS');
     assert.equal(wrong.body.error.message, 'The current password is incorrect.', 'as the contract example says');
-    const ok = await t.api.post('/auth/change-password/', { current_password: user.password, new_password: 'BrandNew123!' }, { token: user.access });
+    const ok = await t.api.post(
+      '/auth/change-password/',
+      { current_password: user.password, new_password: 'BrandNew123!' },
+      { token: user.access },
+    );
     assert.equal(ok.status, 204);
     for (const refresh of [user.refresh, other.body.refresh_token]) {
       assert.equal((await t.api.post('/auth/refresh/', { refresh_token: refresh })).status, 401);
@@ -204,23 +259,39 @@ describe('tokens', () => {
 
   it('refuses a new password equal to the current one with 422 on new_password, and keeps every session', async () => {
     const user = await registerLearner(t.api);
-    const res = await t.api.post('/auth/change-password/', { current_password: user.password, new_password: user.password }, { token: user.access });
+    const res = await t.api.post(
+      '/auth/change-password/',
+      { current_password: user.password, new_password: user.password },
+      { token: user.access },
+    );
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'VALIDATION_ERROR');
-    assert.deepEqual(res.body.error.details, { new_password: ['The new password must differ from the current password.'] });
-    assert.equal((await t.api.post('/auth/refresh/', { refresh_token: user.refresh })).status, 200, 'nothing was revoked');
+    assert.deepEqual(res.body.error.details, {
+      new_password: ['The new password must differ from the current password.'],
+    });
+    assert.equal(
+      (await t.api.post('/auth/refresh/', { refresh_token: user.refresh })).status,
+      200,
+      'nothing was revoked',
+    );
   });
 });
 
 describe('HTTP edges', () => {
   it('answers 400 BAD_REQUEST for malformed JSON', async () => {
-    const res = await t.api.request('POST', '/auth/login/', { rawBody: '{"email": ', headers: { 'content-type': 'application/json' } });
+    const res = await t.api.request('POST', '/auth/login/', {
+      rawBody: '{"email": ',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'BAD_REQUEST');
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const res = await t.api.request('POST', '/auth/login/', { rawBody: 'email=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const res = await t.api.request('POST', '/auth/login/', {
+      rawBody: 'email=a',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(res.status, 415);
     assert.equal(res.body.error.code, 'UNSUPPORTED_MEDIA_TYPE');
   });
@@ -237,7 +308,10 @@ describe('HTTP edges', () => {
   });
 
   it('answers 413 for an oversized body', async () => {
-    const res = await t.api.request('POST', '/auth/login/', { rawBody: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(200_000) }), headers: { 'content-type': 'application/json' } });
+    const res = await t.api.request('POST', '/auth/login/', {
+      rawBody: JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(200_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 413);
     assert.equal(res.body.error.code, 'PAYLOAD_TOO_LARGE');
   });

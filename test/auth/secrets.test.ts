@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { loadConfig } from '../../src/config';
-import { startTestServer, TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
 /** What the first build signed with when nothing was configured: public to anyone who read the repository. */
@@ -21,7 +21,15 @@ const devEnv = { NODE_ENV: 'development', LEARNFLOW_SECRETS_FILE: secretsFile } 
 let t: TestServer;
 before(async () => {
   // Empty values count as unset, so the server falls back to the install's secrets file as `npm start` does.
-  t = await startTestServer({ env: { NODE_ENV: 'development', JWT_ACCESS_SECRET: '', JWT_REFRESH_SECRET: '', STRIPE_WEBHOOK_SECRET: '', LEARNFLOW_SECRETS_FILE: secretsFile } });
+  t = await startTestServer({
+    env: {
+      NODE_ENV: 'development',
+      JWT_ACCESS_SECRET: '',
+      JWT_REFRESH_SECRET: '',
+      STRIPE_WEBHOOK_SECRET: '',
+      LEARNFLOW_SECRETS_FILE: secretsFile,
+    },
+  });
 });
 after(async () => {
   await t.close();
@@ -29,7 +37,12 @@ after(async () => {
 });
 
 const sign = (claims: object, secret: string, opts: jwt.SignOptions = {}): string =>
-  jwt.sign(claims, secret, { algorithm: 'HS256', issuer: t.config.jwt.issuer, audience: t.config.jwt.audience, ...opts });
+  jwt.sign(claims, secret, {
+    algorithm: 'HS256',
+    issuer: t.config.jwt.issuer,
+    audience: t.config.jwt.audience,
+    ...opts,
+  });
 
 describe('secrets of an install with nothing configured', () => {
   it('are random, generated once into a private file, and the same after a restart', () => {
@@ -60,7 +73,10 @@ describe('secrets of an install with nothing configured', () => {
 
   it('refuses a token signed with the old derived development secret', async () => {
     const learner = await registerLearner(t.api);
-    const forged = sign({ token_type: 'access', user_id: learner.id }, oldDerived('JWT_ACCESS_SECRET'), { subject: learner.id, expiresIn: 600 });
+    const forged = sign({ token_type: 'access', user_id: learner.id }, oldDerived('JWT_ACCESS_SECRET'), {
+      subject: learner.id,
+      expiresIn: 600,
+    });
     const res = await t.api.get('/auth/me/', { token: forged });
     assert.equal(res.status, 401);
     assert.equal(res.body.error.code, 'TOKEN_INVALID');
@@ -70,7 +86,10 @@ describe('secrets of an install with nothing configured', () => {
 
   it('refuses access and refresh tokens without exp, even correctly signed', async () => {
     const learner = await registerLearner(t.api);
-    const access = sign({ token_type: 'access', user_id: learner.id }, t.config.jwt.accessSecret, { subject: learner.id, jwtid: crypto.randomUUID() });
+    const access = sign({ token_type: 'access', user_id: learner.id }, t.config.jwt.accessSecret, {
+      subject: learner.id,
+      jwtid: crypto.randomUUID(),
+    });
     assert.equal((jwt.decode(access) as jwt.JwtPayload).exp, undefined);
     const me = await t.api.get('/auth/me/', { token: access });
     assert.equal(me.status, 401);
@@ -88,11 +107,18 @@ describe('secrets of an install with nothing configured', () => {
 });
 
 describe('production configuration', () => {
-  const prod = { NODE_ENV: 'production', JWT_ACCESS_SECRET: 'a'.repeat(64), JWT_REFRESH_SECRET: 'b'.repeat(64) } as NodeJS.ProcessEnv;
+  const prod = {
+    NODE_ENV: 'production',
+    JWT_ACCESS_SECRET: 'a'.repeat(64),
+    JWT_REFRESH_SECRET: 'b'.repeat(64),
+  } as NodeJS.ProcessEnv;
 
   it('refuses to start with a real Stripe key but no webhook signing secret', () => {
     assert.throws(() => loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x' }), /STRIPE_WEBHOOK_SECRET/);
-    assert.throws(() => loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: '' }), /STRIPE_WEBHOOK_SECRET/);
+    assert.throws(
+      () => loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: '' }),
+      /STRIPE_WEBHOOK_SECRET/,
+    );
     const ok = loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_real' });
     assert.equal(ok.stripe.webhookSecret, 'whsec_real');
   });

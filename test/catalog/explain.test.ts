@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import { startTestServer, TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/harness';
 
 /**
  * The catalog's list queries use indexes on their own at a marketplace's size: the exact SQL each request runs
@@ -13,10 +13,46 @@ import { startTestServer, TestServer } from '../support/harness';
 const COURSES = Number(process.env.CATALOG_EXPLAIN_COURSES ?? 20_000);
 
 const TOPICS = [
-  'JavaScript', 'Python', 'React', 'Design', 'Marketing', 'Photography', 'Cooking', 'Finance', 'Excel', 'Guitar', 'Piano', 'Drawing',
-  'Kubernetes', 'Docker', 'Rust', 'Golang', 'Statistics', 'Calculus', 'Chemistry', 'Biology', 'Spanish', 'French', 'German', 'Writing',
-  'Leadership', 'Negotiation', 'Accounting', 'Investing', 'Yoga', 'Nutrition', 'Blender', 'Unity', 'Swift', 'Kotlin', 'Flutter',
-  'Angular', 'Vue', 'Django', 'Laravel', 'Tableau',
+  'JavaScript',
+  'Python',
+  'React',
+  'Design',
+  'Marketing',
+  'Photography',
+  'Cooking',
+  'Finance',
+  'Excel',
+  'Guitar',
+  'Piano',
+  'Drawing',
+  'Kubernetes',
+  'Docker',
+  'Rust',
+  'Golang',
+  'Statistics',
+  'Calculus',
+  'Chemistry',
+  'Biology',
+  'Spanish',
+  'French',
+  'German',
+  'Writing',
+  'Leadership',
+  'Negotiation',
+  'Accounting',
+  'Investing',
+  'Yoga',
+  'Nutrition',
+  'Blender',
+  'Unity',
+  'Swift',
+  'Kotlin',
+  'Flutter',
+  'Angular',
+  'Vue',
+  'Django',
+  'Laravel',
+  'Tableau',
 ];
 
 let t: TestServer;
@@ -24,7 +60,9 @@ let client: pg.Client;
 
 before(async () => {
   t = await startTestServer();
-  await t.db.raw(`INSERT INTO categories (name, slug) SELECT 'Category ' || g, 'category-' || g FROM generate_series(1, 12) g`);
+  await t.db.raw(
+    `INSERT INTO categories (name, slug) SELECT 'Category ' || g, 'category-' || g FROM generate_series(1, 12) g`,
+  );
   await t.db.raw(`
     INSERT INTO users (email, password_hash, first_name, last_name, is_instructor)
     SELECT 'explain-instructor-' || g || '@example.com', 'x', (ARRAY['Angela', 'Max', 'Kent', 'Sarah'])[1 + g % 4], 'Teacher' || g, true
@@ -61,7 +99,12 @@ after(async () => {
   await t.close();
 });
 
-interface PlanNode { 'Node Type': string; 'Relation Name'?: string; 'Index Name'?: string; Plans?: PlanNode[] }
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
 
 function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
@@ -71,7 +114,8 @@ function nodes(plan: PlanNode): PlanNode[] {
 async function plansOf(query: Record<string, string | number>): Promise<Array<{ sql: string; nodes: PlanNode[] }>> {
   const statements: Array<{ sql: string; bindings: unknown[] }> = [];
   const listener = (q: { sql: string; bindings?: unknown[] }): void => {
-    if (/\bcourses\b/.test(q.sql) && /^\s*select/i.test(q.sql)) statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    if (/\bcourses\b/.test(q.sql) && /^\s*select/i.test(q.sql))
+      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
   };
   t.db.on('query', listener);
   try {
@@ -100,7 +144,8 @@ function assertNoSeqScanOfCourses(plans: Array<{ sql: string; nodes: PlanNode[] 
   }
 }
 
-const indexesUsed = (plans: Array<{ nodes: PlanNode[] }>): string[] => plans.flatMap((p) => p.nodes.map((n) => n['Index Name']).filter((x): x is string => !!x));
+const indexesUsed = (plans: Array<{ nodes: PlanNode[] }>): string[] =>
+  plans.flatMap((p) => p.nodes.map((n) => n['Index Name']).filter((x): x is string => !!x));
 
 describe(`catalog query plans at ${COURSES} courses`, () => {
   it('category filter + popularity sort: the category/students index', async () => {

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CourseFixture, insertCourse, insertEnrollment, insertInstructor, insertLearner } from '../support/factories/catalog';
+import {
+  type CourseFixture,
+  insertCourse,
+  insertEnrollment,
+  insertInstructor,
+  insertLearner,
+} from '../support/factories/catalog';
 import { useTestServer } from '../support/harness';
 
 const DAY = 86_400_000;
@@ -23,8 +29,13 @@ const ago = (days: number): Date => new Date(Date.now() - days * DAY);
  */
 const c: Record<string, CourseFixture> = {};
 const T: Record<string, string> = {
-  A: 'JavaScript Fundamentals', B: 'Advanced React Patterns', C: 'Python for Data Science', D: 'UI Design Basics',
-  E: 'Marketing Strategy Essentials', G: 'Node.js Backend Development', H: 'Statistics Edge Cases',
+  A: 'JavaScript Fundamentals',
+  B: 'Advanced React Patterns',
+  C: 'Python for Data Science',
+  D: 'UI Design Basics',
+  E: 'Marketing Strategy Essentials',
+  G: 'Node.js Backend Development',
+  H: 'Statistics Edge Cases',
 };
 let angela: string;
 
@@ -37,14 +48,65 @@ const t = useTestServer({}, async () => {
   angela = await insertInstructor(t.db, { first: 'Angela', last: 'Yu' });
   const max = await insertInstructor(t.db, { first: 'Maximilian', last: 'Schwarzmüller' });
   const at = (date: string): Date => new Date(`2026-${date}T10:00:00Z`);
-  c.A = await insertCourse(t.db, { title: T.A, instructorId: angela, priceCents: 1999, originalPriceCents: 2999, columns: { student_count: 500, ...stars(3, 1, 0, 4.75), last_updated: at('01-10'), published_at: ago(10) } });
-  c.B = await insertCourse(t.db, { title: T.B, instructorId: max, level: 'Advanced', priceCents: 8999, originalPriceCents: 12999, columns: { student_count: 1500, ...stars(1, 1, 0, 4.5), last_updated: at('01-20'), published_at: ago(100) } });
-  c.C = await insertCourse(t.db, { title: T.C, categoryName: 'Data Science', level: 'Intermediate', language: 'Spanish', priceCents: 0, columns: { student_count: 3000, ...stars(0, 0, 2, 3), last_updated: at('01-05'), published_at: ago(200) } });
-  c.D = await insertCourse(t.db, { title: T.D, instructorId: angela, categoryName: 'Design', priceCents: 4999, columns: { student_count: 50, last_updated: at('01-15'), published_at: ago(5) } });
-  c.E = await insertCourse(t.db, { title: T.E, categoryName: 'Business', level: 'All Levels', language: 'German', priceCents: 12999, originalPriceCents: 19999, columns: { student_count: 800, ...stars(1, 4, 0, 4.2), last_updated: at('01-01'), published_at: ago(400) } });
-  c.G = await insertCourse(t.db, { title: T.G, level: 'Intermediate', priceCents: 5000, columns: { student_count: 1500, ...stars(1, 1, 0, 4.5), last_updated: at('01-25'), published_at: ago(50) } });
-  c.H = await insertCourse(t.db, { title: T.H, categoryName: 'Data Science', level: 'Advanced', priceCents: 2000, description: 'Statistics with python examples.', columns: { student_count: 10, ...stars(89, 111, 0, 4.45), last_updated: at('01-12'), published_at: ago(60) } });
-  c.F = await insertCourse(t.db, { title: 'Hidden JavaScript Draft', published: false, priceCents: 1000, columns: { student_count: 99999 } });
+  c.A = await insertCourse(t.db, {
+    title: T.A,
+    instructorId: angela,
+    priceCents: 1999,
+    originalPriceCents: 2999,
+    columns: { student_count: 500, ...stars(3, 1, 0, 4.75), last_updated: at('01-10'), published_at: ago(10) },
+  });
+  c.B = await insertCourse(t.db, {
+    title: T.B,
+    instructorId: max,
+    level: 'Advanced',
+    priceCents: 8999,
+    originalPriceCents: 12999,
+    columns: { student_count: 1500, ...stars(1, 1, 0, 4.5), last_updated: at('01-20'), published_at: ago(100) },
+  });
+  c.C = await insertCourse(t.db, {
+    title: T.C,
+    categoryName: 'Data Science',
+    level: 'Intermediate',
+    language: 'Spanish',
+    priceCents: 0,
+    columns: { student_count: 3000, ...stars(0, 0, 2, 3), last_updated: at('01-05'), published_at: ago(200) },
+  });
+  c.D = await insertCourse(t.db, {
+    title: T.D,
+    instructorId: angela,
+    categoryName: 'Design',
+    priceCents: 4999,
+    columns: { student_count: 50, last_updated: at('01-15'), published_at: ago(5) },
+  });
+  c.E = await insertCourse(t.db, {
+    title: T.E,
+    categoryName: 'Business',
+    level: 'All Levels',
+    language: 'German',
+    priceCents: 12999,
+    originalPriceCents: 19999,
+    columns: { student_count: 800, ...stars(1, 4, 0, 4.2), last_updated: at('01-01'), published_at: ago(400) },
+  });
+  c.G = await insertCourse(t.db, {
+    title: T.G,
+    level: 'Intermediate',
+    priceCents: 5000,
+    columns: { student_count: 1500, ...stars(1, 1, 0, 4.5), last_updated: at('01-25'), published_at: ago(50) },
+  });
+  c.H = await insertCourse(t.db, {
+    title: T.H,
+    categoryName: 'Data Science',
+    level: 'Advanced',
+    priceCents: 2000,
+    description: 'Statistics with python examples.',
+    columns: { student_count: 10, ...stars(89, 111, 0, 4.45), last_updated: at('01-12'), published_at: ago(60) },
+  });
+  c.F = await insertCourse(t.db, {
+    title: 'Hidden JavaScript Draft',
+    published: false,
+    priceCents: 1000,
+    columns: { student_count: 99999 },
+  });
 });
 
 /** The ids of `keys` in ascending (or descending) id order: how ties are broken. */
@@ -81,10 +143,13 @@ describe('listCourses filters', () => {
   it('filters by level in any case, all-levels spellings included, and refuses an unknown level', async () => {
     assert.deepEqual(await titles({ level: 'beginner' }), named(['A', 'D']));
     assert.deepEqual(await titles({ level: 'ADVANCED' }), named(['B', 'H']));
-    for (const spelling of ['all levels', 'all-levels', 'ALL_LEVELS']) assert.deepEqual(await titles({ level: spelling }), named(['E']));
+    for (const spelling of ['all levels', 'all-levels', 'ALL_LEVELS'])
+      assert.deepEqual(await titles({ level: spelling }), named(['E']));
     const bad = await t.api.get('/courses/', { query: { level: 'expert' } });
     assert.equal(bad.status, 422);
-    assert.deepEqual(bad.body.error.details, { level: ['Must be one of: Beginner, Intermediate, Advanced, All Levels.'] });
+    assert.deepEqual(bad.body.error.details, {
+      level: ['Must be one of: Beginner, Intermediate, Advanced, All Levels.'],
+    });
   });
 
   it('filters by language in any case', async () => {
@@ -115,7 +180,10 @@ describe('listCourses filters', () => {
   });
 
   it('combines filters with AND, as in the guide', async () => {
-    assert.deepEqual(await titles({ category: 'Development', level: 'beginner', min_price: 0, max_price: 100, rating_min: 4.0 }), named(['A']));
+    assert.deepEqual(
+      await titles({ category: 'Development', level: 'beginner', min_price: 0, max_price: 100, rating_min: 4.0 }),
+      named(['A']),
+    );
   });
 });
 
@@ -173,15 +241,38 @@ describe('listCourses items, facets and pages', () => {
     assert.deepEqual(
       { ...a, last_updated: undefined },
       {
-        id: c.A?.id, title: T.A, slug: c.A?.slug, short_description: `${T.A} in short`, category: 'Development',
-        instructor: { id: angela, first_name: 'Angela', last_name: 'Yu' }, thumbnail: 'https://images.example.com/thumb.jpg',
-        rating: 4.8, rating_count: 4, student_count: 500, review_count: 4, duration_hours: 0.7, level: 'Beginner', language: 'English',
-        price: 19.99, original_price: 29.99, discount_percent: 33, is_bestseller: false, is_new: true, is_published: true,
-        last_updated: undefined, enrolled: false, in_cart: false, in_wishlist: false,
+        id: c.A?.id,
+        title: T.A,
+        slug: c.A?.slug,
+        short_description: `${T.A} in short`,
+        category: 'Development',
+        instructor: { id: angela, first_name: 'Angela', last_name: 'Yu' },
+        thumbnail: 'https://images.example.com/thumb.jpg',
+        rating: 4.8,
+        rating_count: 4,
+        student_count: 500,
+        review_count: 4,
+        duration_hours: 0.7,
+        level: 'Beginner',
+        language: 'English',
+        price: 19.99,
+        original_price: 29.99,
+        discount_percent: 33,
+        is_bestseller: false,
+        is_new: true,
+        is_published: true,
+        last_updated: undefined,
+        enrolled: false,
+        in_cart: false,
+        in_wishlist: false,
       },
     );
     assert.equal(a.last_updated, '2026-01-10T10:00:00.000Z');
-    const all = (await t.api.get('/courses/', { query: { page_size: 100 } })).body.results as Array<{ title: string; discount_percent: number; is_new: boolean }>;
+    const all = (await t.api.get('/courses/', { query: { page_size: 100 } })).body.results as Array<{
+      title: string;
+      discount_percent: number;
+      is_new: boolean;
+    }>;
     const get = (key: string) => all.find((x) => x.title === T[key]) as { discount_percent: number; is_new: boolean };
     assert.deepEqual([get('B').discount_percent, get('E').discount_percent, get('C').discount_percent], [30, 35, 0]);
     assert.deepEqual([get('B').is_new, get('D').is_new], [false, true]);
@@ -197,7 +288,11 @@ describe('listCourses items, facets and pages', () => {
         { value: 'business', label: 'Business', count: 1 },
         { value: 'design', label: 'Design', count: 1 },
       ],
-      levels: [{ value: 'Beginner', count: 1 }, { value: 'Intermediate', count: 1 }, { value: 'Advanced', count: 1 }],
+      levels: [
+        { value: 'Beginner', count: 1 },
+        { value: 'Intermediate', count: 1 },
+        { value: 'Advanced', count: 1 },
+      ],
       languages: [{ value: 'English', count: 3 }],
       price_bands: [
         { value: 'free', min: 0, max: 0, count: 0 },
@@ -209,22 +304,41 @@ describe('listCourses items, facets and pages', () => {
     });
     const byLevel = await t.api.get('/courses/', { query: { level: 'advanced', max_price: 50 } });
     assert.equal(byLevel.body.count, 1);
-    assert.deepEqual(byLevel.body.facets.levels, [{ value: 'Beginner', count: 2 }, { value: 'Intermediate', count: 2 }, { value: 'Advanced', count: 1 }]);
-    assert.deepEqual(byLevel.body.facets.price_bands.map((b: { count: number }) => b.count), [0, 0, 1, 1, 0]);
+    assert.deepEqual(byLevel.body.facets.levels, [
+      { value: 'Beginner', count: 2 },
+      { value: 'Intermediate', count: 2 },
+      { value: 'Advanced', count: 1 },
+    ]);
+    assert.deepEqual(
+      byLevel.body.facets.price_bands.map((b: { count: number }) => b.count),
+      [0, 0, 1, 1, 0],
+    );
   });
 
   it('computes the same facets from the courses themselves when searching or filtering by rating', async () => {
     const res = await t.api.get('/courses/', { query: { rating_min: 4.2, language: 'english' } });
     assert.equal(res.body.count, 4);
-    assert.deepEqual(res.body.facets.languages, [{ value: 'English', count: 4 }, { value: 'German', count: 1 }]);
-    assert.deepEqual(res.body.facets.categories, [{ value: 'development', label: 'Development', count: 3 }, { value: 'data-science', label: 'Data Science', count: 1 }]);
+    assert.deepEqual(res.body.facets.languages, [
+      { value: 'English', count: 4 },
+      { value: 'German', count: 1 },
+    ]);
+    assert.deepEqual(res.body.facets.categories, [
+      { value: 'development', label: 'Development', count: 3 },
+      { value: 'data-science', label: 'Data Science', count: 1 },
+    ]);
     const search = await t.api.get('/courses/', { query: { search: 'python' } });
-    assert.deepEqual(search.body.facets.levels, [{ value: 'Intermediate', count: 1 }, { value: 'Advanced', count: 1 }]);
+    assert.deepEqual(search.body.facets.levels, [
+      { value: 'Intermediate', count: 1 },
+      { value: 'Advanced', count: 1 },
+    ]);
   });
 
   it('pages with absolute links that keep the filters; a page past the end is 404 and page_size over 100 is 422', async () => {
     const first = await t.api.get('/courses/', { query: { page_size: 3, language: 'english' } });
-    assert.deepEqual([first.body.count, first.body.total_pages, first.body.current_page, first.body.previous], [5, 2, 1, null]);
+    assert.deepEqual(
+      [first.body.count, first.body.total_pages, first.body.current_page, first.body.previous],
+      [5, 2, 1, null],
+    );
     const next = new URL(first.body.next);
     assert.equal(next.pathname, '/api/v1/courses/');
     assert.deepEqual(Object.fromEntries(next.searchParams), { page_size: '3', language: 'english', page: '2' });
@@ -273,7 +387,16 @@ describe('listCourses items, facets and pages', () => {
       return Object.fromEntries(res.body.results.map((r: any) => [r.title, [r.enrolled, r.in_cart, r.in_wishlist]]));
     };
     const mine = await flags(token);
-    assert.deepEqual(named(['A', 'B', 'C', 'D', 'E']).map((title) => mine[title]), [[true, false, false], [false, false, false], [false, true, false], [false, false, true], [false, false, false]]);
+    assert.deepEqual(
+      named(['A', 'B', 'C', 'D', 'E']).map((title) => mine[title]),
+      [
+        [true, false, false],
+        [false, false, false],
+        [false, true, false],
+        [false, false, true],
+        [false, false, false],
+      ],
+    );
     assert.ok(Object.values(await flags()).every((f) => JSON.stringify(f) === '[false,false,false]'));
   });
 
@@ -287,7 +410,9 @@ describe('listCourses items, facets and pages', () => {
     const token = t.deps.tokens.signAccess(learner);
     const count = async (pageSize: number): Promise<number> => {
       let n = 0;
-      const listener = (): void => { n++; };
+      const listener = (): void => {
+        n++;
+      };
       t.db.on('query', listener);
       try {
         const res = await t.api.get('/courses/', { query: { page_size: pageSize, category: 'development' }, token });

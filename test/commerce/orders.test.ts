@@ -7,7 +7,8 @@ import { registerLearner } from '../support/users';
 
 const t = useTestServer();
 
-const create = (token: string, billing: unknown = BILLING) => t.api.post('/orders/create-from-cart/', { billing_address: billing }, { token });
+const create = (token: string, billing: unknown = BILLING) =>
+  t.api.post('/orders/create-from-cart/', { billing_address: billing }, { token });
 
 describe('create-from-cart', () => {
   it('answers CART_EMPTY for an empty cart, or one whose courses were all unpublished', async () => {
@@ -37,9 +38,16 @@ describe('create-from-cart', () => {
       'billing_address.city': ['This field may not be blank.'],
       'billing_address.country': ['Use a two-letter ISO 3166-1 country code, e.g. US.'],
     });
-    const smuggled = await t.api.post('/orders/create-from-cart/', { billing_address: BILLING, total_amount: 0.01, items: [] }, { token: learner.access });
+    const smuggled = await t.api.post(
+      '/orders/create-from-cart/',
+      { billing_address: BILLING, total_amount: 0.01, items: [] },
+      { token: learner.access },
+    );
     assert.equal(smuggled.status, 422);
-    assert.deepEqual(smuggled.body.error.details, { total_amount: ['This field is not allowed.'], items: ['This field is not allowed.'] });
+    assert.deepEqual(smuggled.body.error.details, {
+      total_amount: ['This field is not allowed.'],
+      items: ['This field is not allowed.'],
+    });
     assert.equal(await countRows(t, 'orders', { user_id: learner.id }), 0);
   });
 
@@ -56,7 +64,13 @@ describe('create-from-cart', () => {
     const repeat = await create(learner.access, { ...minimal, first_name: 'Jane' });
     assert.equal(repeat.status, 201);
     assert.equal(repeat.body.id, order.id);
-    assert.deepEqual(repeat.body.billing_address, { ...minimal, first_name: 'Jane', address_line2: null, phone: null, state: null });
+    assert.deepEqual(repeat.body.billing_address, {
+      ...minimal,
+      first_name: 'Jane',
+      address_line2: null,
+      phone: null,
+      state: null,
+    });
 
     // The catalog price changes: the pending order keeps its price, and a new call is a new order.
     await t.db('courses').where({ id: course.id }).update({ price_cents: 9999 });
@@ -74,7 +88,10 @@ describe('create-from-cart', () => {
       await t.api.post('/cart/items/', { course_id: course.id }, { token: learner.access });
     }
     const results = await Promise.all(Array.from({ length: 20 }, () => create(learner.access)));
-    assert.deepEqual(results.map((r) => r.status), Array(20).fill(201));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      Array(20).fill(201),
+    );
     assert.equal(new Set(results.map((r) => r.body.id)).size, 1);
     assert.equal(await countRows(t, 'orders', { user_id: learner.id }), 1);
     assert.equal(await countRows(t, 'order_items', { order_id: results[0]?.body.id }), 2);
@@ -93,7 +110,7 @@ describe('create-from-cart', () => {
 });
 
 describe('my orders', () => {
-  it('lists only the caller\'s orders, newest first, filtered and paginated', async () => {
+  it("lists only the caller's orders, newest first, filtered and paginated", async () => {
     const learner = await registerLearner(t.api);
     const other = await registerLearner(t.api);
     await orderCourses(t, other, [(await insertCourse(t.db, { priceCents: 500 })).id]);
@@ -107,20 +124,29 @@ describe('my orders', () => {
     assert.equal(all.status, 200);
     assert.equal(all.body.count, 3);
     assert.equal(all.body.total_pages, 2);
-    assert.deepEqual(all.body.results.map((o: any) => o.id), [ids[2], ids[1]]);
+    assert.deepEqual(
+      all.body.results.map((o: any) => o.id),
+      [ids[2], ids[1]],
+    );
     assert.match(all.body.next, /page=2/);
     assert.match(all.body.next, /page_size=2/);
     const page2 = await t.api.get('/orders/', { token: learner.access, query: { page_size: 2, page: 2 } });
-    assert.deepEqual(page2.body.results.map((o: any) => o.id), [ids[0]]);
+    assert.deepEqual(
+      page2.body.results.map((o: any) => o.id),
+      [ids[0]],
+    );
     const pending = await t.api.get('/orders/', { token: learner.access, query: { status: 'pending' } });
-    assert.deepEqual(pending.body.results.map((o: any) => o.id), [ids[2]]);
+    assert.deepEqual(
+      pending.body.results.map((o: any) => o.id),
+      [ids[2]],
+    );
     const cancelled = await t.api.get('/orders/', { token: learner.access, query: { status: 'cancelled' } });
     assert.equal(cancelled.body.count, 2);
     assert.equal((await t.api.get('/orders/', { token: learner.access, query: { status: 'shipped' } })).status, 422);
     assert.equal((await t.api.get('/orders/', { token: learner.access, query: { page: 9 } })).status, 404);
   });
 
-  it('answers ORDER_NOT_FOUND for another user\'s order, exactly as for an unknown one', async () => {
+  it("answers ORDER_NOT_FOUND for another user's order, exactly as for an unknown one", async () => {
     const owner = await registerLearner(t.api);
     const other = await registerLearner(t.api);
     const order = await orderCourses(t, owner, [(await insertCourse(t.db, { priceCents: 700 })).id]);

@@ -16,16 +16,23 @@ describe('receipts', () => {
     const order = (await t.api.get(`/orders/${orderId}/`, { token: learner.access })).body;
     assert.equal(order.receipt_url, `${t.config.publicBaseUrl}/orders/${orderId}/receipt/`);
 
-    const pdf = await eventually(async () => {
-      const res = await t.api.get(`/orders/${orderId}/receipt/`, { token: learner.access });
-      if (res.status === 409) {
-        assert.equal(res.body.error.code, 'RECEIPT_NOT_READY');
-        assert.equal(res.headers.get('retry-after'), '5');
-      }
-      return res.status === 200 ? res : undefined;
-    }, 15_000, 'the receipt');
+    const pdf = await eventually(
+      async () => {
+        const res = await t.api.get(`/orders/${orderId}/receipt/`, { token: learner.access });
+        if (res.status === 409) {
+          assert.equal(res.body.error.code, 'RECEIPT_NOT_READY');
+          assert.equal(res.headers.get('retry-after'), '5');
+        }
+        return res.status === 200 ? res : undefined;
+      },
+      15_000,
+      'the receipt',
+    );
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
-    assert.equal(pdf.headers.get('content-disposition'), `attachment; filename="LearnFlow-receipt-${order.order_number}.pdf"`);
+    assert.equal(
+      pdf.headers.get('content-disposition'),
+      `attachment; filename="LearnFlow-receipt-${order.order_number}.pdf"`,
+    );
     assert.equal(pdf.raw.subarray(0, 5).toString(), '%PDF-');
     assert.ok(pdf.raw.length > 1000);
 
@@ -50,7 +57,11 @@ describe('receipts', () => {
     assert.equal((await renderReceipt(t.db, t.deps.storage, pending.id)).outcome, 'unpaid');
 
     const orderId = await purchase(t, learner, [(await insertCourse(t.db, { priceCents: 2000 })).id]);
-    await eventually(async () => (await t.db('orders').where({ id: orderId }).first()).receipt_path, 15_000, 'the receipt');
+    await eventually(
+      async () => (await t.db('orders').where({ id: orderId }).first()).receipt_path,
+      15_000,
+      'the receipt',
+    );
     // As if the worker had not run yet.
     await t.db('orders').where({ id: orderId }).update({ receipt_path: null });
     const notReady = await t.api.get(`/orders/${orderId}/receipt/`, { token: learner.access });

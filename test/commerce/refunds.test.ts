@@ -1,18 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CourseFixture, insertCourse } from '../support/factories/catalog';
+import { type CourseFixture, insertCourse } from '../support/factories/catalog';
 import { countRows, deliverWebhook, orderCourses, purchase, stripeEvent } from '../support/factories/commerce';
 import { eventually, useTestServer } from '../support/harness';
-import { registerLearner, TestUser } from '../support/users';
+import { registerLearner, type TestUser } from '../support/users';
 
 const t = useTestServer({ stripe: true });
 
 async function bought(courses: CourseFixture[]): Promise<{ learner: TestUser; orderId: string }> {
   const learner = await registerLearner(t.api);
-  return { learner, orderId: await purchase(t, learner, courses.map((c) => c.id)) };
+  return {
+    learner,
+    orderId: await purchase(
+      t,
+      learner,
+      courses.map((c) => c.id),
+    ),
+  };
 }
 
-const refund = (user: TestUser, orderId: string, body?: unknown) => t.api.post(`/orders/${orderId}/refund/`, body, { token: user.access });
+const refund = (user: TestUser, orderId: string, body?: unknown) =>
+  t.api.post(`/orders/${orderId}/refund/`, body, { token: user.access });
 
 describe('refunds', () => {
   it('refunds a recent, barely started order through Stripe: order refunded, access lost, refund confirmed by webhook', async () => {
@@ -32,14 +40,29 @@ describe('refunds', () => {
     assert.equal(res.body.refund.status, 'pending');
     assert.equal(res.body.receipt_url, `${t.config.publicBaseUrl}/orders/${orderId}/receipt/`, 'the receipt stays');
     const enrollments = await t.db('enrollments').where({ user_id: learner.id });
-    assert.deepEqual(enrollments.map((e) => e.status), ['refunded', 'refunded']);
+    assert.deepEqual(
+      enrollments.map((e) => e.status),
+      ['refunded', 'refunded'],
+    );
     assert.equal(enrollments.find((e) => e.course_id === a.id).progress_percent, 29, 'progress is kept');
 
     const refunds = [...t.stripe!.account.refunds.values()].filter((r) => r.metadata.order_id === orderId);
     assert.equal(refunds.length, 1);
     assert.equal(refunds[0]?.amount, 16998);
     const payment = await t.db('payments').where({ order_id: orderId }).first();
-    assert.equal((await deliverWebhook(t, stripeEvent(t, 'charge.refunded', t.stripe!.account.paymentIntents.get(payment.stripe_payment_intent_id)!.latest_charge!))).status, 200);
+    assert.equal(
+      (
+        await deliverWebhook(
+          t,
+          stripeEvent(
+            t,
+            'charge.refunded',
+            t.stripe!.account.paymentIntents.get(payment.stripe_payment_intent_id)!.latest_charge!,
+          ),
+        )
+      ).status,
+      200,
+    );
     const after = await t.api.get(`/orders/${orderId}/`, { token: learner.access });
     assert.equal(after.body.refund.status, 'succeeded');
     assert.equal(after.body.refund.id, res.body.refund.id);
@@ -47,7 +70,10 @@ describe('refunds', () => {
     const twice = await refund(learner, orderId);
     assert.equal(twice.status, 422);
     assert.deepEqual(twice.body.error, {
-      code: 'REFUND_NOT_ALLOWED', message: 'This order cannot be refunded', status: 422, details: { reason: ['This order has already been refunded.'] },
+      code: 'REFUND_NOT_ALLOWED',
+      message: 'This order cannot be refunded',
+      status: 422,
+      details: { reason: ['This order has already been refunded.'] },
     });
     // The course can be bought again; the enrollment comes back with its progress.
     await purchase(t, learner, [a.id]);
@@ -72,22 +98,41 @@ describe('refunds', () => {
     assert.deepEqual(notCompleted.body.error.details, { reason: ['Only completed orders can be refunded.'] });
 
     const old = await bought([await insertCourse(t.db, { priceCents: 1000 })]);
-    await t.db('orders').where({ id: old.orderId }).update({ completed_at: t.db.raw("now() - interval '31 days'") });
-    assert.deepEqual((await refund(old.learner, old.orderId)).body.error.details, { reason: ['Orders can be refunded within 30 days of purchase.'] });
+    await t
+      .db('orders')
+      .where({ id: old.orderId })
+      .update({ completed_at: t.db.raw("now() - interval '31 days'") });
+    assert.deepEqual((await refund(old.learner, old.orderId)).body.error.details, {
+      reason: ['Orders can be refunded within 30 days of purchase.'],
+    });
 
     const progressed = await insertCourse(t.db, { title: 'Thirty Percent Course', priceCents: 1000 });
     const p = await bought([progressed]);
     await t.db('enrollments').where({ user_id: p.learner.id }).update({ progress_percent: 30 });
-    assert.deepEqual((await refund(p.learner, p.orderId)).body.error.details, { reason: ['You have consumed 30% or more of Thirty Percent Course.'] });
+    assert.deepEqual((await refund(p.learner, p.orderId)).body.error.details, {
+      reason: ['You have consumed 30% or more of Thirty Percent Course.'],
+    });
   });
 
   it('counts the video watched, each lesson up to its length, against the 30%', async () => {
     /** A bought course of 4 lessons of 10 minutes (2400 s), with these seconds watched of its first lessons. */
     async function watched(title: string, seconds: number[]): Promise<{ status: number; body: any }> {
-      const course = await insertCourse(t.db, { title, priceCents: 1000, sections: 1, lessonsPerSection: 4, lessonMinutes: 10 });
+      const course = await insertCourse(t.db, {
+        title,
+        priceCents: 1000,
+        sections: 1,
+        lessonsPerSection: 4,
+        lessonMinutes: 10,
+      });
       const { learner, orderId } = await bought([course]);
       const enrollment = await t.db('enrollments').where({ user_id: learner.id }).first();
-      await t.db('lesson_progress').insert(seconds.map((s, i) => ({ enrollment_id: enrollment.id, lesson_id: course.lessonIds[i], watch_time_seconds: s })));
+      await t.db('lesson_progress').insert(
+        seconds.map((s, i) => ({
+          enrollment_id: enrollment.id,
+          lesson_id: course.lessonIds[i],
+          watch_time_seconds: s,
+        })),
+      );
       return refund(learner, orderId);
     }
     assert.equal((await watched('Just Under', [600, 119])).status, 200, '719 s of 2400 s is under 30%');
@@ -105,14 +150,18 @@ describe('refunds', () => {
     const succeeded = stripeEvent(t, 'payment_intent.succeeded', payment.stripe_payment_intent_id) as { id: string };
     const replay = await deliverWebhook(t, { ...succeeded, id: `${succeeded.id}late` });
     assert.deepEqual(replay.body, { received: true, duplicate: false });
-    const confirm = await t.api.post('/payments/confirm-payment/', { order_id: orderId, payment_intent_id: payment.stripe_payment_intent_id }, { token: learner.access });
+    const confirm = await t.api.post(
+      '/payments/confirm-payment/',
+      { order_id: orderId, payment_intent_id: payment.stripe_payment_intent_id },
+      { token: learner.access },
+    );
     assert.equal(confirm.status, 409);
     assert.equal(confirm.body.error.message, 'This order is not awaiting payment (status refunded)');
     assert.equal((await t.db('orders').where({ id: orderId }).first()).status, 'refunded');
     assert.equal((await t.db('enrollments').where({ user_id: learner.id }).first()).status, 'refunded');
   });
 
-  it('answers ORDER_NOT_FOUND for another user\'s order and changes nothing', async () => {
+  it("answers ORDER_NOT_FOUND for another user's order and changes nothing", async () => {
     const { orderId } = await bought([await insertCourse(t.db, { priceCents: 1000 })]);
     const other = await registerLearner(t.api);
     const res = await refund(other, orderId);
@@ -126,18 +175,23 @@ describe('refunds', () => {
     const { learner, orderId } = await bought([course]);
     const payment = await t.db('payments').where({ order_id: orderId }).first();
     await t.deps.stripe.refunds.create({ payment_intent: payment.stripe_payment_intent_id });
-    await eventually(async () => (await t.db('orders').where({ id: orderId }).first()).status === 'refunded', 10_000, 'the dashboard refund');
+    await eventually(
+      async () => (await t.db('orders').where({ id: orderId }).first()).status === 'refunded',
+      10_000,
+      'the dashboard refund',
+    );
     const order = await t.api.get(`/orders/${orderId}/`, { token: learner.access });
     assert.equal(order.body.refund.status, 'succeeded');
     assert.equal(order.body.refund.amount, 42);
     assert.equal((await t.db('enrollments').where({ user_id: learner.id }).first()).status, 'refunded');
   });
 
-  it('takes the refunded learner\'s review out of the lists and the rating figures, exactly, until they own the course again', async () => {
+  it("takes the refunded learner's review out of the lists and the rating figures, exactly, until they own the course again", async () => {
     const course = await insertCourse(t.db, { priceCents: 2500, published: true });
     const fan = await bought([course]);
     const buyer = await bought([course]);
-    const review = async (user: TestUser, body: object) => t.api.post(`/courses/${course.id}/reviews/`, body, { token: user.access });
+    const review = async (user: TestUser, body: object) =>
+      t.api.post(`/courses/${course.id}/reviews/`, body, { token: user.access });
     assert.equal((await review(fan.learner, { rating: 5, title: 'Great' })).status, 201);
     const oneStar = await review(buyer.learner, { rating: 1, title: 'Awful' });
     assert.equal(oneStar.status, 201);
@@ -158,14 +212,31 @@ describe('refunds', () => {
       };
     };
     assert.deepEqual(await figures(), {
-      count: 2, average: 3, distribution: { 1: 1, 2: 0, 3: 0, 4: 0, 5: 1 }, recent: [1, 5], listed: [1, 5], listCount: 2, oneStarCount: 1,
+      count: 2,
+      average: 3,
+      distribution: { 1: 1, 2: 0, 3: 0, 4: 0, 5: 1 },
+      recent: [1, 5],
+      listed: [1, 5],
+      listCount: 2,
+      oneStarCount: 1,
     });
 
     assert.equal((await refund(buyer.learner, buyer.orderId)).status, 200);
-    const hidden = { count: 1, average: 5, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 }, recent: [5], listed: [5], listCount: 1, oneStarCount: 0 };
+    const hidden = {
+      count: 1,
+      average: 5,
+      distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 },
+      recent: [5],
+      listed: [5],
+      listCount: 1,
+      oneStarCount: 0,
+    };
     assert.deepEqual(await figures(), hidden);
     const stored = await t.db('courses').where({ id: course.id }).first();
-    assert.deepEqual([stored.review_count, stored.rating_count, Number(stored.rating_avg), stored.rating_1], [1, 1, 5, 0]);
+    assert.deepEqual(
+      [stored.review_count, stored.rating_count, Number(stored.rating_avg), stored.rating_1],
+      [1, 1, 5, 0],
+    );
     // Nobody can vote on it; its author can still withdraw it, or see it come back by buying the course again.
     const vote = await t.api.post(`/reviews/${oneStar.body.id}/helpful/`, undefined, { token: fan.learner.access });
     assert.deepEqual([vote.status, vote.body.error?.code], [404, 'REVIEW_NOT_FOUND']);

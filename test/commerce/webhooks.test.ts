@@ -2,10 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
 import {
-  BILLING, countRows, deliverWebhook, orderCourses, outboxJobs, payAtStripe, paymentIntentFor, signedWebhook, stripeEvent,
+  BILLING,
+  countRows,
+  deliverWebhook,
+  orderCourses,
+  outboxJobs,
+  payAtStripe,
+  paymentIntentFor,
+  signedWebhook,
+  stripeEvent,
 } from '../support/factories/commerce';
 import { eventually, useTestServer } from '../support/harness';
-import { registerLearner, TestUser } from '../support/users';
+import { registerLearner, type TestUser } from '../support/users';
 
 const t = useTestServer({ stripe: true }, async () => {
   // These tests deliver the test server's events themselves, to control their timing and repetition.
@@ -13,7 +21,9 @@ const t = useTestServer({ stripe: true }, async () => {
 });
 
 /** A pending order of a new learner for one new course, with its PaymentIntent. */
-async function pendingOrder(priceCents = 4999): Promise<{ learner: TestUser; order: any; intentId: string; courseId: string }> {
+async function pendingOrder(
+  priceCents = 4999,
+): Promise<{ learner: TestUser; order: any; intentId: string; courseId: string }> {
   const course = await insertCourse(t.db, { priceCents });
   const learner = await registerLearner(t.api);
   const order = await orderCourses(t, learner, [course.id]);
@@ -39,9 +49,15 @@ describe('the Stripe webhook', () => {
     assert.equal(stale.status, 400);
     assert.equal(stale.body.error.code, 'WEBHOOK_SIGNATURE_INVALID');
     const { headers } = signedWebhook(t, event);
-    const tampered = await t.api.post('/payments/webhook/', undefined, { rawBody: JSON.stringify({ ...(event as object), id: 'evt_forged' }), headers });
+    const tampered = await t.api.post('/payments/webhook/', undefined, {
+      rawBody: JSON.stringify({ ...(event as object), id: 'evt_forged' }),
+      headers,
+    });
     assert.equal(tampered.status, 400);
-    const garbage = await t.api.post('/payments/webhook/', undefined, { rawBody: '[1,2,3]', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' } });
+    const garbage = await t.api.post('/payments/webhook/', undefined, {
+      rawBody: '[1,2,3]',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=00' },
+    });
     assert.equal(garbage.status, 400);
     assert.equal(garbage.body.error.code, 'WEBHOOK_SIGNATURE_INVALID');
 
@@ -72,7 +88,12 @@ describe('the Stripe webhook', () => {
     const { learner, order, intentId, courseId } = await pendingOrder();
     await payAtStripe(t, intentId);
     const event = stripeEvent(t, 'payment_intent.succeeded', intentId);
-    const confirm = () => t.api.post('/payments/confirm-payment/', { order_id: order.id, payment_intent_id: intentId }, { token: learner.access });
+    const confirm = () =>
+      t.api.post(
+        '/payments/confirm-payment/',
+        { order_id: order.id, payment_intent_id: intentId },
+        { token: learner.access },
+      );
     const results = await Promise.all([
       ...Array.from({ length: 10 }, confirm),
       ...Array.from({ length: 10 }, () => deliverWebhook(t, event)),
@@ -86,24 +107,39 @@ describe('the Stripe webhook', () => {
     assert.ok(payment.fulfilled_at);
   });
 
-  it('marks a declined card\'s order failed without enrolling, and fulfils a later retry of the same intent', async () => {
+  it("marks a declined card's order failed without enrolling, and fulfils a later retry of the same intent", async () => {
     const { learner, order, intentId, courseId } = await pendingOrder();
-    await assert.rejects(payAtStripe(t, intentId, 'pm_card_chargeDeclined'), (err: any) => err.type === 'StripeCardError' && err.code === 'card_declined');
+    await assert.rejects(
+      payAtStripe(t, intentId, 'pm_card_chargeDeclined'),
+      (err: any) => err.type === 'StripeCardError' && err.code === 'card_declined',
+    );
     const failed = await deliverWebhook(t, stripeEvent(t, 'payment_intent.payment_failed', intentId));
     assert.equal(failed.status, 200);
     assert.equal(await orderStatus(order.id), 'failed');
     assert.equal(await countRows(t, 'enrollments', { user_id: learner.id }), 0);
     assert.equal(await outboxJobs(t, 'render-receipt', { orderId: order.id }), 0);
 
-    const confirm = await t.api.post('/payments/confirm-payment/', { order_id: order.id, payment_intent_id: intentId }, { token: learner.access });
+    const confirm = await t.api.post(
+      '/payments/confirm-payment/',
+      { order_id: order.id, payment_intent_id: intentId },
+      { token: learner.access },
+    );
     assert.equal(confirm.status, 409);
     assert.equal(confirm.body.error.code, 'ORDER_NOT_PENDING');
-    const again = await t.api.post('/payments/create-payment-intent/', { order_id: order.id }, { token: learner.access });
+    const again = await t.api.post(
+      '/payments/create-payment-intent/',
+      { order_id: order.id },
+      { token: learner.access },
+    );
     assert.equal(again.status, 409);
 
     // The same payment sheet retried with a good card: a received payment always grants access.
     await payAtStripe(t, intentId, 'pm_card_visa');
-    const retried = await t.api.post('/payments/confirm-payment/', { order_id: order.id, payment_intent_id: intentId }, { token: learner.access });
+    const retried = await t.api.post(
+      '/payments/confirm-payment/',
+      { order_id: order.id, payment_intent_id: intentId },
+      { token: learner.access },
+    );
     assert.equal(retried.status, 200);
     assert.equal(await orderStatus(order.id), 'completed');
     assert.equal(await countRows(t, 'enrollments', { user_id: learner.id, course_id: courseId, status: 'active' }), 1);
@@ -144,7 +180,12 @@ describe('the Stripe webhook', () => {
       livemode: false,
       data: {
         object: {
-          id: intentId, object: 'payment_intent', amount: 4999, amount_received: 4999, currency: 'usd', status: 'succeeded',
+          id: intentId,
+          object: 'payment_intent',
+          amount: 4999,
+          amount_received: 4999,
+          currency: 'usd',
+          status: 'succeeded',
           metadata: { order_id: order.id, user_id: learner.id },
         },
       },
@@ -155,7 +196,11 @@ describe('the Stripe webhook', () => {
     assert.equal(await countRows(t, 'enrollments', { user_id: learner.id, course_id: courseId }), 0);
     assert.equal(await outboxJobs(t, 'render-receipt', { orderId: order.id }), 0);
     // An intent Stripe has never heard of is acknowledged and ignored too.
-    const unknown = await deliverWebhook(t, { ...forged, id: 'evt_forged_unknown', data: { object: { ...forged.data.object, id: 'pi_forged_nonexistent' } } });
+    const unknown = await deliverWebhook(t, {
+      ...forged,
+      id: 'evt_forged_unknown',
+      data: { object: { ...forged.data.object, id: 'pi_forged_nonexistent' } },
+    });
     assert.equal(unknown.status, 200);
 
     // Once really paid, a forged charge.refunded naming its charge refunds nothing: Stripe says not refunded.
@@ -166,7 +211,18 @@ describe('the Stripe webhook', () => {
       ...forged,
       id: 'evt_forged_refund',
       type: 'charge.refunded',
-      data: { object: { id: paid.latest_charge, object: 'charge', amount: 4999, amount_refunded: 4999, currency: 'usd', refunded: true, payment_intent: intentId, refunds: { object: 'list', data: [] } } },
+      data: {
+        object: {
+          id: paid.latest_charge,
+          object: 'charge',
+          amount: 4999,
+          amount_refunded: 4999,
+          currency: 'usd',
+          refunded: true,
+          payment_intent: intentId,
+          refunds: { object: 'list', data: [] },
+        },
+      },
     };
     assert.equal((await deliverWebhook(t, forgedRefund)).status, 200);
     assert.equal(await orderStatus(order.id), 'completed');
@@ -177,7 +233,11 @@ describe('the Stripe webhook', () => {
   it('ignores a succeeded intent that LearnFlow did not create for the order', async () => {
     const { order, intentId } = await pendingOrder(4999);
     // A PaymentIntent made outside the API, claiming the order in its metadata, for less money.
-    const rogue = await t.deps.stripe.paymentIntents.create({ amount: 100, currency: 'usd', metadata: { order_id: order.id } });
+    const rogue = await t.deps.stripe.paymentIntents.create({
+      amount: 100,
+      currency: 'usd',
+      metadata: { order_id: order.id },
+    });
     await payAtStripe(t, rogue.id);
     const res = await deliverWebhook(t, stripeEvent(t, 'payment_intent.succeeded', rogue.id));
     assert.equal(res.status, 200);
@@ -193,7 +253,11 @@ describe('the Stripe webhook', () => {
     const oldIntent = await paymentIntentFor(t, learner, old.id);
     const added = await t.api.post('/cart/items/', { course_id: second.id }, { token: learner.access });
     assert.equal(added.status, 201);
-    const fresh = await t.api.post('/orders/create-from-cart/', { billing_address: BILLING }, { token: learner.access });
+    const fresh = await t.api.post(
+      '/orders/create-from-cart/',
+      { billing_address: BILLING },
+      { token: learner.access },
+    );
     assert.equal(fresh.status, 201);
     assert.notEqual(fresh.body.id, old.id);
     assert.equal(await orderStatus(old.id), 'cancelled');
@@ -201,12 +265,23 @@ describe('the Stripe webhook', () => {
 
     // Had the old intent been paid before its cancellation reached Stripe, the payment is honoured.
     const paidOld = await pendingOrder(1500);
-    await t.api.post('/cart/items/', { course_id: (await insertCourse(t.db, { priceCents: 999 })).id }, { token: paidOld.learner.access });
+    await t.api.post(
+      '/cart/items/',
+      { course_id: (await insertCourse(t.db, { priceCents: 999 })).id },
+      { token: paidOld.learner.access },
+    );
     await payAtStripe(t, paidOld.intentId);
     await t.api.post('/orders/create-from-cart/', { billing_address: BILLING }, { token: paidOld.learner.access });
     assert.equal(await orderStatus(paidOld.order.id), 'cancelled');
     assert.equal((await deliverWebhook(t, stripeEvent(t, 'payment_intent.succeeded', paidOld.intentId))).status, 200);
-    await eventually(async () => (await orderStatus(paidOld.order.id)) === 'completed', 5000, 'the cancelled but paid order to complete');
-    assert.equal(await countRows(t, 'enrollments', { user_id: paidOld.learner.id, course_id: paidOld.courseId, status: 'active' }), 1);
+    await eventually(
+      async () => (await orderStatus(paidOld.order.id)) === 'completed',
+      5000,
+      'the cancelled but paid order to complete',
+    );
+    assert.equal(
+      await countRows(t, 'enrollments', { user_id: paidOld.learner.id, course_id: paidOld.courseId, status: 'active' }),
+      1,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AppError, ERRORS, ERROR_STATUS, ErrorCode } from '../../src/errors';
-import { Json, operations, readBundle, resolve, response } from '../support/document';
+import { AppError, ERRORS, ERROR_STATUS, type ErrorCode } from '../../src/errors';
+import { type Json, operations, readBundle, resolve, response } from '../support/document';
 
 /**
  * One error code, one HTTP status: the server's table (src/errors.ts) and the contract's ErrorCode (its enum
@@ -53,7 +53,13 @@ function errorExamples(): ErrorExample[] {
         ] as Json[];
         return values
           .filter((value) => value && typeof value === 'object' && value.error && typeof value.error.code === 'string')
-          .map((value) => ({ where: `${op.operationId} ${status}`, status: Number(status), code: value.error.code as string, message: String(value.error.message), bodyStatus: value.error.status }));
+          .map((value) => ({
+            where: `${op.operationId} ${status}`,
+            status: Number(status),
+            code: value.error.code as string,
+            message: String(value.error.message),
+            bodyStatus: value.error.status,
+          }));
       });
     }),
   );
@@ -70,7 +76,10 @@ describe('error examples use codes of their response status', () => {
     const statuses = ERROR_STATUS as Record<string, number>;
     const wrong = examples
       .filter((ex) => statuses[ex.code] !== ex.status || ex.bodyStatus !== ex.status)
-      .map((ex) => `${ex.where}: ${ex.code} (status ${statuses[ex.code] ?? 'unknown'}, body says ${String(ex.bodyStatus)})`);
+      .map(
+        (ex) =>
+          `${ex.where}: ${ex.code} (status ${statuses[ex.code] ?? 'unknown'}, body says ${String(ex.bodyStatus)})`,
+      );
     assert.deepEqual(wrong, []);
   });
 
@@ -81,14 +90,22 @@ describe('error examples use codes of their response status', () => {
     // conflict differently from the server, which predates it (a contract fix, not a refactoring).
     const known = new Set(['RATE_LIMIT_EXCEEDED', 'PAYMENT_NOT_SUCCEEDED', 'EMAIL_ALREADY_REGISTERED']);
     const differ = [...shown]
-      .filter(([code, messages]) => !known.has(code) && messages.size === 1 && !messages.has(ERRORS[code as ErrorCode].message))
-      .map(([code, messages]) => `${code}: contract says ${[...messages][0]}, catalogue says ${ERRORS[code as ErrorCode].message}`);
+      .filter(
+        ([code, messages]) =>
+          !known.has(code) && messages.size === 1 && !messages.has(ERRORS[code as ErrorCode].message),
+      )
+      .map(
+        ([code, messages]) =>
+          `${code}: contract says ${[...messages][0]}, catalogue says ${ERRORS[code as ErrorCode].message}`,
+      );
     assert.deepEqual(differ, []);
   });
 
   it('every error-envelope response shows at least one error example', () => {
     const isEnvelope = (op: ReturnType<typeof operations>[number], status: string): boolean =>
-      Object.values((response(doc, op, status)!.response.content ?? {}) as Json).some((media) => (media as Json).schema?.$ref === '#/components/schemas/Error');
+      Object.values((response(doc, op, status)!.response.content ?? {}) as Json).some(
+        (media) => (media as Json).schema?.$ref === '#/components/schemas/Error',
+      );
     const silent = operations(doc).flatMap((op) =>
       Object.keys(op.operation.responses ?? {})
         .filter((status) => isEnvelope(op, status))

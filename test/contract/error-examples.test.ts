@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Json, operations, readBundle, response } from '../support/document';
+import { type Json, operations, readBundle, response } from '../support/document';
 import { useTestServer } from '../support/harness';
-import { registerLearner, TestUser } from '../support/users';
+import { registerLearner, type TestUser } from '../support/users';
 
 /**
  * The contract's error examples are what the mock (Prism) serves to frontend teams, so they must be what the
@@ -45,14 +45,28 @@ function namedExamples(): { withRequest: NamedExample[]; withoutRequest: string[
       if (!/^[45]\d\d$/.test(status)) continue;
       const media = response(doc, op, status)?.response.content?.['application/json'] as Json | undefined;
       if (!media) continue;
-      const entries: Array<[string, Json | undefined, Json | undefined]> = 'example' in media
-        ? [['example', media.example as Json, media['x-request'] as Json | undefined]]
-        : Object.entries((media.examples ?? {}) as Json).map(([name, ex]) => [name, ex.value as Json, ex['x-request'] as Json | undefined]);
+      const entries: Array<[string, Json | undefined, Json | undefined]> =
+        'example' in media
+          ? [['example', media.example as Json, media['x-request'] as Json | undefined]]
+          : Object.entries((media.examples ?? {}) as Json).map(([name, ex]) => [
+              name,
+              ex.value as Json,
+              ex['x-request'] as Json | undefined,
+            ]);
       for (const [name, value, request] of entries) {
         const title = `${op.operationId} ${status} ${name}`;
         if (!value?.error) continue;
         if (!request) withoutRequest.push(title);
-        else withRequest.push({ title, method: op.method.toUpperCase(), path: op.path, status: Number(status), value, request: request as RequestSpec, secured });
+        else
+          withRequest.push({
+            title,
+            method: op.method.toUpperCase(),
+            path: op.path,
+            status: Number(status),
+            value,
+            request: request as RequestSpec,
+            secured,
+          });
       }
     }
   }
@@ -64,7 +78,7 @@ const t = useTestServer({}, async () => {
   learner = await registerLearner(t.api);
 });
 
-describe('the contract\'s error examples are the server\'s answers to the requests they name', () => {
+describe("the contract's error examples are the server's answers to the requests they name", () => {
   const { withRequest, withoutRequest } = namedExamples();
 
   it('names a request for every VALIDATION_ERROR example that contract validation produces', () => {
@@ -76,9 +90,15 @@ describe('the contract\'s error examples are the server\'s answers to the reques
 
   for (const example of withRequest) {
     it(example.title, async () => {
-      const path = example.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(example.request.path?.[name] ?? NOWHERE));
+      const path = example.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
+        encodeURIComponent(example.request.path?.[name] ?? NOWHERE),
+      );
       const token = example.secured && example.request.auth !== 'none' ? learner.access : undefined;
-      const res = await t.api.request(example.method, path, { token, query: example.request.query, body: example.request.body });
+      const res = await t.api.request(example.method, path, {
+        token,
+        query: example.request.query,
+        body: example.request.body,
+      });
       assert.deepEqual({ status: res.status, body: res.body }, { status: example.status, body: example.value });
     });
   }

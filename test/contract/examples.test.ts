@@ -1,8 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import Ajv, { ValidateFunction } from 'ajv';
+import Ajv, { type ValidateFunction } from 'ajv';
 import { configureAjv } from '../../src/api/ajv';
-import { at, DocOperation, Json, operations, pointerSegment, readBundle, resolve, response } from '../support/document';
+import {
+  at,
+  type DocOperation,
+  type Json,
+  operations,
+  pointerSegment,
+  readBundle,
+  resolve,
+  response,
+} from '../support/document';
 
 /**
  * The contract's own quality bar, checked on the bundle the server routes with: every example validates
@@ -39,7 +48,12 @@ function examplesOf(node: Json, pointer: string, schemaPointer: string): Example
   if ('example' in node) found.push({ where: `${pointer}/example`, value: node.example, schema: schemaPointer });
   for (const [name, entry] of Object.entries((node.examples ?? {}) as Json)) {
     const resolved = resolve(doc, entry as Json);
-    if ('value' in resolved) found.push({ where: `${pointer}/examples/${pointerSegment(name)}`, value: resolved.value, schema: schemaPointer });
+    if ('value' in resolved)
+      found.push({
+        where: `${pointer}/examples/${pointerSegment(name)}`,
+        value: resolved.value,
+        schema: schemaPointer,
+      });
   }
   return found;
 }
@@ -72,14 +86,17 @@ function operationExamples(op: DocOperation): Example[] {
 /** Schema-level `example`s of the component schemas and of everything nested in them. */
 function schemaExamples(schema: Json, pointer: string): Example[] {
   if (!schema || typeof schema !== 'object' || '$ref' in schema) return [];
-  const found: Example[] = 'example' in schema ? [{ where: `${pointer}/example`, value: schema.example, schema: pointer }] : [];
-  for (const [name, sub] of Object.entries((schema.properties ?? {}) as Json)) found.push(...schemaExamples(sub as Json, `${pointer}/properties/${pointerSegment(name)}`));
+  const found: Example[] =
+    'example' in schema ? [{ where: `${pointer}/example`, value: schema.example, schema: pointer }] : [];
+  for (const [name, sub] of Object.entries((schema.properties ?? {}) as Json))
+    found.push(...schemaExamples(sub as Json, `${pointer}/properties/${pointerSegment(name)}`));
   if (schema.items) found.push(...schemaExamples(schema.items as Json, `${pointer}/items`));
   if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
     found.push(...schemaExamples(schema.additionalProperties as Json, `${pointer}/additionalProperties`));
   }
   for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
-    ((schema[key] ?? []) as Json[]).forEach((sub, i) => found.push(...schemaExamples(sub, `${pointer}/${key}/${i}`)));
+    for (const [i, sub] of ((schema[key] ?? []) as Json[]).entries())
+      found.push(...schemaExamples(sub, `${pointer}/${key}/${i}`));
   }
   return found;
 }
@@ -87,15 +104,26 @@ function schemaExamples(schema: Json, pointer: string): Example[] {
 // Shared components appear under many operations: check each written example once.
 const allExamples = [
   ...ops.flatMap(operationExamples),
-  ...Object.entries((doc.components?.schemas ?? {}) as Json).flatMap(([name, schema]) => schemaExamples(schema as Json, `#/components/schemas/${pointerSegment(name)}`)),
+  ...Object.entries((doc.components?.schemas ?? {}) as Json).flatMap(([name, schema]) =>
+    schemaExamples(schema as Json, `#/components/schemas/${pointerSegment(name)}`),
+  ),
 ].filter((ex, i, list) => list.findIndex((other) => other.where === ex.where) === i);
 
 describe('every example of the contract validates against its schema', () => {
   it('finds the examples (responses, request bodies, parameters, examples maps, schemas)', () => {
     assert.ok(allExamples.length > 250, `only ${allExamples.length} examples found: is the walk broken?`);
-    assert.ok(allExamples.some((ex) => ex.where.includes('/requestBody/')), 'no request-body example found');
-    assert.ok(allExamples.some((ex) => ex.where.includes('/examples/')), 'no examples-map entry found');
-    assert.ok(allExamples.some((ex) => ex.where.includes('/parameters/')), 'no parameter example found');
+    assert.ok(
+      allExamples.some((ex) => ex.where.includes('/requestBody/')),
+      'no request-body example found',
+    );
+    assert.ok(
+      allExamples.some((ex) => ex.where.includes('/examples/')),
+      'no examples-map entry found',
+    );
+    assert.ok(
+      allExamples.some((ex) => ex.where.includes('/parameters/')),
+      'no parameter example found',
+    );
   });
 
   it('each one is valid', () => {
@@ -121,10 +149,12 @@ function objectLevels(schema: Json, where: string, seen = new Set<Json>()): { wh
   const levels: { where: string; node: Json }[] = [];
   const isObject = node.type === 'object' || node.properties !== undefined;
   if (isObject) levels.push({ where, node });
-  for (const [name, sub] of Object.entries((node.properties ?? {}) as Json)) levels.push(...objectLevels(sub as Json, `${where}.${name}`, seen));
+  for (const [name, sub] of Object.entries((node.properties ?? {}) as Json))
+    levels.push(...objectLevels(sub as Json, `${where}.${name}`, seen));
   if (node.items) levels.push(...objectLevels(node.items as Json, `${where}[]`, seen));
   for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
-    ((node[key] ?? []) as Json[]).forEach((sub, i) => levels.push(...objectLevels(sub, `${where}<${key}${i}>`, seen)));
+    for (const [i, sub] of ((node[key] ?? []) as Json[]).entries())
+      levels.push(...objectLevels(sub, `${where}<${key}${i}>`, seen));
   }
   return levels;
 }
@@ -138,7 +168,10 @@ describe('request bodies forbid unknown properties at every object level', () =>
   it('finds the request bodies', () => {
     assert.ok(withBodies.length >= 20, `only ${withBodies.length} request bodies found`);
     const order = ops.find((op) => op.operationId === 'createOrderFromCart')!;
-    const levels = objectLevels(resolve(doc, order.operation.requestBody as Json).content['application/json'].schema as Json, 'body').map((l) => l.where);
+    const levels = objectLevels(
+      resolve(doc, order.operation.requestBody as Json).content['application/json'].schema as Json,
+      'body',
+    ).map((l) => l.where);
     assert.deepEqual(levels, ['body', 'body.billing_address'], 'nested objects are walked');
   });
 
@@ -160,7 +193,10 @@ describe('every operation is fully described', () => {
 
   it('operationIds are unique', () => {
     const ids = ops.map((op) => op.operationId);
-    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+    assert.deepEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+    );
   });
 
   for (const op of ops) {
@@ -168,17 +204,31 @@ describe('every operation is fully described', () => {
       const { operation } = op;
       assert.match(String(operation.operationId), camelCase, 'operationId must be camelCase verb+noun');
       assert.ok(typeof operation.summary === 'string' && operation.summary.trim().length > 0, 'summary is missing');
-      assert.ok(Array.isArray(operation.tags) && operation.tags.length === 1, `exactly one tag expected, got ${JSON.stringify(operation.tags)}`);
-      assert.ok(Array.isArray(operation.security) || Array.isArray(doc.security), 'no security decision (neither on the operation nor global)');
+      assert.ok(
+        Array.isArray(operation.tags) && operation.tags.length === 1,
+        `exactly one tag expected, got ${JSON.stringify(operation.tags)}`,
+      );
+      assert.ok(
+        Array.isArray(operation.security) || Array.isArray(doc.security),
+        'no security decision (neither on the operation nor global)',
+      );
       const statuses = Object.keys(operation.responses ?? {});
-      assert.ok(statuses.some((s) => /^4\d\d$/.test(s)), `no 4xx response among ${statuses.join(', ')}`);
+      assert.ok(
+        statuses.some((s) => /^4\d\d$/.test(s)),
+        `no 4xx response among ${statuses.join(', ')}`,
+      );
     });
   }
 
   it('the security decisions name defined schemes', () => {
     const schemes = Object.keys((doc.components?.securitySchemes ?? {}) as Json);
-    const used = ops.flatMap((op) => ((op.operation.security ?? doc.security) as Json[]).flatMap((req) => Object.keys(req)));
-    assert.deepEqual([...new Set(used)].filter((name) => !schemes.includes(name)), []);
+    const used = ops.flatMap((op) =>
+      ((op.operation.security ?? doc.security) as Json[]).flatMap((req) => Object.keys(req)),
+    );
+    assert.deepEqual(
+      [...new Set(used)].filter((name) => !schemes.includes(name)),
+      [],
+    );
     assert.ok(at(doc, '#/components/securitySchemes/bearerAuth'));
   });
 });

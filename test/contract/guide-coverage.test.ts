@@ -11,7 +11,7 @@ import { matchOperation } from '../support/contract';
 describe('every curl example of the guide is an operation of the contract', () => {
   const examples = guideExamples();
 
-  it('reads the guide\'s 30 curl examples', () => {
+  it("reads the guide's 30 curl examples", () => {
     assert.equal(examples.length, 30, 'the guide has 30 curl examples; did the parser or the guide change?');
   });
 
@@ -20,14 +20,17 @@ describe('every curl example of the guide is an operation of the contract', () =
       const operation = matchOperation(example.method, example.path);
       assert.ok(operation, `no operation of the contract is ${example.method} ${example.path}`);
       if (example.status !== undefined) {
-        assert.ok(String(example.status) in (operation.responses ?? {}), `${operation.operationId} does not document the guide's ${example.status}`);
+        assert.ok(
+          String(example.status) in (operation.responses ?? {}),
+          `${operation.operationId} does not document the guide's ${example.status}`,
+        );
       }
     });
   }
 });
 
 describe('the guide parser', () => {
-  it('reads multi-line -d bodies, continuations, comments and curl\'s default methods', () => {
+  it("reads multi-line -d bodies, continuations, comments and curl's default methods", () => {
     const [first, second] = guideExamples(
       [
         '### A',
@@ -50,9 +53,15 @@ describe('the guide parser', () => {
         '**Response (429)**',
       ].join('\n'),
     );
-    assert.deepEqual([first?.method, first?.path, first?.body, first?.status, first?.response], ['POST', '/auth/login/', { email: 'a@b.c' }, 200, { ok: true }]);
+    assert.deepEqual(
+      [first?.method, first?.path, first?.body, first?.status, first?.response],
+      ['POST', '/auth/login/', { email: 'a@b.c' }, 200, { ok: true }],
+    );
     assert.deepEqual([second?.method, second?.status, second?.headers], ['POST', 429, {}]);
-    assert.deepEqual(shellCommands('curl "a b" \\\n  c # note\ncurl d'), [['curl', 'a b', 'c'], ['curl', 'd']]);
+    assert.deepEqual(shellCommands('curl "a b" \\\n  c # note\ncurl d'), [
+      ['curl', 'a b', 'c'],
+      ['curl', 'd'],
+    ]);
   });
 
   it('a path the contract lacks matches nothing', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Operation } from 'openapi-backend';
 import { assertMatchesContract, matchOperation } from '../support/contract';
-import { GuideExample, guideExamples } from '../support/guide';
-import { bin, BUNDLE, Child, freePort, startChild, waitForHttp } from '../support/processes';
+import { type GuideExample, guideExamples } from '../support/guide';
+import { bin, BUNDLE, type Child, freePort, startChild, waitForHttp } from '../support/processes';
 
 /**
  * `npm run mock` for frontend teams: Prism serves the contract's examples. This replays every curl example
@@ -88,7 +88,9 @@ function preferFor(example: GuideExample, operation: Operation): string | undefi
   // A success is never asked for: Prism serves the lowest documented 2xx, which must be the guide's status
   // (a frontend using the mock sends no Prefer header).
   if (example.status < 400) return undefined;
-  const media = (operation.responses?.[String(example.status)] as Json | undefined)?.content?.['application/json'] as Json | undefined;
+  const media = (operation.responses?.[String(example.status)] as Json | undefined)?.content?.['application/json'] as
+    | Json
+    | undefined;
   const named = Object.entries((media?.examples ?? {}) as Json).find(([, ex]) => errorCode(ex.value) === code)?.[0];
   return named ? `code=${example.status}, example=${named}` : `code=${example.status}`;
 }
@@ -96,7 +98,7 @@ function preferFor(example: GuideExample, operation: Operation): string | undefi
 describe('the Prism mock answers every curl example of the guide', () => {
   const examples = guideExamples();
 
-  it('finds the guide\'s curl examples', () => {
+  it("finds the guide's curl examples", () => {
     assert.equal(examples.length, 30, 'the guide has 30 curl examples; did the parser or the guide change?');
   });
 
@@ -120,7 +122,11 @@ describe('the Prism mock answers every curl example of the guide', () => {
       const text = await res.text();
       const received = contentType.startsWith('application/json') && text ? (JSON.parse(text) as unknown) : text;
       const violations = res.headers.get('sl-violations');
-      assert.equal(res.status, example.status, `Prism answered ${res.status} (${violations ?? 'no violations'}): ${text.slice(0, 500)}`);
+      assert.equal(
+        res.status,
+        example.status,
+        `Prism answered ${res.status} (${violations ?? 'no violations'}): ${text.slice(0, 500)}`,
+      );
       assertMatchesContract(example.method, path, res.status, contentType, received);
       const code = errorCode(example.response);
       if (code) assert.equal(errorCode(received), code, `the guide's error code is ${code}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { Json, operations, readBundle, resolve } from '../support/document';
+import { type Json, operations, readBundle, resolve } from '../support/document';
 
 /**
  * Every URL a client can send goes through the one HttpUrl format (absolute http(s) only): a new URL field
@@ -14,9 +14,11 @@ function bareUriFields(node: Json | undefined, where: string, seen: Set<Json>, f
   seen.add(node);
   const schema = resolve(doc, node);
   if (schema.format === 'uri' && schema.pattern !== httpUrl.pattern) found.push(where);
-  for (const [name, child] of Object.entries((schema.properties ?? {}) as Json)) bareUriFields(child as Json, `${where}.${name}`, seen, found);
+  for (const [name, child] of Object.entries((schema.properties ?? {}) as Json))
+    bareUriFields(child as Json, `${where}.${name}`, seen, found);
   if (schema.items) bareUriFields(schema.items as Json, `${where}[]`, seen, found);
-  for (const key of ['allOf', 'oneOf', 'anyOf'] as const) for (const sub of (schema[key] ?? []) as Json[]) bareUriFields(sub, where, seen, found);
+  for (const key of ['allOf', 'oneOf', 'anyOf'] as const)
+    for (const sub of (schema[key] ?? []) as Json[]) bareUriFields(sub, where, seen, found);
 }
 
 it('every URL field of every request body is an HttpUrl', () => {

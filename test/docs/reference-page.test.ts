@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { insertCourse } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/harness';
 
 /**
  * The reference page in a real browser: Debian's Chromium (no browser download; `.ci/run` installs it), driven
@@ -22,7 +22,9 @@ let page: Page;
 let profile: string;
 const requested: string[] = [];
 const problems: string[] = [];
-const bundle = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/generated/openapi.json'), 'utf8')) as { tags: { name: string }[] };
+const bundle = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/generated/openapi.json'), 'utf8')) as {
+  tags: { name: string }[];
+};
 
 before(async () => {
   t = await startTestServer();
@@ -30,7 +32,16 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1280, height: 1000 },
   });
   context.on('request', (req) => requested.push(req.url()));
@@ -71,7 +82,10 @@ it('renders every tag and a sample operation, and "Try it out" calls this server
   await status.waitFor({ timeout: 15_000 });
   assert.equal((await status.textContent())?.trim(), '200');
   const body = (await tryIt.locator('.live-responses-table .response-col_description pre').first().textContent()) ?? '';
-  assert.ok(body.includes('Reference Page Category'), `the live answer does not list the category: ${body.slice(0, 500)}`);
+  assert.ok(
+    body.includes('Reference Page Category'),
+    `the live answer does not list the category: ${body.slice(0, 500)}`,
+  );
   assert.equal((await tryIt.locator('.request-url pre').textContent())?.trim(), `${t.baseUrl}/api/v1/categories/`);
   assert.ok(requested.includes(`${t.baseUrl}/api/v1/categories/`), 'the try-it request went through the browser');
 

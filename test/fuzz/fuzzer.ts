@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, it } from 'node:test';
 import fc from 'fast-check';
-import { DocOperation, Json, operations, readBundle, resolve } from '../support/document';
+import { type DocOperation, type Json, operations, readBundle, resolve } from '../support/document';
 import { insertCourse, insertEnrollment, upsertCategory } from '../support/factories/catalog';
 import { orderCourses, purchase, signedWebhook } from '../support/factories/commerce';
 import { insertReview } from '../support/factories/learning';
-import { startTestServer, TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/harness';
 import { registerInstructor, registerLearner } from '../support/users';
-import { invalid, junk, Pools, valid } from './schemaArbitraries';
+import { invalid, junk, type Pools, valid } from './schemaArbitraries';
 
 /**
  * Schema-driven fuzzing: for every operation of the bundled contract, seeded and bounded draws of valid and
@@ -47,8 +47,17 @@ export async function buildWorld(t: TestServer): Promise<World> {
   const cart = await t.api.get('/cart/', { token: learner.access });
   const reviewIds = (await t.db('reviews').pluck('id')) as string[];
   const code = `CERT-${crypto.randomBytes(4).toString('hex').toUpperCase()}`;
-  const [certificate] = await t.db('certificates')
-    .insert({ enrollment_id: enrollmentId, user_id: learner.id, course_id: paid.id, verification_code: code, learner_name: 'Lea Rner', course_title: 'Course', instructor_name: 'Ina Structor' })
+  const [certificate] = await t
+    .db('certificates')
+    .insert({
+      enrollment_id: enrollmentId,
+      user_id: learner.id,
+      course_id: paid.id,
+      verification_code: code,
+      learner_name: 'Lea Rner',
+      course_title: 'Course',
+      instructor_name: 'Ina Structor',
+    })
     .returning('id');
   const courses = [paid, free, draft, foreign, bought];
   return {
@@ -70,7 +79,14 @@ export async function buildWorld(t: TestServer): Promise<World> {
       password: [learner.password],
       current_password: [learner.password],
     },
-    tokens: { learner: learner.access, other: other.access, instructor: instructor.access, anonymous: undefined, garbage: 'not.a.token', refresh: learner.refresh },
+    tokens: {
+      learner: learner.access,
+      other: other.access,
+      instructor: instructor.access,
+      anonymous: undefined,
+      garbage: 'not.a.token',
+      refresh: learner.refresh,
+    },
   };
 }
 
@@ -86,7 +102,20 @@ export interface FuzzRequest {
 }
 
 // Mostly real tokens, so that requests get past authentication; a quarter without one or with a bad one.
-const role = fc.constantFrom<Role>('learner', 'learner', 'learner', 'learner', 'instructor', 'instructor', 'instructor', 'instructor', 'other', 'anonymous', 'garbage', 'refresh');
+const role = fc.constantFrom<Role>(
+  'learner',
+  'learner',
+  'learner',
+  'learner',
+  'instructor',
+  'instructor',
+  'instructor',
+  'instructor',
+  'other',
+  'anonymous',
+  'garbage',
+  'refresh',
+);
 
 const queryValue = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -99,13 +128,29 @@ const rawVariants = fc.constantFrom<{ rawBody: string | Buffer; headers: Record<
   { rawBody: '{"broken": ', headers: { 'content-type': 'application/json' }, variant: 'malformed JSON' },
   { rawBody: 'course_id=1', headers: { 'content-type': 'text/plain' }, variant: 'text body' },
   { rawBody: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' }, variant: 'form body' },
-  { rawBody: '{"a": 1}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, variant: 'gzip that is not gzip' },
-  { rawBody: '{"a": 1}', headers: { 'content-type': 'application/json', 'content-encoding': 'br, zstd' }, variant: 'unknown encoding' },
+  {
+    rawBody: '{"a": 1}',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    variant: 'gzip that is not gzip',
+  },
+  {
+    rawBody: '{"a": 1}',
+    headers: { 'content-type': 'application/json', 'content-encoding': 'br, zstd' },
+    variant: 'unknown encoding',
+  },
   { rawBody: '{"a": 1}', headers: { 'content-type': 'application/json; charset=latin-9' }, variant: 'unknown charset' },
   { rawBody: deepNest(3000), headers: { 'content-type': 'application/json' }, variant: 'nested 3000 deep' },
-  { rawBody: `[${'['.repeat(40)}${']'.repeat(40)}]`, headers: { 'content-type': 'application/json' }, variant: 'nested arrays' },
+  {
+    rawBody: `[${'['.repeat(40)}${']'.repeat(40)}]`,
+    headers: { 'content-type': 'application/json' },
+    variant: 'nested arrays',
+  },
   { rawBody: `{"x": "${'a'.repeat(150_000)}"}`, headers: { 'content-type': 'application/json' }, variant: 'too large' },
-  { rawBody: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]), headers: { 'content-type': 'application/json' }, variant: 'invalid UTF-8' },
+  {
+    rawBody: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]),
+    headers: { 'content-type': 'application/json' },
+    variant: 'invalid UTF-8',
+  },
   { rawBody: '"just a string"', headers: { 'content-type': 'application/json' }, variant: 'JSON string body' },
   { rawBody: 'null', headers: { 'content-type': 'application/json' }, variant: 'JSON null body' },
   { rawBody: '', headers: { 'content-type': 'application/json' }, variant: 'empty JSON body' },
@@ -116,7 +161,9 @@ export function requestArbitrary(doc: Json, op: DocOperation, world: World): fc.
   const params = op.parameters.map((p) => p.parameter);
   const pathParams = params.filter((p) => p.in === 'path');
   const queryParams = params.filter((p) => p.in === 'query');
-  const bodySchema = op.operation.requestBody ? (resolve(doc, op.operation.requestBody as Json).content?.['application/json']?.schema as Json | undefined) : undefined;
+  const bodySchema = op.operation.requestBody
+    ? (resolve(doc, op.operation.requestBody as Json).content?.['application/json']?.schema as Json | undefined)
+    : undefined;
 
   const pathValue = (p: Json): fc.Arbitrary<string> =>
     fc.oneof(
@@ -125,35 +172,72 @@ export function requestArbitrary(doc: Json, op: DocOperation, world: World): fc.
     );
   const path = fc
     .tuple(...pathParams.map((p) => pathValue(p).map((v) => [p.name as string, v] as const)))
-    .map((pairs) => pairs.reduce((acc, [name, v]) => acc.replace(`{${name}}`, encodeURIComponent(Buffer.from(v, 'utf8').toString('utf8'))), op.path));
+    .map((pairs) =>
+      pairs.reduce(
+        (acc, [name, v]) => acc.replace(`{${name}}`, encodeURIComponent(Buffer.from(v, 'utf8').toString('utf8'))),
+        op.path,
+      ),
+    );
 
   const queryEntry = (p: Json): fc.Arbitrary<[string, string] | undefined> =>
     fc.oneof(
       { weight: 3, arbitrary: fc.constant(undefined) },
-      { weight: 4, arbitrary: valid(doc, p.schema as Json, world.pools, p.name as string).map((v) => [p.name as string, queryValue(v)] as [string, string]) },
-      { weight: 1, arbitrary: invalid(doc, p.schema as Json, world.pools).map((v) => [p.name as string, queryValue(v)] as [string, string]) },
+      {
+        weight: 4,
+        arbitrary: valid(doc, p.schema as Json, world.pools, p.name as string).map(
+          (v) => [p.name as string, queryValue(v)] as [string, string],
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: invalid(doc, p.schema as Json, world.pools).map(
+          (v) => [p.name as string, queryValue(v)] as [string, string],
+        ),
+      },
     );
   const query = fc
     .tuple(
       fc.tuple(...queryParams.map(queryEntry)),
-      fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom('unexpected', 'page[size]', 'format', '_'), junk.map(queryValue)) }),
+      fc.oneof(
+        { weight: 9, arbitrary: fc.constant(undefined) },
+        {
+          weight: 1,
+          arbitrary: fc.tuple(fc.constantFrom('unexpected', 'page[size]', 'format', '_'), junk.map(queryValue)),
+        },
+      ),
     )
-    .map(([entries, extra]) => Object.fromEntries([...entries, extra].filter((e): e is [string, string] => Boolean(e))));
+    .map(([entries, extra]) =>
+      Object.fromEntries([...entries, extra].filter((e): e is [string, string] => Boolean(e))),
+    );
 
   const canHaveBody = op.method !== 'get';
   type BodyPart = Pick<FuzzRequest, 'body' | 'rawBody' | 'headers' | 'variant'>;
   const noBody: fc.Arbitrary<BodyPart> = fc.constant({ headers: {}, variant: 'no body' });
   const bodies: Array<{ weight: number; arbitrary: fc.Arbitrary<BodyPart> }> = [];
   if (bodySchema) {
-    bodies.push({ weight: 6, arbitrary: valid(doc, bodySchema, world.pools).map((body) => ({ body, headers: {}, variant: 'valid body' })) });
-    bodies.push({ weight: 4, arbitrary: invalid(doc, bodySchema, world.pools).map((body) => ({ body, headers: {}, variant: 'invalid body' })) });
+    bodies.push({
+      weight: 6,
+      arbitrary: valid(doc, bodySchema, world.pools).map((body) => ({ body, headers: {}, variant: 'valid body' })),
+    });
+    bodies.push({
+      weight: 4,
+      arbitrary: invalid(doc, bodySchema, world.pools).map((body) => ({ body, headers: {}, variant: 'invalid body' })),
+    });
   } else bodies.push({ weight: 6, arbitrary: noBody });
   if (canHaveBody) bodies.push({ weight: 1, arbitrary: rawVariants.map((r) => ({ ...r, headers: { ...r.headers } })) });
 
   return fc.record({ path, query, role, part: fc.oneof(...bodies) }).map(({ path: p, query: q, role: r, part }) => {
-    const request: FuzzRequest = { method: op.method.toUpperCase(), path: p, role: r, query: q, ...part, headers: { ...part.headers } };
+    const request: FuzzRequest = {
+      method: op.method.toUpperCase(),
+      path: p,
+      role: r,
+      query: q,
+      ...part,
+      headers: { ...part.headers },
+    };
     // Half of the webhook's valid bodies are signed as Stripe would, so that the handler itself is reached.
-    if (op.operationId === 'handleStripeWebhook' && part.variant === 'valid body' && r !== 'anonymous') request.variant = 'signed webhook';
+    if (op.operationId === 'handleStripeWebhook' && part.variant === 'valid body' && r !== 'anonymous')
+      request.variant = 'signed webhook';
     return request;
   });
 }
@@ -171,13 +255,22 @@ export interface FuzzReport {
 }
 
 /** Draws `perOperation` requests for each operation (seeded per operation) and sends them, collecting what breaks. */
-export async function fuzz(t: TestServer, world: World, filter: (op: DocOperation) => boolean, perOperation: number): Promise<FuzzReport> {
+export async function fuzz(
+  t: TestServer,
+  world: World,
+  filter: (op: DocOperation) => boolean,
+  perOperation: number,
+): Promise<FuzzReport> {
   const doc = readBundle();
   const report: FuzzReport = { requests: 0, statuses: {}, findings: [] };
   const jobs: Array<{ op: DocOperation; request: FuzzRequest }> = [];
   for (const op of operations(doc).filter(filter)) {
     const seed = SEED ^ parseInt(crypto.createHash('sha1').update(op.operationId).digest('hex').slice(0, 7), 16);
-    for (const request of fc.sample(requestArbitrary(doc, op, world), { seed, numRuns: Math.round(perOperation * SCALE) })) jobs.push({ op, request });
+    for (const request of fc.sample(requestArbitrary(doc, op, world), {
+      seed,
+      numRuns: Math.round(perOperation * SCALE),
+    }))
+      jobs.push({ op, request });
   }
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -190,7 +283,13 @@ export async function fuzz(t: TestServer, world: World, filter: (op: DocOperatio
   return report;
 }
 
-async function send(t: TestServer, world: World, op: DocOperation, request: FuzzRequest, report: FuzzReport): Promise<void> {
+async function send(
+  t: TestServer,
+  world: World,
+  op: DocOperation,
+  request: FuzzRequest,
+  report: FuzzReport,
+): Promise<void> {
   let { rawBody, headers } = request;
   if (request.variant === 'signed webhook') ({ rawBody, headers } = signedWebhook(t, request.body));
   const describe = `${request.method} ${request.path}?${new URLSearchParams(request.query).toString()} as ${request.role} (${request.variant}) ${JSON.stringify(rawBody === undefined ? request.body : String(rawBody).slice(0, 200))?.slice(0, 400)}`;
@@ -203,9 +302,18 @@ async function send(t: TestServer, world: World, op: DocOperation, request: Fuzz
       headers,
     });
     report.statuses[res.status] = (report.statuses[res.status] ?? 0) + 1;
-    if (res.status >= 500) report.findings.push({ operationId: op.operationId, request: describe, problem: `${res.status} ${JSON.stringify(res.body).slice(0, 300)}` });
+    if (res.status >= 500)
+      report.findings.push({
+        operationId: op.operationId,
+        request: describe,
+        problem: `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+      });
   } catch (err) {
-    report.findings.push({ operationId: op.operationId, request: describe, problem: (err as Error).message.slice(0, 600) });
+    report.findings.push({
+      operationId: op.operationId,
+      request: describe,
+      problem: (err as Error).message.slice(0, 600),
+    });
   }
 }
 
@@ -237,7 +345,13 @@ export function fuzzFile(name: string, filter: (op: DocOperation) => boolean, pe
     const world = await buildWorld(t);
     const started = Date.now();
     const report = await fuzz(t, world, filter, perOperation);
-    console.log(`fuzz ${name}: ${report.requests} requests, seed ${SEED}, ${Date.now() - started} ms, statuses ${JSON.stringify(report.statuses)}`);
-    assert.equal(report.findings.length, 0, `${report.findings.length} findings (replay with FUZZ_SEED=${SEED}):\n${summarize(report.findings)}`);
+    console.log(
+      `fuzz ${name}: ${report.requests} requests, seed ${SEED}, ${Date.now() - started} ms, statuses ${JSON.stringify(report.statuses)}`,
+    );
+    assert.equal(
+      report.findings.length,
+      0,
+      `${report.findings.length} findings (replay with FUZZ_SEED=${SEED}):\n${summarize(report.findings)}`,
+    );
   });
 }

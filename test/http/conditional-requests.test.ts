@@ -94,7 +94,11 @@ it('answers HEAD on GET routes with the GET’s status and headers and no body',
 it('lets browsers cache the CORS preflight (Access-Control-Max-Age)', async () => {
   const res = await fetch(`${t.baseUrl}/api/v1/cart/`, {
     method: 'OPTIONS',
-    headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    headers: {
+      origin: 'http://localhost:3000',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    },
   });
   assert.equal(res.status, 204);
   assert.equal(res.headers.get('access-control-max-age'), '7200');

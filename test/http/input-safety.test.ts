@@ -8,7 +8,12 @@ import { registerInstructor, registerLearner } from '../support/users';
 const t = useTestServer();
 
 it('refuses a NUL character in any body field, nested ones included, as a validation error', async () => {
-  const res = await t.api.post('/auth/register/', { email: 'nul@example.com', password: 'SecurePassword123!', first_name: 'A\u0000B', last_name: 'C' });
+  const res = await t.api.post('/auth/register/', {
+    email: 'nul@example.com',
+    password: 'SecurePassword123!',
+    first_name: 'A\u0000B',
+    last_name: 'C',
+  });
   assert.equal(res.status, 422);
   assert.deepEqual(res.body.error.details, { first_name: ['Null characters are not allowed.'] });
   const user = await registerLearner(t.api);
@@ -29,10 +34,18 @@ it('answers a page too far out to compute as past the end, on every paginated li
 it('answers a malformed path id with the 404 of the resource that id names', async () => {
   const instructor = await registerInstructor(t.api);
   const uuid = '00000000-0000-4000-8000-000000000000';
-  const badCourse = await t.api.patch(`/courses/not-a-uuid/lessons/${uuid}/`, { title: 'New title' }, { token: instructor.access });
+  const badCourse = await t.api.patch(
+    `/courses/not-a-uuid/lessons/${uuid}/`,
+    { title: 'New title' },
+    { token: instructor.access },
+  );
   assert.equal(badCourse.status, 404);
   assert.equal(badCourse.body.error.code, 'COURSE_NOT_FOUND');
-  const badLesson = await t.api.patch(`/courses/${uuid}/lessons/not-a-uuid/`, { title: 'New title' }, { token: instructor.access });
+  const badLesson = await t.api.patch(
+    `/courses/${uuid}/lessons/not-a-uuid/`,
+    { title: 'New title' },
+    { token: instructor.access },
+  );
   assert.equal(badLesson.status, 404);
   assert.equal(badLesson.body.error.code, 'LESSON_NOT_FOUND');
   const badOrder = await t.api.get('/orders/not-a-uuid/', { token: instructor.access });
@@ -41,8 +54,15 @@ it('answers a malformed path id with the 404 of the resource that id names', asy
 
 it('refuses a JSON body nested thousands of levels deep with 400 in the envelope, not a stack overflow', async () => {
   const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
-  for (const rawBody of [deep(20_000), `{"email": ${deep(20_000)}, "password": "x"}`, `{"a":`.repeat(5000) + '1' + '}'.repeat(5000)]) {
-    const res = await t.api.post('/auth/register/', undefined, { rawBody, headers: { 'content-type': 'application/json' } });
+  for (const rawBody of [
+    deep(20_000),
+    `{"email": ${deep(20_000)}, "password": "x"}`,
+    `${`{"a":`.repeat(5000)}1${'}'.repeat(5000)}`,
+  ]) {
+    const res = await t.api.post('/auth/register/', undefined, {
+      rawBody,
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'BAD_REQUEST');
     assert.match(res.body.error.message, /nested/);
@@ -91,8 +111,16 @@ it('answers the generic refusals with statuses each operation documents (413, 42
 // Found by test/fuzz: a body field named like an Object.prototype member broke the building of the 422 details.
 it('refuses body fields named __proto__ or constructor with 422 on that field', async () => {
   const user = await registerLearner(t.api);
-  for (const [rawBody, field] of <Array<[string, string]>>[['{"bio": "x", "constructor": "%"}', 'constructor'], ['{"bio": "x", "__proto__": {"a": 1}}', '__proto__'], ['{"bio": "x", "__proto__": 1}', '__proto__']]) {
-    const res = await t.api.post('/auth/become-instructor/', undefined, { token: user.access, rawBody, headers: { 'content-type': 'application/json' } });
+  for (const [rawBody, field] of <Array<[string, string]>>[
+    ['{"bio": "x", "constructor": "%"}', 'constructor'],
+    ['{"bio": "x", "__proto__": {"a": 1}}', '__proto__'],
+    ['{"bio": "x", "__proto__": 1}', '__proto__'],
+  ]) {
+    const res = await t.api.post('/auth/become-instructor/', undefined, {
+      token: user.access,
+      rawBody,
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 422, rawBody);
     assert.equal(res.body.error.code, 'VALIDATION_ERROR');
     assert.deepEqual(Object.keys(res.body.error.details), [field]);
@@ -103,7 +131,10 @@ it('refuses body fields named __proto__ or constructor with 422 on that field', 
 // Found by test/fuzz: body-parser reads a body on any method, so DELETE can meet its 415 too (now documented).
 it('answers a body in an unknown charset or encoding with 415 on any method', async () => {
   const user = await registerLearner(t.api);
-  for (const headers of <Array<Record<string, string>>>[{ 'content-type': 'application/json; charset=latin-9' }, { 'content-type': 'application/json', 'content-encoding': 'br, zstd' }]) {
+  for (const headers of <Array<Record<string, string>>>[
+    { 'content-type': 'application/json; charset=latin-9' },
+    { 'content-type': 'application/json', 'content-encoding': 'br, zstd' },
+  ]) {
     const res = await t.api.delete('/cart/', { token: user.access, rawBody: '{"a": 1}', headers });
     assert.equal(res.status, 415);
     assert.equal(res.body.error.code, 'UNSUPPORTED_MEDIA_TYPE');

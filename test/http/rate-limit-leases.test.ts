@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, it } from 'node:test';
-import { eventually, startTestServer, TestServer } from '../support/harness';
+import { eventually, startTestServer, type TestServer } from '../support/harness';
 
 /**
  * The global limit is counted in leases (src/http/leasedRateLimiter.ts): a process reserves 5 points from Redis at
@@ -15,7 +15,11 @@ let b: TestServer;
 before(async () => {
   [a, b] = await Promise.all([startTestServer({ env }), startTestServer({ env })]);
   // Until its Redis connection is ready a process counts in memory (the insurance limiter), which is not shared.
-  await eventually(async () => a.deps.redis.status === 'ready' && b.deps.redis.status === 'ready', 10_000, 'Redis ready');
+  await eventually(
+    async () => a.deps.redis.status === 'ready' && b.deps.redis.status === 'ready',
+    10_000,
+    'Redis ready',
+  );
 });
 after(async () => {
   await Promise.all([a.close(), b.close()]);

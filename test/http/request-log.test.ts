@@ -13,11 +13,19 @@ import { requestLog } from '../../src/http/requestLog';
  */
 async function serve(level: string) {
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(JSON.parse(String(chunk))), done()) });
+  const sink = new Writable({
+    write: (chunk, _enc, done) => {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
   const log = pino({ level }, sink);
   let children = 0;
   const child = log.child.bind(log);
-  log.child = ((...args: Parameters<typeof child>) => (children++, child(...args))) as typeof log.child;
+  log.child = ((...args: Parameters<typeof child>) => {
+    children++;
+    return child(...args);
+  }) as typeof log.child;
   const app = express();
   app.use(requestLog(log));
   app.get('/ok', (_req, res) => void res.json({ ok: true }));

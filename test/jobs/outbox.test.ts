@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { enqueueJob } from '../../src/jobs/outbox';
 import { createRedis } from '../../src/redis';
 import { createQueue } from '../../workers/queue';
 import { OutboxRelay } from '../../workers/relay';
-import { startTestServer, TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
 /** Nothing listens here: Redis is "down" for whoever connects to it. */
@@ -22,7 +22,10 @@ after(async () => {
   await t.close();
 });
 
-function relayOn(server: TestServer, redisUrl: string): { relay: OutboxRelay; queue: Queue; close: () => Promise<void> } {
+function relayOn(
+  server: TestServer,
+  redisUrl: string,
+): { relay: OutboxRelay; queue: Queue; close: () => Promise<void> } {
   const connection = createRedis(redisUrl, { failFast: true });
   connection.on('error', () => undefined);
   const queue = createQueue(connection, server.config.queuePrefix);
@@ -90,7 +93,9 @@ it('costs a request a bounded moment, not a stall, while Redis is down (memory r
   // and retrying: 8-16 s per login or registration, 2.5-3.9 s per catalog read) stays far above it.
   const run = async (server: TestServer, tag: string) => {
     const email = `slow-${tag}-${Date.now()}@example.com`;
-    const register = await timed(() => server.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'A', last_name: 'B' }));
+    const register = await timed(() =>
+      server.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'A', last_name: 'B' }),
+    );
     assert.equal(register.value.status, 201);
     const login = await timed(() => server.api.post('/auth/login/', { email, password: 'SecurePassword123!' }));
     assert.equal(login.value.status, 200);
@@ -104,6 +109,9 @@ it('costs a request a bounded moment, not a stall, while Redis is down (memory r
   const downMs = await run(down, 'down');
   for (const name of Object.keys(up) as (keyof typeof up)[]) {
     const bound = 2 * up[name] + 750;
-    assert.ok(downMs[name] < bound, `${name} took ${Math.round(downMs[name])} ms with Redis down, ${Math.round(up[name])} ms with it up`);
+    assert.ok(
+      downMs[name] < bound,
+      `${name} took ${Math.round(downMs[name])} ms with Redis down, ${Math.round(up[name])} ms with it up`,
+    );
   }
 });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { renderCertificate } from '../../src/services/certificates';
 import { eventually } from '../support/harness';
 import { insertCourse } from '../support/factories/catalog';
-import { enrolledLearner, LearnerFixture, learningTestServer } from '../support/factories/learning';
+import { enrolledLearner, type LearnerFixture, learningTestServer } from '../support/factories/learning';
 import { registerLearner } from '../support/users';
 
 const t = learningTestServer({ workers: true });
@@ -21,12 +21,23 @@ async function finishCourse(f: LearnerFixture): Promise<void> {
 }
 
 async function readyCertificateUrl(f: LearnerFixture): Promise<string> {
-  return eventually(async () => (await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url as string | null, 15_000, 'the certificate to be rendered');
+  return eventually(
+    async () =>
+      (await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url as
+        | string
+        | null,
+    15_000,
+    'the certificate to be rendered',
+  );
 }
 
 describe('certificates', () => {
   it('issues exactly one certificate when the last lesson is completed, downloadable and verifiable', async () => {
-    const f = await enrolledLearner(t, { first_name: 'Ἀλέξανδρος', last_name: 'Петров', course: { title: 'Complete Web Development' } });
+    const f = await enrolledLearner(t, {
+      first_name: 'Ἀλέξανδρος',
+      last_name: 'Петров',
+      course: { title: 'Complete Web Development' },
+    });
     await finishCourse(f);
     const rows = await t.db('certificates').where({ enrollment_id: f.enrollmentId });
     assert.equal(rows.length, 1);
@@ -59,7 +70,10 @@ describe('certificates', () => {
     const pdf = await t.api.get(`/certificates/${cert.id}/download/`, { token: f.user.access });
     assert.equal(pdf.status, 200);
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
-    assert.equal(pdf.headers.get('content-disposition'), `attachment; filename="learnflow-certificate-${cert.verification_code}.pdf"`);
+    assert.equal(
+      pdf.headers.get('content-disposition'),
+      `attachment; filename="learnflow-certificate-${cert.verification_code}.pdf"`,
+    );
     assert.equal(pdf.raw.subarray(0, 4).toString('latin1'), '%PDF');
     assert.ok(pdf.raw.includes(Buffer.from('DejaVuSans')), 'the name is set in the embedded DejaVu font');
 
@@ -74,8 +88,20 @@ describe('certificates', () => {
       issued_at: cert.issued_at.toISOString(),
     });
 
-    assert.equal(await renderCertificate(t.db, t.deps.storage, t.config.publicBaseUrl, cert.id), 'already-rendered', 'a rerun changes nothing');
-    assert.equal((await t.db('outbox').where({ job_name: 'render-certificate' }).whereRaw("payload->>'certificateId' = ?", [cert.id])).length, 1);
+    assert.equal(
+      await renderCertificate(t.db, t.deps.storage, t.config.publicBaseUrl, cert.id),
+      'already-rendered',
+      'a rerun changes nothing',
+    );
+    assert.equal(
+      (
+        await t
+          .db('outbox')
+          .where({ job_name: 'render-certificate' })
+          .whereRaw("payload->>'certificateId' = ?", [cert.id])
+      ).length,
+      1,
+    );
   });
 
   it("hides another learner's certificate behind 404 and unknown codes behind 404", async () => {
@@ -83,7 +109,11 @@ describe('certificates', () => {
     await finishCourse(f);
     const cert = await t.db('certificates').where({ enrollment_id: f.enrollmentId }).first();
     const stranger = await registerLearner(t.api);
-    for (const path of [`/certificates/${cert.id}/`, `/certificates/${cert.id}/download/`, '/certificates/not-a-uuid/'] as const) {
+    for (const path of [
+      `/certificates/${cert.id}/`,
+      `/certificates/${cert.id}/download/`,
+      '/certificates/not-a-uuid/',
+    ] as const) {
       const res = await t.api.get(path, { token: stranger.access });
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error.code, 'CERTIFICATE_NOT_FOUND');
@@ -99,14 +129,26 @@ describe('certificates', () => {
   it('answers 409 CERTIFICATE_NOT_READY with Retry-After until the PDF exists', async () => {
     const f = await enrolledLearner(t);
     // A certificate whose render job has not run: no outbox row, so no worker picks it up.
-    const [cert] = await t.db('certificates')
-      .insert({ enrollment_id: f.enrollmentId, user_id: f.user.id, course_id: f.course.id, verification_code: 'LF-TEST-NOTR-EADY', learner_name: 'Test Learner', course_title: 'C', instructor_name: 'Angela Yu' })
+    const [cert] = await t
+      .db('certificates')
+      .insert({
+        enrollment_id: f.enrollmentId,
+        user_id: f.user.id,
+        course_id: f.course.id,
+        verification_code: 'LF-TEST-NOTR-EADY',
+        learner_name: 'Test Learner',
+        course_title: 'C',
+        instructor_name: 'Angela Yu',
+      })
       .returning('*');
     const res = await t.api.get(`/certificates/${cert.id}/download/`, { token: f.user.access });
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, 'CERTIFICATE_NOT_READY');
     assert.equal(res.headers.get('retry-after'), '5');
-    assert.equal((await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url, null);
+    assert.equal(
+      (await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url,
+      null,
+    );
 
     assert.equal(await renderCertificate(t.db, t.deps.storage, t.config.publicBaseUrl, cert.id), 'rendered');
     const ok = await t.api.get(`/certificates/${cert.id}/download/`, { token: f.user.access });

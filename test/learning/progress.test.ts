@@ -8,9 +8,13 @@ const t = learningTestServer();
 
 const complete = (token: string, enrollmentId: string, lessonId: string) =>
   t.api.post(`/enrollments/${enrollmentId}/mark-lesson-complete/`, { lesson_id: lessonId }, { token });
-const report = (token: string, enrollmentId: string, body: { lesson_id: string; position_seconds: number; seconds_watched: number }) =>
-  t.api.post(`/enrollments/${enrollmentId}/lesson-progress/`, body, { token });
-const outboxCount = async (name: string): Promise<number> => Number((await t.db('outbox').where({ job_name: name }).count({ n: '*' }))[0]?.n);
+const report = (
+  token: string,
+  enrollmentId: string,
+  body: { lesson_id: string; position_seconds: number; seconds_watched: number },
+) => t.api.post(`/enrollments/${enrollmentId}/lesson-progress/`, body, { token });
+const outboxCount = async (name: string): Promise<number> =>
+  Number((await t.db('outbox').where({ job_name: name }).count({ n: '*' }))[0]?.n);
 
 /** Freezes the clock the server reads (same process) at `iso`; move it with mock.timers.setTime. */
 function freezeClock(iso: string): void {
@@ -63,7 +67,10 @@ describe('mark-lesson-complete', () => {
     const { user, course, enrollmentId } = await enrolledLearner(t, { course: { sections: 2, lessonsPerSection: 5 } });
     const results = await Promise.all(course.lessonIds.map((id) => complete(user.access, enrollmentId, id)));
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
-    assert.deepEqual(results.map((r) => r.body.enrollment_progress).sort((a, b) => a - b), [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+    assert.deepEqual(
+      results.map((r) => r.body.enrollment_progress).sort((a, b) => a - b),
+      [10, 20, 30, 40, 50, 60, 70, 80, 90, 100],
+    );
     assert.equal(results.filter((r) => r.body.course_completed).length, 1);
     const enrollment = await t.db('enrollments').where({ id: enrollmentId }).first();
     assert.equal(enrollment.status, 'completed');
@@ -72,7 +79,15 @@ describe('mark-lesson-complete', () => {
     assert.ok(enrollment.completed_at);
     assert.equal((await t.db('certificates').where({ enrollment_id: enrollmentId })).length, 1);
     const cert = await t.db('certificates').where({ enrollment_id: enrollmentId }).first();
-    assert.equal((await t.db('outbox').where({ job_name: 'render-certificate' }).whereRaw("payload->>'certificateId' = ?", [cert.id])).length, 1);
+    assert.equal(
+      (
+        await t
+          .db('outbox')
+          .where({ job_name: 'render-certificate' })
+          .whereRaw("payload->>'certificateId' = ?", [cert.id])
+      ).length,
+      1,
+    );
   });
 
   it('refuses a lesson of another course with LESSON_NOT_FOUND', async () => {
@@ -82,7 +97,11 @@ describe('mark-lesson-complete', () => {
       const res = await complete(user.access, enrollmentId, lessonId);
       assert.equal(res.status, 404);
       assert.equal(res.body.error.code, 'LESSON_NOT_FOUND');
-      const progress = await report(user.access, enrollmentId, { lesson_id: lessonId, position_seconds: 10, seconds_watched: 10 });
+      const progress = await report(user.access, enrollmentId, {
+        lesson_id: lessonId,
+        position_seconds: 10,
+        seconds_watched: 10,
+      });
       assert.equal(progress.status, 404);
       assert.equal(progress.body.error.code, 'LESSON_NOT_FOUND');
     }
@@ -115,16 +134,28 @@ describe('mark-lesson-complete', () => {
     const res = await complete(user.access, enrollmentId, course.lessonIds[1] as string);
     assert.equal(res.status, 403);
     assert.equal(res.body.error.code, 'PERMISSION_DENIED');
-    const progress = await report(user.access, enrollmentId, { lesson_id: course.lessonIds[1] as string, position_seconds: 5, seconds_watched: 5 });
+    const progress = await report(user.access, enrollmentId, {
+      lesson_id: course.lessonIds[1] as string,
+      position_seconds: 5,
+      seconds_watched: 5,
+    });
     assert.equal(progress.status, 403);
     const detail = await t.api.get(`/enrollments/${enrollmentId}/`, { token: user.access });
     assert.equal(detail.status, 200);
     assert.equal(detail.body.status, 'refunded');
     assert.equal(detail.body.lessons_completed, 1);
-    for (const section of detail.body.course.curriculum) for (const lesson of section.lessons) assert.equal(lesson.video_url, null);
-    assert.equal((await t.api.get('/enrollments/', { token: user.access })).body.count, 0, 'refunded ones are not listed by default');
+    for (const section of detail.body.course.curriculum)
+      for (const lesson of section.lessons) assert.equal(lesson.video_url, null);
+    assert.equal(
+      (await t.api.get('/enrollments/', { token: user.access })).body.count,
+      0,
+      'refunded ones are not listed by default',
+    );
     const refunded = await t.api.get('/enrollments/', { token: user.access, query: { status: 'refunded' } });
-    assert.deepEqual(refunded.body.results.map((e: { id: string }) => e.id), [enrollmentId]);
+    assert.deepEqual(
+      refunded.body.results.map((e: { id: string }) => e.id),
+      [enrollmentId],
+    );
   });
 });
 
@@ -139,51 +170,105 @@ describe('lesson-progress', () => {
 
     const first = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 60, seconds_watched: 60 });
     assert.equal(first.status, 200);
-    assert.deepEqual(first.body, { lesson_id: lesson, enrollment_id: enrollmentId, watch_time_seconds: 60, position_seconds: 60, completed: false, enrollment_progress: 0 });
+    assert.deepEqual(first.body, {
+      lesson_id: lesson,
+      enrollment_id: enrollmentId,
+      watch_time_seconds: 60,
+      position_seconds: 60,
+      completed: false,
+      enrollment_progress: 0,
+    });
 
     at(30);
-    const seekBack = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 20, seconds_watched: 30 });
+    const seekBack = await report(token(), enrollmentId, {
+      lesson_id: lesson,
+      position_seconds: 20,
+      seconds_watched: 30,
+    });
     assert.equal(seekBack.body.position_seconds, 20, 'the position follows a seek back');
     assert.equal(seekBack.body.watch_time_seconds, 90, 'watch time still grows');
 
-    const replay = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 50, seconds_watched: 30 });
+    const replay = await report(token(), enrollmentId, {
+      lesson_id: lesson,
+      position_seconds: 50,
+      seconds_watched: 30,
+    });
     assert.equal(replay.body.watch_time_seconds, 90, 'a replayed report within the same second adds nothing');
 
     at(40);
-    const inflated = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 400, seconds_watched: 3600 });
-    assert.equal(inflated.body.watch_time_seconds, 100, 'no more than the 10 s of wall-clock time since the previous report');
+    const inflated = await report(token(), enrollmentId, {
+      lesson_id: lesson,
+      position_seconds: 400,
+      seconds_watched: 3600,
+    });
+    assert.equal(
+      inflated.body.watch_time_seconds,
+      100,
+      'no more than the 10 s of wall-clock time since the previous report',
+    );
 
     at(3600);
-    const pastTheEnd = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 5000, seconds_watched: 3600 });
+    const pastTheEnd = await report(token(), enrollmentId, {
+      lesson_id: lesson,
+      position_seconds: 5000,
+      seconds_watched: 3600,
+    });
     assert.equal(pastTheEnd.body.watch_time_seconds, 600, 'capped at the lesson length');
     assert.equal(pastTheEnd.body.position_seconds, 600);
     assert.equal(pastTheEnd.body.completed, true);
     assert.equal(pastTheEnd.body.enrollment_progress, 25);
 
     at(7200);
-    const rewatch = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 10, seconds_watched: 10 });
-    assert.deepEqual([rewatch.body.watch_time_seconds, rewatch.body.completed], [600, true], 'never backwards, never uncompleted');
+    const rewatch = await report(token(), enrollmentId, {
+      lesson_id: lesson,
+      position_seconds: 10,
+      seconds_watched: 10,
+    });
+    assert.deepEqual(
+      [rewatch.body.watch_time_seconds, rewatch.body.completed],
+      [600, true],
+      'never backwards, never uncompleted',
+    );
 
     const activity = await t.db('learning_activity').where({ user_id: user.id });
-    assert.deepEqual(activity.map((a) => a.seconds), [600], 'only counted seconds become learning time');
+    assert.deepEqual(
+      activity.map((a) => a.seconds),
+      [600],
+      'only counted seconds become learning time',
+    );
   });
 
   it('completes a lesson when watch time reaches 90% of its length', async () => {
     freezeClock('2026-05-05T10:00:00Z');
     const { user, course, enrollmentId } = await enrolledLearner(t, { course: { lessonMinutes: 10 } });
     const lesson = course.lessonIds[0] as string;
-    const below = await report(user.access, enrollmentId, { lesson_id: lesson, position_seconds: 539, seconds_watched: 539 });
+    const below = await report(user.access, enrollmentId, {
+      lesson_id: lesson,
+      position_seconds: 539,
+      seconds_watched: 539,
+    });
     assert.equal(below.body.completed, false);
     mock.timers.setTime(Date.parse('2026-05-05T10:10:00Z'));
-    const reached = await report(user.access, enrollmentId, { lesson_id: lesson, position_seconds: 540, seconds_watched: 1 });
-    assert.deepEqual([reached.body.watch_time_seconds, reached.body.completed, reached.body.enrollment_progress], [540, true, 25]);
+    const reached = await report(user.access, enrollmentId, {
+      lesson_id: lesson,
+      position_seconds: 540,
+      seconds_watched: 1,
+    });
+    assert.deepEqual(
+      [reached.body.watch_time_seconds, reached.body.completed, reached.body.enrollment_progress],
+      [540, true, 25],
+    );
     const row = await t.db('lesson_progress').where({ enrollment_id: enrollmentId, lesson_id: lesson }).first();
     assert.equal(row.completed_at.toISOString(), '2026-05-05T10:10:00.000Z');
   });
 
   it('rejects out-of-range values with VALIDATION_ERROR', async () => {
     const { user, course, enrollmentId } = await enrolledLearner(t);
-    const res = await report(user.access, enrollmentId, { lesson_id: course.lessonIds[0] as string, position_seconds: -1, seconds_watched: 3601 });
+    const res = await report(user.access, enrollmentId, {
+      lesson_id: course.lessonIds[0] as string,
+      position_seconds: -1,
+      seconds_watched: 3601,
+    });
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'VALIDATION_ERROR');
     assert.deepEqual(Object.keys(res.body.error.details).sort(), ['position_seconds', 'seconds_watched']);
@@ -216,8 +301,14 @@ describe('list and detail', () => {
     const detail = await t.api.get(`/enrollments/${eb}/`, { token: user.access });
     assert.equal(detail.status, 200);
     const lessons = detail.body.course.curriculum.flatMap((s: { lessons: unknown[] }) => s.lessons);
-    assert.deepEqual(lessons.map((l: { order: number }) => l.order), [1, 2, 3, 4]);
-    assert.deepEqual(lessons.map((l: { completed: boolean }) => l.completed), [false, false, true, false]);
+    assert.deepEqual(
+      lessons.map((l: { order: number }) => l.order),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      lessons.map((l: { completed: boolean }) => l.completed),
+      [false, false, true, false],
+    );
     assert.equal(detail.body.course.instructor.first_name, 'Angela');
     assert.equal(detail.body.certificate_url, null);
   });

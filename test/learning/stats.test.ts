@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
 import { enqueueJob } from '../../src/jobs/outbox';
 import { createRedis } from '../../src/redis';
@@ -9,8 +9,8 @@ import { createQueue } from '../../workers/queue';
 import { buildLearnerStats } from '../../src/services/learnerStats';
 import { activityDays } from '../../src/repositories/learningActivity';
 import { learnerSources } from '../../src/repositories/learnerStats';
-import { eventually, startTestServer, TestServer } from '../support/harness';
-import { CourseFixture, insertCourse, insertEnrollment } from '../support/factories/catalog';
+import { eventually, startTestServer, type TestServer } from '../support/harness';
+import { type CourseFixture, insertCourse, insertEnrollment } from '../support/factories/catalog';
 import { enrolledLearner, insertActivity, insertPeer, insertReview } from '../support/factories/learning';
 
 let t: TestServer;
@@ -30,7 +30,12 @@ after(async () => {
 /** learner_stats as a recomputation from the source tables right now would write it (computed_at aside). */
 async function fromScratch(userId: string): Promise<Record<string, unknown>> {
   const sources = await learnerSources(t.db, userId);
-  const { computed_at: _c, ...stats } = buildLearnerStats(userId, sources!, await activityDays(t.db, userId), new Date());
+  const { computed_at: _c, ...stats } = buildLearnerStats(
+    userId,
+    sources!,
+    await activityDays(t.db, userId),
+    new Date(),
+  );
   return stats;
 }
 
@@ -43,7 +48,10 @@ async function stored(userId: string): Promise<Record<string, unknown> | undefin
 
 describe('learner stats', () => {
   it('equal a recomputation from scratch after a burst of 100 concurrent progress updates, in far fewer runs', async () => {
-    const f = await enrolledLearner(t, { timezone: 'Europe/Berlin', course: { sections: 4, lessonsPerSection: 5, lessonMinutes: 1 } });
+    const f = await enrolledLearner(t, {
+      timezone: 'Europe/Berlin',
+      course: { sections: 4, lessonsPerSection: 5, lessonMinutes: 1 },
+    });
     const other = await insertCourse(t.db);
     await insertEnrollment(t.db, f.user.id, other);
     await insertReview(t.db, f.user.id, other.id, 4);
@@ -60,8 +68,15 @@ describe('learner stats', () => {
     );
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
     const enrollment = await t.db('enrollments').where({ id: f.enrollmentId }).first();
-    const completedRows = await t.db('lesson_progress').where({ enrollment_id: f.enrollmentId }).whereNotNull('completed_at');
-    assert.equal(enrollment.lessons_completed, completedRows.length, 'the snapshot matches the rows, however the requests interleaved');
+    const completedRows = await t
+      .db('lesson_progress')
+      .where({ enrollment_id: f.enrollmentId })
+      .whereNotNull('completed_at');
+    assert.equal(
+      enrollment.lessons_completed,
+      completedRows.length,
+      'the snapshot matches the rows, however the requests interleaved',
+    );
     assert.equal(enrollment.progress_percent, Math.floor((100 * completedRows.length) / 20));
 
     const expected = await fromScratch(f.user.id);
@@ -75,25 +90,49 @@ describe('learner stats', () => {
     assert.equal(stats.status, 200);
     assert.equal(stats.body.courses_enrolled, 2);
     assert.equal(stats.body.average_rating_given, 4.5);
-    assert.equal(stats.body.total_hours_learned, Math.round(((expected.total_seconds_learned as number) / 3600) * 10) / 10);
+    assert.equal(
+      stats.body.total_hours_learned,
+      Math.round(((expected.total_seconds_learned as number) / 3600) * 10) / 10,
+    );
     assert.equal(stats.body.current_streak_days, 1);
     assert.equal(stats.body.certificates_earned, expected.certificates_earned);
 
-    const outboxRows = Number((await t.db('outbox').where({ job_name: 'recompute-learner-stats' }).whereRaw("payload->>'userId' = ?", [f.user.id]).count({ n: '*' }))[0]?.n);
-    const runs = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter((j) => j.name === 'recompute-learner-stats' && j.data.userId === f.user.id);
+    const outboxRows = Number(
+      (
+        await t
+          .db('outbox')
+          .where({ job_name: 'recompute-learner-stats' })
+          .whereRaw("payload->>'userId' = ?", [f.user.id])
+          .count({ n: '*' })
+      )[0]?.n,
+    );
+    const runs = (await queue.getJobs(['completed', 'active', 'waiting', 'delayed'])).filter(
+      (j) => j.name === 'recompute-learner-stats' && j.data.userId === f.user.id,
+    );
     assert.ok(outboxRows >= 100, `${outboxRows} outbox rows`);
-    assert.ok(runs.length >= 1 && runs.length < outboxRows / 4, `bursts collapse: ${runs.length} runs for ${outboxRows} changes`);
+    assert.ok(
+      runs.length >= 1 && runs.length < outboxRows / 4,
+      `bursts collapse: ${runs.length} runs for ${outboxRows} changes`,
+    );
   });
 
   it('counts the certificate and the completed course once the course is finished', async () => {
     const f = await enrolledLearner(t, { course: { sections: 1, lessonsPerSection: 2 } });
     for (const id of f.course.lessonIds) {
-      await t.api.post(`/enrollments/${f.enrollmentId}/mark-lesson-complete/`, { lesson_id: id }, { token: f.user.access });
+      await t.api.post(
+        `/enrollments/${f.enrollmentId}/mark-lesson-complete/`,
+        { lesson_id: id },
+        { token: f.user.access },
+      );
     }
-    const stats = await eventually(async () => {
-      const res = await t.api.get('/dashboard/stats/', { token: f.user.access });
-      return res.body.certificates_earned === 1 ? res.body : undefined;
-    }, 15_000, 'the certificate in the stats');
+    const stats = await eventually(
+      async () => {
+        const res = await t.api.get('/dashboard/stats/', { token: f.user.access });
+        return res.body.certificates_earned === 1 ? res.body : undefined;
+      },
+      15_000,
+      'the certificate in the stats',
+    );
     assert.equal(stats.courses_completed, 1);
     assert.equal(stats.courses_enrolled, 1);
     assert.equal(stats.current_streak_days, 1, 'completing lessons is learning activity');
@@ -105,14 +144,22 @@ describe('learner stats', () => {
 describe('learner stats after reviews', () => {
   it('follow the reviews a learner posts, edits and deletes (average_rating_given)', async () => {
     const f = await enrolledLearner(t);
-    const posted = await t.api.post(`/courses/${f.course.id}/reviews/`, { rating: 4, title: 'Good', comment: 'Solid course.' }, { token: f.user.access });
+    const posted = await t.api.post(
+      `/courses/${f.course.id}/reviews/`,
+      { rating: 4, title: 'Good', comment: 'Solid course.' },
+      { token: f.user.access },
+    );
     assert.equal(posted.status, 201);
     await eventually(async () => (await stored(f.user.id))?.average_rating_given === 4, 10_000, 'the review to count');
     const edited = await t.api.patch(`/reviews/${posted.body.id}/`, { rating: 2 }, { token: f.user.access });
     assert.equal(edited.status, 200);
     await eventually(async () => (await stored(f.user.id))?.average_rating_given === 2, 10_000, 'the edit to count');
     assert.equal((await t.api.delete(`/reviews/${posted.body.id}/`, { token: f.user.access })).status, 204);
-    await eventually(async () => (await stored(f.user.id))?.average_rating_given === null, 10_000, 'the deletion to count');
+    await eventually(
+      async () => (await stored(f.user.id))?.average_rating_given === null,
+      10_000,
+      'the deletion to count',
+    );
     const stats = await t.api.get('/dashboard/stats/', { token: f.user.access });
     assert.equal(stats.body.average_rating_given, null);
   });
@@ -128,17 +175,45 @@ describe('course stats', () => {
       for (let i = 0; i < k; i++) await insertPeer(t.db, [course]);
     }
     const refunded = await insertPeer(t.db, []);
-    await t.db('enrollments').insert({ user_id: refunded, course_id: courses[11]!.id, source: 'seed', status: 'refunded' });
+    await t
+      .db('enrollments')
+      .insert({ user_id: refunded, course_id: courses[11]!.id, source: 'seed', status: 'refunded' });
     await t.db.transaction(async (trx) => {
       for (const course of courses) await enqueueJob(trx, 'recompute-course-stats', { courseId: course.id });
     });
-    await eventually(async () => (await t.db('courses').where({ id: courses[11]!.id }).first()).student_count === 11, 15_000, 'student counts');
-    await eventually(async () => (await t.db('courses').whereIn('id', courses.map((c) => c.id)).where({ is_bestseller: true })).length === 2, 15_000, 'bestsellers');
-    const rows = await t.db('courses').whereIn('id', courses.map((c) => c.id));
+    await eventually(
+      async () => (await t.db('courses').where({ id: courses[11]!.id }).first()).student_count === 11,
+      15_000,
+      'student counts',
+    );
+    await eventually(
+      async () =>
+        (
+          await t
+            .db('courses')
+            .whereIn(
+              'id',
+              courses.map((c) => c.id),
+            )
+            .where({ is_bestseller: true })
+        ).length === 2,
+      15_000,
+      'bestsellers',
+    );
+    const rows = await t.db('courses').whereIn(
+      'id',
+      courses.map((c) => c.id),
+    );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    assert.deepEqual(courses.map((c) => byId.get(c.id).student_count), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    assert.deepEqual(
+      courses.map((c) => byId.get(c.id).student_count),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+    );
     // ceil(10% of 12) = 2: the two most followed courses.
-    assert.deepEqual(courses.map((c) => byId.get(c.id).is_bestseller), [...Array(10).fill(false), true, true]);
+    assert.deepEqual(
+      courses.map((c) => byId.get(c.id).is_bestseller),
+      [...Array(10).fill(false), true, true],
+    );
   });
 });
 
@@ -157,10 +232,13 @@ describe('close-broken-streaks', () => {
       { user_id: alive.user.id, current_streak_days: 2, longest_streak_days: 2 },
     ]);
     await t.db.transaction((trx) => enqueueJob(trx, 'close-broken-streaks', {}));
-    await eventually(async () => (await t.db('learner_stats').where({ user_id: broken.user.id }).first()).current_streak_days === 0, 15_000, 'the close');
+    await eventually(
+      async () => (await t.db('learner_stats').where({ user_id: broken.user.id }).first()).current_streak_days === 0,
+      15_000,
+      'the close',
+    );
     const kept = await t.db('learner_stats').where({ user_id: alive.user.id }).first();
     assert.equal(kept.current_streak_days, 2);
     assert.equal((await t.db('learner_stats').where({ user_id: broken.user.id }).first()).longest_streak_days, 3);
   });
 });
-

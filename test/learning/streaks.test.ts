@@ -2,15 +2,31 @@ import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { closeBrokenStreaks, recomputeLearnerStats } from '../../src/services/learnerStats';
 import { addDays, computeStreaks, isStreakAlive } from '../../src/services/streaks';
-import { enrolledLearner, insertActivity, LearnerFixture, learningTestServer } from '../support/factories/learning';
+import {
+  enrolledLearner,
+  insertActivity,
+  type LearnerFixture,
+  learningTestServer,
+} from '../support/factories/learning';
 
 describe('computeStreaks (pure, over local dates)', () => {
   it('counts a run ending today or yesterday as current, and the longest run ever', () => {
     assert.deepEqual(computeStreaks([], '2026-01-10'), { current: 0, longest: 0, lastDate: null });
-    assert.deepEqual(computeStreaks(['2026-01-08', '2026-01-09', '2026-01-10'], '2026-01-10'), { current: 3, longest: 3, lastDate: '2026-01-10' });
+    assert.deepEqual(computeStreaks(['2026-01-08', '2026-01-09', '2026-01-10'], '2026-01-10'), {
+      current: 3,
+      longest: 3,
+      lastDate: '2026-01-10',
+    });
     assert.equal(computeStreaks(['2026-01-08', '2026-01-09'], '2026-01-10').current, 2, 'today is not over yet');
-    assert.deepEqual(computeStreaks(['2026-01-07', '2026-01-08'], '2026-01-10'), { current: 0, longest: 2, lastDate: '2026-01-08' });
-    assert.deepEqual(computeStreaks(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-05', '2026-01-06'], '2026-01-06'), { current: 2, longest: 3, lastDate: '2026-01-06' });
+    assert.deepEqual(computeStreaks(['2026-01-07', '2026-01-08'], '2026-01-10'), {
+      current: 0,
+      longest: 2,
+      lastDate: '2026-01-08',
+    });
+    assert.deepEqual(
+      computeStreaks(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-05', '2026-01-06'], '2026-01-06'),
+      { current: 2, longest: 3, lastDate: '2026-01-06' },
+    );
   });
 
   it('works on calendar dates: DST days, month and year ends, duplicates, any order', () => {
@@ -31,7 +47,7 @@ describe('computeStreaks (pure, over local dates)', () => {
   });
 });
 
-describe('streaks through HTTP, on the learner\'s own midnight', () => {
+describe("streaks through HTTP, on the learner's own midnight", () => {
   const t = learningTestServer();
 
   /** Sets the clock the server reads (this process) and reports 30 s of watching at that instant. */
@@ -46,12 +62,19 @@ describe('streaks through HTTP, on the learner\'s own midnight', () => {
   }
 
   async function localDates(f: LearnerFixture): Promise<string[]> {
-    const rows = await t.db('learning_activity').where({ user_id: f.user.id }).orderBy('local_date').select(t.db.raw("to_char(local_date, 'YYYY-MM-DD') AS d"));
+    const rows = await t
+      .db('learning_activity')
+      .where({ user_id: f.user.id })
+      .orderBy('local_date')
+      .select(t.db.raw("to_char(local_date, 'YYYY-MM-DD') AS d"));
     return rows.map((r: { d: string }) => r.d);
   }
 
   /** The stats card at `iso`, after the recompute job's work (run here directly, with the same clock). */
-  async function statsAt(f: LearnerFixture, iso: string): Promise<{ current_streak_days: number; longest_streak_days: number; this_month_hours: number }> {
+  async function statsAt(
+    f: LearnerFixture,
+    iso: string,
+  ): Promise<{ current_streak_days: number; longest_streak_days: number; this_month_hours: number }> {
     mock.timers.setTime(Date.parse(iso));
     await recomputeLearnerStats(t.db, f.user.id);
     const res = await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(f.user.id) });
@@ -76,15 +99,26 @@ describe('streaks through HTTP, on the learner\'s own midnight', () => {
     mock.timers.setTime(Date.parse('2026-01-12T07:30:00Z'));
     await closeBrokenStreaks(t.db);
     assert.equal((await t.db('learner_stats').where({ user_id: la.user.id }).first()).current_streak_days, 1);
-    assert.equal((await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(la.user.id) })).body.current_streak_days, 1);
+    assert.equal(
+      (await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(la.user.id) })).body.current_streak_days,
+      1,
+    );
 
     // An hour later it is Jan 12 in Los Angeles: the streak is broken there, but not in Tokyo (17:30 Jan 12).
     mock.timers.setTime(Date.parse('2026-01-12T08:30:00Z'));
-    assert.equal((await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(la.user.id) })).body.current_streak_days, 0, 'the card never shows a broken streak');
+    assert.equal(
+      (await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(la.user.id) })).body.current_streak_days,
+      0,
+      'the card never shows a broken streak',
+    );
     await closeBrokenStreaks(t.db);
     assert.equal((await t.db('learner_stats').where({ user_id: la.user.id }).first()).current_streak_days, 0);
     assert.equal((await t.db('learner_stats').where({ user_id: tokyo.user.id }).first()).current_streak_days, 2);
-    assert.equal((await t.db('learner_stats').where({ user_id: la.user.id }).first()).longest_streak_days, 1, 'the longest run is kept');
+    assert.equal(
+      (await t.db('learner_stats').where({ user_id: la.user.id }).first()).longest_streak_days,
+      1,
+      'the longest run is kept',
+    );
 
     // 15:30Z is 00:30 Jan 13 in Tokyo: now theirs is broken too.
     mock.timers.setTime(Date.parse('2026-01-12T15:30:00Z'));
@@ -118,7 +152,11 @@ describe('streaks through HTTP, on the learner\'s own midnight', () => {
     mock.timers.enable({ apis: ['Date'], now: new Date('2026-01-20T12:00:00Z') });
     const mover = await enrolledLearner(t, { timezone: 'America/Los_Angeles' });
     await learnAt(mover, '2026-01-21T06:00:00Z'); // 22:00 Jan 20 in Los Angeles
-    const moved = await t.api.patch('/auth/me/', { profile: { timezone: 'Asia/Tokyo' } }, { token: t.deps.tokens.signAccess(mover.user.id) });
+    const moved = await t.api.patch(
+      '/auth/me/',
+      { profile: { timezone: 'Asia/Tokyo' } },
+      { token: t.deps.tokens.signAccess(mover.user.id) },
+    );
     assert.equal(moved.status, 200);
     await learnAt(mover, '2026-01-21T11:00:00Z'); // 20:00 Jan 21 in Tokyo
     assert.deepEqual(await localDates(mover), ['2026-01-20', '2026-01-21']);
@@ -151,6 +189,9 @@ describe('streaks through HTTP, on the learner\'s own midnight', () => {
     assert.deepEqual(await both(), [0, 0]);
     await closeBrokenStreaks(t.db);
     assert.deepEqual(await both(), [0, 0]);
-    assert.equal((await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(f.user.id) })).body.longest_streak_days, 10);
+    assert.equal(
+      (await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(f.user.id) })).body.longest_streak_days,
+      10,
+    );
   });
 });

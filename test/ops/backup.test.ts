@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
-import knexFactory, { Knex } from 'knex';
+import knexFactory, { type Knex } from 'knex';
 import { databaseUrl, dropTestDatabase } from '../support/databases';
 import { insertCourse, insertEnrollment } from '../support/factories/catalog';
-import { startTestServer, TestServer } from '../support/harness';
+import { startTestServer, type TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
 let t: TestServer;
@@ -47,7 +47,9 @@ const KEY_TABLES = ['users', 'courses', 'sections', 'lessons', 'enrollments', 'o
 
 /** Row counts of every table, and the content of the key ones (ordered), as plain JSON. */
 async function picture(db: Knex): Promise<{ counts: Record<string, number>; rows: Record<string, unknown[]> }> {
-  const { rows: tables } = await db.raw<{ rows: Array<{ tablename: string }> }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+  const { rows: tables } = await db.raw<{ rows: Array<{ tablename: string }> }>(
+    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+  );
   const counts: Record<string, number> = {};
   for (const { tablename } of tables) counts[tablename] = Number((await db(tablename).count({ n: '*' }))[0]!.n);
   const rows: Record<string, unknown[]> = {};
@@ -89,7 +91,9 @@ it('backs up, and a restore into a new database gives back exactly the data of t
   const back = await picture(connect(restored));
   assert.deepEqual(back.counts, atBackup.counts);
   assert.deepEqual(back.rows, atBackup.rows);
-  const [user] = back.rows.users!.filter((u) => (u as { id: string }).id === learner.id) as Array<{ first_name: string }>;
+  const [user] = back.rows.users!.filter((u) => (u as { id: string }).id === learner.id) as Array<{
+    first_name: string;
+  }>;
   assert.equal(user?.first_name, 'Backed');
 });
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, it } from 'node:test';
-import { startTestServer, TestServer } from '../support/harness';
-import { registerInstructor, registerLearner, TestUser } from '../support/users';
+import { startTestServer, type TestServer } from '../support/harness';
+import { registerInstructor, registerLearner, type TestUser } from '../support/users';
 
 let t: TestServer;
 let staff: TestUser;
@@ -35,7 +35,10 @@ it('shows staff the dashboard and, through its API, the job queue', async () => 
   const api = await get('/admin/queues/api/queues', bearer(staff));
   assert.equal(api.status, 200);
   const { queues } = (await api.json()) as { queues: { name: string }[] };
-  assert.deepEqual(queues.map((q) => q.name), ['learnflow-jobs']);
+  assert.deepEqual(
+    queues.map((q) => q.name),
+    ['learnflow-jobs'],
+  );
 });
 
 it('refuses learners and instructors with 403, and anonymous or forged tokens with 401', async () => {
@@ -57,7 +60,11 @@ it('lets a browser in through the login form, with an HttpOnly SameSite=Strict c
   assert.equal(form.status, 200);
   assert.match(await form.text(), /<form method="post" action="\/admin\/login">/);
   const post = (email: string, password: string): Promise<Response> =>
-    fetch(`${t.baseUrl}/admin/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password }) });
+    fetch(`${t.baseUrl}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ email, password }),
+    });
 
   const res = await post(staff.email, staff.password);
   assert.equal(res.status, 303);
@@ -74,7 +81,13 @@ it('lets a browser in through the login form, with an HttpOnly SameSite=Strict c
 
 it('never makes anyone staff through the public API', async () => {
   const email = `would-be-staff-${crypto.randomUUID()}@example.com`;
-  const register = await t.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'W', last_name: 'S', is_staff: true });
+  const register = await t.api.post('/auth/register/', {
+    email,
+    password: 'SecurePassword123!',
+    first_name: 'W',
+    last_name: 'S',
+    is_staff: true,
+  });
   assert.equal(register.status, 422);
   assert.equal(register.body.error.code, 'VALIDATION_ERROR');
   const learner = await registerLearner(t.api);

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import PDFDocument from 'pdfkit';
-import { BASE_FONT, FONT_CHAIN, FontFile, loadFont } from '../../src/pdf/fonts';
+import { BASE_FONT, FONT_CHAIN, type FontFile, loadFont } from '../../src/pdf/fonts';
 import { textRuns, widthOfText, writeText } from '../../src/pdf/textRuns';
 
-const runs = (text: string, weight: 'regular' | 'bold' = 'regular') => textRuns(text, weight).map((r) => [r.text, r.font.name]);
+const runs = (text: string, weight: 'regular' | 'bold' = 'regular') =>
+  textRuns(text, weight).map((r) => [r.text, r.font.name]);
 const fontNamed = (name: string): FontFile => {
   const file = [...FONT_CHAIN.regular, ...FONT_CHAIN.bold].find((f) => f.name === name);
   assert.ok(file, name);
@@ -49,14 +50,22 @@ describe('text runs', () => {
     for (const [text, font] of samples) {
       assert.deepEqual(runs(text), [[text, font]], text);
       const file = fontNamed(font);
-      for (const char of text) assert.ok(loadFont(file).hasGlyphForCodePoint(char.codePointAt(0) as number), `${font} has ${char}`);
+      for (const char of text)
+        assert.ok(loadFont(file).hasGlyphForCodePoint(char.codePointAt(0) as number), `${font} has ${char}`);
     }
   });
 
   it('keep combining marks, joiners and spaces with their letters; a character no font has stays in the run', () => {
     assert.deepEqual(runs('Zoe\u0308 Ab'), [['Zoe\u0308 Ab', 'regular']]);
-    assert.deepEqual(runs('ශ්\u200Dරී'), [['ශ්\u200Dරී', 'NotoSansSinhala-Regular']], 'the ZWJ stays inside the Sinhala cluster');
-    assert.deepEqual(runs('王小明 (Beijing)'), [['王小明 (', 'NotoSansHans-Regular'], ['Beijing)', 'regular']]);
+    assert.deepEqual(
+      runs('ශ්\u200Dරී'),
+      [['ශ්\u200Dරී', 'NotoSansSinhala-Regular']],
+      'the ZWJ stays inside the Sinhala cluster',
+    );
+    assert.deepEqual(runs('王小明 (Beijing)'), [
+      ['王小明 (', 'NotoSansHans-Regular'],
+      ['Beijing)', 'regular'],
+    ]);
     // Myanmar is not in the chain (fontkit cannot order it): its letters print as missing glyphs, nothing throws.
     assert.deepEqual(runs('Aက'), [['Aက', 'regular']]);
     assert.deepEqual(runs('က'), [['က', BASE_FONT.regular.name]]);
@@ -66,7 +75,11 @@ describe('text runs', () => {
   it('shape Indic clusters: conjuncts become one glyph, a pre-base vowel sign moves before its consonant', () => {
     const devanagari = loadFont(fontNamed('NotoSansDevanagari-Regular'));
     assert.equal(devanagari.layout('क्ष').glyphs.length, 1, 'क + virama + ष is one conjunct glyph');
-    assert.deepEqual(devanagari.layout('कि').glyphs.map((g) => g.codePoints), [[0x093f], [0x0915]], 'the i-matra is drawn first');
+    assert.deepEqual(
+      devanagari.layout('कि').glyphs.map((g) => g.codePoints),
+      [[0x093f], [0x0915]],
+      'the i-matra is drawn first',
+    );
     const khmer = loadFont(fontNamed('NotoSansKhmer-Regular'));
     // fontkit 2.0.4 throws on Noto Sans Khmer's and Gurmukhi's NULL anchors unless fonts.ts guards them.
     assert.ok(khmer.layout('សុខ សំណាង ស្រី កែ').glyphs.length > 0);
@@ -88,7 +101,14 @@ describe('text runs', () => {
     doc.end();
     await ended;
     const pdf = Buffer.concat(chunks).toString('latin1');
-    for (const font of ['DejaVuSans', 'NotoSansDevanagari-Regular', 'NotoSansHans-Regular', 'NotoSansKR-Regular', 'NotoSansKhmer-Regular', 'NotoSansGurmukhi-Regular']) {
+    for (const font of [
+      'DejaVuSans',
+      'NotoSansDevanagari-Regular',
+      'NotoSansHans-Regular',
+      'NotoSansKR-Regular',
+      'NotoSansKhmer-Regular',
+      'NotoSansGurmukhi-Regular',
+    ]) {
       assert.match(pdf, new RegExp(`/BaseFont /[A-Z]{6}\\+${font}`), font);
     }
   });

@@ -6,7 +6,7 @@ import knexFactory from 'knex';
 import { after, before, describe, it } from 'node:test';
 import { ensureBuilt } from '../compiled';
 import { ApiClient } from '../support/client';
-import { CompiledApi, freePort, startCompiledApi } from '../support/compiledApi';
+import { type CompiledApi, freePort, startCompiledApi } from '../support/compiledApi';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from '../support/databases';
 import { registerLearner } from '../support/users';
 
@@ -17,9 +17,17 @@ import { registerLearner } from '../support/users';
 const ROOT = path.resolve(__dirname, '../..');
 const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('hex')}`;
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ROOT, script), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -35,15 +43,23 @@ describe('the compiled release step (db:migrate:prod)', () => {
 
   it('two releases migrating one empty database at once both succeed and apply each migration once', async () => {
     const env = { NODE_ENV: 'production', DATABASE_URL: databaseUrl(name) };
-    const [a, b] = await Promise.all([run('dist/db/cli.js', ['migrate'], env), run('dist/db/cli.js', ['migrate'], env)]);
+    const [a, b] = await Promise.all([
+      run('dist/db/cli.js', ['migrate'], env),
+      run('dist/db/cli.js', ['migrate'], env),
+    ]);
     assert.equal(a.code, 0, a.output);
     assert.equal(b.code, 0, b.output);
     const db = knexFactory({ client: 'pg', connection: databaseUrl(name), pool: { min: 0, max: 1 } });
     try {
-      const { rows } = await db.raw<{ rows: Array<{ name: string; n: number }> }>('SELECT name, count(*)::int AS n FROM knex_migrations GROUP BY name');
+      const { rows } = await db.raw<{ rows: Array<{ name: string; n: number }> }>(
+        'SELECT name, count(*)::int AS n FROM knex_migrations GROUP BY name',
+      );
       assert.ok(rows.length > 10, 'every migration recorded');
       // Named by their .ts files, as `npm start` and the tests record them: the two forms share one history.
-      assert.ok(rows.every((r) => r.n === 1 && r.name.endsWith('.ts')), JSON.stringify(rows));
+      assert.ok(
+        rows.every((r) => r.n === 1 && r.name.endsWith('.ts')),
+        JSON.stringify(rows),
+      );
     } finally {
       await db.destroy();
     }
@@ -97,7 +113,10 @@ describe('the compiled API (start:api)', () => {
   it('serves the metrics of every API process, aggregated, from the primary', async () => {
     for (let i = 0; i < 6; i++) assert.equal((await client.get('/categories/')).status, 200);
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const count = /learnflow_http_request_duration_seconds_count\{operation_id="listCategories",method="GET",status="200"[^}]*\} (\d+)/.exec(text);
+    const count =
+      /learnflow_http_request_duration_seconds_count\{operation_id="listCategories",method="GET",status="200"[^}]*\} (\d+)/.exec(
+        text,
+      );
     assert.equal(Number(count?.[1]), 6, `${text.slice(0, 2000)}\n${api.output()}`);
     // The outbox is one shared table: every process probes it, the aggregate is that one value, not a sum.
     assert.match(text, /learnflow_outbox_probe_up\{[^}]*\} 1\n/);
@@ -122,7 +141,13 @@ describe('the compiled API (start:api)', () => {
 });
 
 it('refuses to start in production without its secrets', async () => {
-  const { code, output } = await run('dist/src/server.js', [], { NODE_ENV: 'production', JWT_ACCESS_SECRET: '', JWT_REFRESH_SECRET: '', PORT: '0', METRICS_PORT: 'off' });
+  const { code, output } = await run('dist/src/server.js', [], {
+    NODE_ENV: 'production',
+    JWT_ACCESS_SECRET: '',
+    JWT_REFRESH_SECRET: '',
+    PORT: '0',
+    METRICS_PORT: 'off',
+  });
   assert.equal(code, 1);
   assert.match(output, /JWT_ACCESS_SECRET is required in production/);
 });

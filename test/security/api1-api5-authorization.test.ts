@@ -2,7 +2,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ApiResponse } from '../support/client';
 import { useTestServer } from '../support/harness';
-import { allowsAnonymous, buildWorld, contractOperations, ContractOperation, expectedFor, fillPath, OPERATIONS, OperationCase, ownerOf, ROLES, tokenOf, World } from './operations';
+import {
+  allowsAnonymous,
+  buildWorld,
+  contractOperations,
+  type ContractOperation,
+  expectedFor,
+  fillPath,
+  OPERATIONS,
+  type OperationCase,
+  ownerOf,
+  ROLES,
+  tokenOf,
+  type World,
+} from './operations';
 
 /**
  * OWASP API Security Top 10 (2023), API1 and API5: the role matrix. Every operation of the contract is
@@ -20,7 +33,8 @@ const t = useTestServer({ stripe: true }, async () => {
 function assertNoSecrets(res: ApiResponse, role: string, label: string): void {
   if (!res.headers.get('content-type')?.startsWith('application/json')) return;
   const text = JSON.stringify(res.body);
-  for (const secret of w.secrets) assert.ok(!text.includes(secret), `${label}: ${role} received the learner's ${secret}`);
+  for (const secret of w.secrets)
+    assert.ok(!text.includes(secret), `${label}: ${role} received the learner's ${secret}`);
 }
 
 async function runCase(op: ContractOperation, c: OperationCase): Promise<void> {
@@ -35,7 +49,8 @@ async function runCase(op: ContractOperation, c: OperationCase): Promise<void> {
     const seen = `${role} got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
     if (expected === 'any-non-5xx') assert.ok(res.status < 500, `${label}: ${seen}`);
     else assert.ok(expected.includes(res.status), `${label}: expected ${expected.join('/')}, ${seen}`);
-    if (res.status >= 400) assert.equal(typeof res.body?.error?.code, 'string', `${label}: ${role} got no error envelope`);
+    if (res.status >= 400)
+      assert.equal(typeof res.body?.error?.code, 'string', `${label}: ${role} got no error envelope`);
     if (role !== 'learner') assertNoSecrets(res, role, label);
     // Whatever it answers, an operation that needs a token, or a request that carries one, is never cached.
     if (!allowsAnonymous(op) || role !== 'anonymous') {
@@ -45,19 +60,27 @@ async function runCase(op: ContractOperation, c: OperationCase): Promise<void> {
   await c.intact?.(w, target);
   if (owner && c.owner) {
     const res = await t.api.request(op.method, url, { token: tokenOf(w, owner), body: target.body });
-    assert.ok(c.owner.includes(res.status), `${label}: the owner (${owner}) got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    assert.ok(
+      c.owner.includes(res.status),
+      `${label}: the owner (${owner}) got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
+    );
   }
 }
 
 const operations = contractOperations();
-const isObjectLevel = (c: OperationCase | undefined): boolean => c?.kind === 'learnerOwned' || c?.kind === 'instructorOwned';
+const isObjectLevel = (c: OperationCase | undefined): boolean =>
+  c?.kind === 'learnerOwned' || c?.kind === 'instructorOwned';
 
 describe('the classification', () => {
   it('covers every operation of the contract, and nothing else', () => {
     const inContract = operations.map((o) => o.operationId).sort();
     const unclassified = inContract.filter((id) => !OPERATIONS[id]);
     assert.deepEqual(unclassified, [], 'classify these in test/security/operations.ts');
-    assert.deepEqual(Object.keys(OPERATIONS).filter((id) => !inContract.includes(id)), [], 'classified but not in the contract');
+    assert.deepEqual(
+      Object.keys(OPERATIONS).filter((id) => !inContract.includes(id)),
+      [],
+      'classified but not in the contract',
+    );
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { insertCourse } from '../support/factories/catalog';
 import { useTestServer } from '../support/harness';
-import { registerLearner, TestUser } from '../support/users';
+import { registerLearner, type TestUser } from '../support/users';
 
 /**
  * OWASP API2:2023 Broken Authentication. A token is accepted only when it is ours (our key, our algorithm, our
@@ -52,7 +52,10 @@ describe('API2:2023 Broken Authentication', () => {
 
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await refused(jwt.sign({ ...claimsOf(user), iat: now - 3600, exp: now - 60 }, accessSecret, { algorithm: 'HS256' }), /^TOKEN_EXPIRED$/);
+    await refused(
+      jwt.sign({ ...claimsOf(user), iat: now - 3600, exp: now - 60 }, accessSecret, { algorithm: 'HS256' }),
+      /^TOKEN_EXPIRED$/,
+    );
   });
 
   it('refuses our own key with a wrong issuer, audience or token type', async () => {
@@ -63,7 +66,9 @@ describe('API2:2023 Broken Authentication', () => {
     await refused(user.refresh, /^TOKEN_INVALID$/);
     const asRefresh = await t.api.post('/auth/refresh/', { refresh_token: user.access });
     assert.equal(asRefresh.status, 401, 'an access token is not a refresh token');
-    const forgedRefresh = jwt.sign({ ...(jwt.decode(user.refresh) as object), token_type: 'access' }, refreshSecret, { algorithm: 'HS256' });
+    const forgedRefresh = jwt.sign({ ...(jwt.decode(user.refresh) as object), token_type: 'access' }, refreshSecret, {
+      algorithm: 'HS256',
+    });
     assert.equal((await t.api.post('/auth/refresh/', { refresh_token: forgedRefresh })).status, 401);
   });
 
@@ -80,7 +85,10 @@ describe('API2:2023 Broken Authentication', () => {
 
   it('answers the same 401 for a wrong password and an unknown email', async () => {
     const wrong = await t.api.post('/auth/login/', { email: user.email, password: 'not-the-password' });
-    const unknown = await t.api.post('/auth/login/', { email: `nobody-${Date.now()}@example.com`, password: 'not-the-password' });
+    const unknown = await t.api.post('/auth/login/', {
+      email: `nobody-${Date.now()}@example.com`,
+      password: 'not-the-password',
+    });
     assert.equal(wrong.status, 401);
     assert.deepEqual(unknown.body, wrong.body);
   });
@@ -95,7 +103,11 @@ describe('API2:2023 Broken Authentication', () => {
     const course = await insertCourse(t.db, { priceCents: 0 });
     await t.db('users').where({ id: gone.id }).delete();
     await refused(gone.access);
-    for (const [path, body] of [['/cart/items/', { course_id: course.id }], ['/wishlist/items/', { course_id: course.id }], [`/courses/${course.id}/enroll/`, undefined]] as const) {
+    for (const [path, body] of [
+      ['/cart/items/', { course_id: course.id }],
+      ['/wishlist/items/', { course_id: course.id }],
+      [`/courses/${course.id}/enroll/`, undefined],
+    ] as const) {
       const res = await t.api.post(path, body, { token: gone.access });
       assert.equal(res.status, 401, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
     }

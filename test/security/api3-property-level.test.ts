@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
 import { useTestServer } from '../support/harness';
-import { buildWorld, contractOperations, fillPath, OPERATIONS, ownerOf, spec, tokenOf, World } from './operations';
+import { buildWorld, contractOperations, fillPath, OPERATIONS, ownerOf, spec, tokenOf, type World } from './operations';
 
 /**
  * OWASP API3:2023 Broken Object Property Level Authorization: mass assignment on the way in, excessive data
@@ -18,30 +18,77 @@ const t = useTestServer({}, async () => {
 
 /** Fields the server owns: identity, ownership, publication, role, state, money and derived figures. */
 const PRIVILEGED = [
-  'id', 'user_id', 'instructor_id', 'is_instructor', 'role', 'is_staff', 'is_admin', 'is_published', 'published_at',
-  'status', 'price_cents', 'amount', 'amount_cents', 'total', 'subtotal', 'discount', 'tax', 'currency', 'refunded_amount',
-  'rating_average', 'rating_count', 'student_count', 'helpful_count', 'progress_percentage', 'completed_at', 'enrolled_at',
-  'created_at', 'updated_at', 'verification_code', 'password_hash', 'email_verified',
+  'id',
+  'user_id',
+  'instructor_id',
+  'is_instructor',
+  'role',
+  'is_staff',
+  'is_admin',
+  'is_published',
+  'published_at',
+  'status',
+  'price_cents',
+  'amount',
+  'amount_cents',
+  'total',
+  'subtotal',
+  'discount',
+  'tax',
+  'currency',
+  'refunded_amount',
+  'rating_average',
+  'rating_count',
+  'student_count',
+  'helpful_count',
+  'progress_percentage',
+  'completed_at',
+  'enrolled_at',
+  'created_at',
+  'updated_at',
+  'verification_code',
+  'password_hash',
+  'email_verified',
 ];
 
 /** Only the Stripe webhook takes an open body: Stripe's events grow fields, and the signature vouches for them. */
 const OPEN_BODIES = new Set(['handleStripeWebhook']);
 
-type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; additionalProperties?: unknown; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; anyOf?: Schema[] };
+type Schema = {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  additionalProperties?: unknown;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+};
 
 function resolve(s: Schema | undefined): Schema | undefined {
   let out = s;
-  while (out?.$ref) out = out.$ref.replace('#/', '').split('/').reduce<any>((o, k) => o[k], spec) as Schema;
+  while (out?.$ref)
+    out = out.$ref
+      .replace('#/', '')
+      .split('/')
+      .reduce<any>((o, k) => o[k], spec) as Schema;
   return out;
 }
 
 function bodySchema(method: string, route: string): Schema | undefined {
-  const op = (spec.paths[route] as Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>)[method.toLowerCase()];
+  const op = (spec.paths[route] as Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>)[
+    method.toLowerCase()
+  ];
   return resolve(op?.requestBody?.content['application/json']?.schema);
 }
 
 function exampleBody(method: string, route: string): Record<string, unknown> {
-  const op = (spec.paths[route] as Record<string, { requestBody?: { content: Record<string, { example?: object; examples?: Record<string, { value: object }> }> } }>)[method.toLowerCase()];
+  const op = (
+    spec.paths[route] as Record<
+      string,
+      { requestBody?: { content: Record<string, { example?: object; examples?: Record<string, { value: object }> }> } }
+    >
+  )[method.toLowerCase()];
   const media = op?.requestBody?.content['application/json'];
   return { ...(media?.example ?? Object.values(media?.examples ?? {})[0]?.value ?? {}) };
 }
@@ -78,19 +125,36 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
       const example = exampleBody(op.method, op.path);
       const declared = new Set(Object.keys(bodySchema(op.method, op.path)?.properties ?? {}));
       const smuggled = PRIVILEGED.filter((f) => !declared.has(f));
-      const extra = Object.fromEntries(smuggled.map((f) => [f, f.endsWith('_id') || f === 'id' ? w.users.otherInstructor.id : f.startsWith('is_') ? true : 1]));
+      const extra = Object.fromEntries(
+        smuggled.map((f) => [
+          f,
+          f.endsWith('_id') || f === 'id' ? w.users.otherInstructor.id : f.startsWith('is_') ? true : 1,
+        ]),
+      );
       const caller = ownerOf(c.kind) ?? (c.kind === 'public' ? 'anonymous' : 'learner');
-      const res = await t.api.request(op.method, fillPath(op.path, params), { token: tokenOf(w, caller), body: { ...example, ...extra } });
+      const res = await t.api.request(op.method, fillPath(op.path, params), {
+        token: tokenOf(w, caller),
+        body: { ...example, ...extra },
+      });
       assert.equal(res.status, 422, `${op.operationId}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       assert.equal(res.body.error.code, 'VALIDATION_ERROR');
-      for (const f of smuggled) assert.deepEqual(res.body.error.details[f], ['This field is not allowed.'], `${op.operationId}.${f}`);
+      for (const f of smuggled)
+        assert.deepEqual(res.body.error.details[f], ['This field is not allowed.'], `${op.operationId}.${f}`);
     });
   }
 
   it('refuses privileged fields nested in the profile, and applies none of them', async () => {
-    const res = await t.api.patch('/auth/me/', { profile: { is_instructor: true, email: 'taken@example.com', total_hours_learned: 999 } }, { token: w.users.learner.access });
+    const res = await t.api.patch(
+      '/auth/me/',
+      { profile: { is_instructor: true, email: 'taken@example.com', total_hours_learned: 999 } },
+      { token: w.users.learner.access },
+    );
     assert.equal(res.status, 422);
-    assert.deepEqual(Object.keys(res.body.error.details).sort(), ['profile.email', 'profile.is_instructor', 'profile.total_hours_learned']);
+    assert.deepEqual(Object.keys(res.body.error.details).sort(), [
+      'profile.email',
+      'profile.is_instructor',
+      'profile.total_hours_learned',
+    ]);
     const me = await t.api.get('/auth/me/', { token: w.users.learner.access });
     assert.equal(me.body.is_instructor, false);
     assert.equal(me.body.email, w.users.learner.email);
@@ -99,7 +163,11 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
   it("never lets a body id reach another instructor's section or an unpublished course", async () => {
     const mine = await insertCourse(t.db, { instructorId: w.users.instructor.id });
     const theirs = await insertCourse(t.db, { instructorId: w.users.otherInstructor.id });
-    const move = await t.api.patch(`/courses/${mine.id}/lessons/${mine.lessonIds[0]}/`, { section_id: theirs.sectionIds[0] }, { token: w.users.instructor.access });
+    const move = await t.api.patch(
+      `/courses/${mine.id}/lessons/${mine.lessonIds[0]}/`,
+      { section_id: theirs.sectionIds[0] },
+      { token: w.users.instructor.access },
+    );
     assert.ok([404, 422].includes(move.status), `moved into a foreign section: ${move.status}`);
     assert.equal((await t.db('lessons').where({ id: mine.lessonIds[0] }).first()).section_id, mine.sectionIds[0]);
 
@@ -115,8 +183,12 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
   it('never exposes a password hash or a Stripe secret in any answer about users, orders or payments', async () => {
     const texts: string[] = [];
     const learner = w.users.learner.access;
-    for (const path of ['/auth/me/', '/orders/', '/enrollments/', '/dashboard/stats/', '/cart/'] as const) texts.push(JSON.stringify((await t.api.get(path, { token: learner })).body));
-    const login = await t.api.post('/auth/login/', { email: w.users.learner.email, password: w.users.learner.password });
+    for (const path of ['/auth/me/', '/orders/', '/enrollments/', '/dashboard/stats/', '/cart/'] as const)
+      texts.push(JSON.stringify((await t.api.get(path, { token: learner })).body));
+    const login = await t.api.post('/auth/login/', {
+      email: w.users.learner.email,
+      password: w.users.learner.password,
+    });
     texts.push(JSON.stringify(login.body));
     for (const text of texts) {
       assert.doesNotMatch(text, /password|\$argon2|sk_test_|whsec_/i, text.slice(0, 200));

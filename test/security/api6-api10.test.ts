@@ -4,9 +4,17 @@ import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createApp } from '../../src/app';
 import { insertCourse } from '../support/factories/catalog';
-import { deliverWebhook, orderCourses, payAtStripe, paymentIntentFor, purchase, signedWebhook, stripeEvent } from '../support/factories/commerce';
+import {
+  deliverWebhook,
+  orderCourses,
+  payAtStripe,
+  paymentIntentFor,
+  purchase,
+  signedWebhook,
+  stripeEvent,
+} from '../support/factories/commerce';
 import { eventually, useTestServer } from '../support/harness';
-import { registerInstructor, registerLearner, TestUser } from '../support/users';
+import { registerInstructor, registerLearner, type TestUser } from '../support/users';
 import { contractOperations } from './operations';
 
 /**
@@ -18,7 +26,8 @@ const t = useTestServer({ stripe: true }, async () => {
   [learner, instructor] = await Promise.all([registerLearner(t.api), registerInstructor(t.api)]);
 });
 
-const enrolled = async (userId: string, courseId: string): Promise<number> => (await t.db('enrollments').where({ user_id: userId, course_id: courseId })).length;
+const enrolled = async (userId: string, courseId: string): Promise<number> =>
+  (await t.db('enrollments').where({ user_id: userId, course_id: courseId })).length;
 const orderStatus = async (id: string): Promise<string> => (await t.db('orders').where({ id }).first()).status;
 
 // API6: the flows worth abusing are getting a paid course without paying and getting money back twice.
@@ -30,7 +39,11 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
     assert.equal(enroll.body.error.code, 'PAYMENT_REQUIRED');
     const order = await orderCourses(t, learner, [course.id]);
     const intent = await paymentIntentFor(t, learner, order.id);
-    const confirm = await t.api.post('/payments/confirm-payment/', { order_id: order.id, payment_intent_id: intent.payment_intent_id }, { token: learner.access });
+    const confirm = await t.api.post(
+      '/payments/confirm-payment/',
+      { order_id: order.id, payment_intent_id: intent.payment_intent_id },
+      { token: learner.access },
+    );
     assert.equal(confirm.status, 422, 'an intent nobody paid confirms nothing');
     assert.equal(confirm.body.error.code, 'PAYMENT_NOT_SUCCEEDED');
     assert.equal(await enrolled(learner.id, course.id), 0);
@@ -38,7 +51,10 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
   });
 
   it("refuses a payment intent of another order, even the caller's own paid one", async () => {
-    const [a, b] = await Promise.all([insertCourse(t.db, { priceCents: 500 }), insertCourse(t.db, { priceCents: 90000 })]);
+    const [a, b] = await Promise.all([
+      insertCourse(t.db, { priceCents: 500 }),
+      insertCourse(t.db, { priceCents: 90000 }),
+    ]);
     const cheap = await orderCourses(t, learner, [a.id]);
     const cheapIntent = await paymentIntentFor(t, learner, cheap.id);
     await payAtStripe(t, cheapIntent.payment_intent_id);
@@ -46,7 +62,11 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
     // while the dear order is created from a cart that still holds the cheap course.
     await eventually(async () => (await enrolled(learner.id, a.id)) === 1, 10_000, 'the cheap order fulfilled');
     const dear = await orderCourses(t, learner, [b.id]);
-    const res = await t.api.post('/payments/confirm-payment/', { order_id: dear.id, payment_intent_id: cheapIntent.payment_intent_id }, { token: learner.access });
+    const res = await t.api.post(
+      '/payments/confirm-payment/',
+      { order_id: dear.id, payment_intent_id: cheapIntent.payment_intent_id },
+      { token: learner.access },
+    );
     assert.ok([404, 422].includes(res.status), `${res.status}`);
     assert.equal(await enrolled(learner.id, b.id), 0);
   });
@@ -79,10 +99,29 @@ describe('API7:2023 Server Side Request Forgery', () => {
     try {
       const course = await insertCourse(t.db, { instructorId: instructor.id, published: false });
       const token = instructor.access;
-      assert.equal((await t.api.patch(`/courses/${course.id}/`, { thumbnail: `${url}/thumb.jpg`, preview_video_url: `${url}/preview.mp4` }, { token })).status, 200);
-      assert.equal((await t.api.patch(`/courses/${course.id}/lessons/${course.lessonIds[0]}/`, { video_url: `${url}/v.mp4`, resources: [`${url}/r.pdf`] }, { token })).status, 200);
+      assert.equal(
+        (
+          await t.api.patch(
+            `/courses/${course.id}/`,
+            { thumbnail: `${url}/thumb.jpg`, preview_video_url: `${url}/preview.mp4` },
+            { token },
+          )
+        ).status,
+        200,
+      );
+      assert.equal(
+        (
+          await t.api.patch(
+            `/courses/${course.id}/lessons/${course.lessonIds[0]}/`,
+            { video_url: `${url}/v.mp4`, resources: [`${url}/r.pdf`] },
+            { token },
+          )
+        ).status,
+        200,
+      );
       assert.equal((await t.api.post(`/courses/${course.id}/publish/`, undefined, { token })).status, 200);
-      for (const path of [`/courses/${course.id}/`, '/courses/'] as const) assert.equal((await t.api.get(path, { token: learner.access })).status, 200);
+      for (const path of [`/courses/${course.id}/`, '/courses/'] as const)
+        assert.equal((await t.api.get(path, { token: learner.access })).status, 200);
       await new Promise((r) => setTimeout(r, 200));
       assert.deepEqual(hits, []);
     } finally {
@@ -114,7 +153,9 @@ describe('API8:2023 Security Misconfiguration', () => {
   it('sends the security headers and no framework banner', async () => {
     const res = await t.api.get('/courses/');
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-    assert.ok(res.headers.get('x-frame-options') || /frame-ancestors/.test(res.headers.get('content-security-policy') ?? ''));
+    assert.ok(
+      res.headers.get('x-frame-options') || /frame-ancestors/.test(res.headers.get('content-security-policy') ?? ''),
+    );
     assert.ok(res.headers.get('content-security-policy'));
     assert.ok(res.headers.get('strict-transport-security'));
     assert.ok(res.headers.get('referrer-policy'));
@@ -123,7 +164,11 @@ describe('API8:2023 Security Misconfiguration', () => {
 
   it('answers CORS for any origin without ever allowing credentials (tokens travel in a header, not cookies)', async () => {
     const preflight = await t.api.request('OPTIONS', '/cart/', {
-      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
       unchecked: true,
     });
     assert.ok(preflight.status === 204 || preflight.status === 200, `${preflight.status}`);
@@ -134,11 +179,20 @@ describe('API8:2023 Security Misconfiguration', () => {
 
   it('never returns a stack trace or an internal message in an error', async () => {
     const answers = [
-      await t.api.request('POST', '/auth/login/', { rawBody: '{"email": ', headers: { 'content-type': 'application/json' } }),
-      await t.api.request('POST', '/auth/login/', { rawBody: '{"email": "\\ud800"}', headers: { 'content-type': 'application/json' } }),
+      await t.api.request('POST', '/auth/login/', {
+        rawBody: '{"email": ',
+        headers: { 'content-type': 'application/json' },
+      }),
+      await t.api.request('POST', '/auth/login/', {
+        rawBody: '{"email": "\\ud800"}',
+        headers: { 'content-type': 'application/json' },
+      }),
       await t.api.get('/courses/', { query: { page: 'abc', min_price: '1e400' } }),
       await t.api.get('/orders/not-a-uuid/', { token: learner.access }),
-      await t.api.request('POST', '/auth/login/', { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      await t.api.request('POST', '/auth/login/', {
+        rawBody: 'a=b',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
     ];
     for (const res of answers) {
       assert.ok(res.status >= 400 && res.status < 500, `${res.status}`);
@@ -147,7 +201,10 @@ describe('API8:2023 Security Misconfiguration', () => {
   });
 
   it('answers a body that claims gzip but is not with 400 in the envelope', async () => {
-    const res = await t.api.request('POST', '/auth/login/', { rawBody: '{"email":"a@example.com","password":"x"}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
+    const res = await t.api.request('POST', '/auth/login/', {
+      rawBody: '{"email":"a@example.com","password":"x"}',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'BAD_REQUEST');
   });
@@ -158,20 +215,44 @@ describe('API9:2023 Improper Inventory Management', () => {
   it('registers no express route of its own but the reference page and the staff login: every API request is routed by the contract', () => {
     type Layer = { route?: { path: string }; handle?: { stack?: Layer[] } };
     const app = createApp(t.deps) as unknown as { router: { stack: Layer[] } };
-    const routes = (stack: Layer[]): string[] => stack.flatMap((layer) => (layer.route ? [layer.route.path] : routes(layer.handle?.stack ?? [])));
+    const routes = (stack: Layer[]): string[] =>
+      stack.flatMap((layer) => (layer.route ? [layer.route.path] : routes(layer.handle?.stack ?? [])));
     // /admin/login (GET form, POST sign-in) and the staff-only /admin/queues mount (src/admin/) sit outside /api/v1.
-    assert.deepEqual(routes(app.router.stack), ['/admin/login', '/admin/login', '/api/docs', '/api/docs/', '/api/docs/assets/:file']);
+    assert.deepEqual(routes(app.router.stack), [
+      '/admin/login',
+      '/admin/login',
+      '/api/docs',
+      '/api/docs/',
+      '/api/docs/assets/:file',
+    ]);
   });
 
   it('answers 404 in the envelope for undocumented paths and versions, and 405 for undocumented methods', async () => {
-    for (const path of ['/admin/', '/users/', '/api/', '/swagger.json', '/openapi.yml', '/debug/', '/metrics', '/courses', '/auth/me']) {
+    for (const path of [
+      '/admin/',
+      '/users/',
+      '/api/',
+      '/swagger.json',
+      '/openapi.yml',
+      '/debug/',
+      '/metrics',
+      '/courses',
+      '/auth/me',
+    ]) {
       const res = await t.api.request('GET', path, { token: learner.access, unchecked: true });
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error.code, 'NOT_FOUND', path);
     }
-    const v2 = await new (t.api.constructor as typeof import('../support/client').ApiClient)(t.baseUrl, '/api/v2').get('/courses/', { unchecked: true });
+    const v2 = await new (t.api.constructor as typeof import('../support/client').ApiClient)(t.baseUrl, '/api/v2').get(
+      '/courses/',
+      { unchecked: true },
+    );
     assert.equal(v2.status, 404);
-    for (const [method, path] of [['PUT', '/courses/'], ['DELETE', '/auth/me/'], ['PATCH', '/orders/']] as const) {
+    for (const [method, path] of [
+      ['PUT', '/courses/'],
+      ['DELETE', '/auth/me/'],
+      ['PATCH', '/orders/'],
+    ] as const) {
       const res = await t.api.request(method, path, { token: learner.access, unchecked: true });
       assert.equal(res.status, 405, `${method} ${path}`);
     }
@@ -179,7 +260,12 @@ describe('API9:2023 Improper Inventory Management', () => {
 
   it('implements every documented operation (nothing left answering 501)', async () => {
     const { handlers } = await import('../../src/api/handlers');
-    assert.deepEqual(contractOperations().map((op) => op.operationId).filter((id) => !(id in handlers)), []);
+    assert.deepEqual(
+      contractOperations()
+        .map((op) => op.operationId)
+        .filter((id) => !(id in handlers)),
+      [],
+    );
     assert.ok(contractOperations().length >= 60);
   });
 });
@@ -203,7 +289,10 @@ describe('API10:2023 Unsafe Consumption of APIs', () => {
       await t.api.post('/payments/webhook/', event),
       await deliverWebhook(t, event, { secret: 'whsec_guessed' }),
       await deliverWebhook(t, event, { timestamp: Math.floor(Date.now() / 1000) - 3600 }),
-      await t.api.post('/payments/webhook/', undefined, { rawBody: JSON.stringify({ ...(event as object), id: 'evt_other' }), headers: signedWebhook(t, event).headers }),
+      await t.api.post('/payments/webhook/', undefined, {
+        rawBody: JSON.stringify({ ...(event as object), id: 'evt_other' }),
+        headers: signedWebhook(t, event).headers,
+      }),
     ];
     for (const res of attempts) {
       assert.equal(res.status, 400);
@@ -224,7 +313,16 @@ describe('API10:2023 Unsafe Consumption of APIs', () => {
       type: 'payment_intent.succeeded',
       created: Math.floor(Date.now() / 1000),
       livemode: false,
-      data: { object: { id: intent.payment_intent_id, object: 'payment_intent', amount: intent.amount, currency: 'usd', status: 'succeeded', metadata: { order_id: order.id } } },
+      data: {
+        object: {
+          id: intent.payment_intent_id,
+          object: 'payment_intent',
+          amount: intent.amount,
+          currency: 'usd',
+          status: 'succeeded',
+          metadata: { order_id: order.id },
+        },
+      },
     };
     const res = await deliverWebhook(t, forged);
     assert.ok(res.status < 500, `${res.status}`);

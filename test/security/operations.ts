@@ -2,11 +2,18 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BILLING, cartItemId, insertWishlistItem, orderCourses, paymentIntentFor, purchase } from '../support/factories/commerce';
-import { CourseOptions, insertCourse, insertEnrollment, upsertCategory } from '../support/factories/catalog';
+import {
+  BILLING,
+  cartItemId,
+  insertWishlistItem,
+  orderCourses,
+  paymentIntentFor,
+  purchase,
+} from '../support/factories/commerce';
+import { type CourseOptions, insertCourse, insertEnrollment, upsertCategory } from '../support/factories/catalog';
 import { addToCart, insertReview } from '../support/factories/learning';
 import type { TestServer } from '../support/harness';
-import { registerInstructor, registerLearner, TestUser } from '../support/users';
+import { registerInstructor, registerLearner, type TestUser } from '../support/users';
 
 /**
  * The security matrix's view of the contract: every operation, classified by who may call it and on whose
@@ -62,7 +69,12 @@ export async function buildWorld(t: TestServer): Promise<World> {
     registerInstructor(t.api),
   ]);
   const categoryId = await upsertCategory(t.db, 'Development');
-  return { t, users: { learner, otherLearner, instructor, otherInstructor }, categoryId, secrets: new Set([learner.email, learner.id]) };
+  return {
+    t,
+    users: { learner, otherLearner, instructor, otherInstructor },
+    categoryId,
+    secrets: new Set([learner.email, learner.id]),
+  };
 }
 
 export function tokenOf(w: World, role: Role): string | undefined {
@@ -76,7 +88,9 @@ export interface ContractOperation {
 }
 
 /** The bundled contract, as the server routes with it. */
-export const spec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/generated/openapi.json'), 'utf8')) as {
+export const spec = JSON.parse(
+  fs.readFileSync(path.resolve(__dirname, '../../src/generated/openapi.json'), 'utf8'),
+) as {
   paths: Record<string, Record<string, unknown>>;
   components: { schemas: Record<string, unknown> };
 };
@@ -84,7 +98,8 @@ export const spec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../sr
 export function contractOperations(): ContractOperation[] {
   const out: ContractOperation[] = [];
   for (const [route, item] of Object.entries(spec.paths as Record<string, Record<string, { operationId?: string }>>)) {
-    for (const [method, op] of Object.entries(item)) if (op.operationId) out.push({ operationId: op.operationId, method: method.toUpperCase(), path: route });
+    for (const [method, op] of Object.entries(item))
+      if (op.operationId) out.push({ operationId: op.operationId, method: method.toUpperCase(), path: route });
   }
   return out;
 }
@@ -105,7 +120,8 @@ export function fillPath(route: string, params: Record<string, string> = {}): st
 
 // --- fixtures: each call makes new rows, so one operation's attempts never depend on another's ----------------
 
-const course = (w: World, opts: CourseOptions = {}) => insertCourse(w.t.db, { instructorId: w.users.instructor.id, ...opts });
+const course = (w: World, opts: CourseOptions = {}) =>
+  insertCourse(w.t.db, { instructorId: w.users.instructor.id, ...opts });
 
 async function enrollment(w: World) {
   const c = await course(w);
@@ -151,7 +167,8 @@ async function review(w: World, author = w.users.learner.id): Promise<string> {
 
 async function certificate(w: World): Promise<string> {
   const e = await enrollment(w);
-  const [row] = await w.t.db('certificates')
+  const [row] = await w.t
+    .db('certificates')
     .insert({
       enrollment_id: e.enrollmentId,
       user_id: w.users.learner.id,
@@ -181,16 +198,29 @@ export const OPERATIONS: Record<string, OperationCase> = {
   getApiReference: { kind: 'public' },
   registerUser: {
     kind: 'public',
-    target: async () => ({ body: { email: `m-${crypto.randomUUID()}@example.com`, password: 'SecurePassword123!', first_name: 'M', last_name: 'X' } }),
+    target: async () => ({
+      body: {
+        email: `m-${crypto.randomUUID()}@example.com`,
+        password: 'SecurePassword123!',
+        first_name: 'M',
+        last_name: 'X',
+      },
+    }),
   },
-  loginUser: { kind: 'public', target: async () => ({ body: { email: `nobody-${crypto.randomUUID()}@example.com`, password: 'wrong-password' } }) },
+  loginUser: {
+    kind: 'public',
+    target: async () => ({ body: { email: `nobody-${crypto.randomUUID()}@example.com`, password: 'wrong-password' } }),
+  },
   refreshToken: { kind: 'public', target: async () => ({ body: { refresh_token: 'not.a.token' } }) },
   logoutUser: {
     // Logging out with someone else's refresh token must not end their session.
     kind: 'account',
     skip: ['learner'],
     target: async (w) => {
-      const login = await w.t.api.post('/auth/login/', { email: w.users.learner.email, password: w.users.learner.password });
+      const login = await w.t.api.post('/auth/login/', {
+        email: w.users.learner.email,
+        password: w.users.learner.password,
+      });
       return { body: { refresh_token: login.body.refresh_token } };
     },
     intact: async (w, target) => {
@@ -201,21 +231,46 @@ export const OPERATIONS: Record<string, OperationCase> = {
   },
   getCurrentUser: { kind: 'account' },
   updateCurrentUser: { kind: 'account', target: async () => ({ body: { first_name: 'Same' } }) },
-  changePassword: { kind: 'account', target: async () => ({ body: { current_password: 'not-the-password', new_password: 'Whatever123!x' } }) },
+  changePassword: {
+    kind: 'account',
+    target: async () => ({ body: { current_password: 'not-the-password', new_password: 'Whatever123!x' } }),
+  },
   becomeInstructor: { kind: 'account', skip: ['learner', 'otherLearner'], target: async () => ({ body: {} }) },
   listCategories: { kind: 'public' },
   listCourses: { kind: 'public' },
   createCourse: {
     kind: 'instructorOnly',
-    target: async (w) => ({ body: { title: `Matrix ${crypto.randomUUID()}`, short_description: 'A course made by the matrix', category_id: w.categoryId, level: 'Beginner', language: 'English', price: 9.99 } }),
+    target: async (w) => ({
+      body: {
+        title: `Matrix ${crypto.randomUUID()}`,
+        short_description: 'A course made by the matrix',
+        category_id: w.categoryId,
+        level: 'Beginner',
+        language: 'English',
+        price: 9.99,
+      },
+    }),
     owner: [201],
   },
   // A draft is its instructor's alone: anyone else, with or without a token, is told it does not exist.
-  getCourse: { kind: 'instructorOwned', target: async (w) => courseParams(w, draft(w)), owner: [200], expect: { anonymous: [404], learner: [404], otherLearner: [404], otherInstructor: [404] } },
-  updateCourse: { kind: 'instructorOwned', target: async (w) => ({ ...(await courseParams(w)), body: { price: 0.5 } }), owner: [200] },
+  getCourse: {
+    kind: 'instructorOwned',
+    target: async (w) => courseParams(w, draft(w)),
+    owner: [200],
+    expect: { anonymous: [404], learner: [404], otherLearner: [404], otherInstructor: [404] },
+  },
+  updateCourse: {
+    kind: 'instructorOwned',
+    target: async (w) => ({ ...(await courseParams(w)), body: { price: 0.5 } }),
+    owner: [200],
+  },
   publishCourse: { kind: 'instructorOwned', target: async (w) => courseParams(w, draft(w)), owner: [200] },
   unpublishCourse: { kind: 'instructorOwned', target: async (w) => courseParams(w), owner: [200] },
-  createSection: { kind: 'instructorOwned', target: async (w) => ({ ...(await courseParams(w)), body: { title: 'Matrix section' } }), owner: [201] },
+  createSection: {
+    kind: 'instructorOwned',
+    target: async (w) => ({ ...(await courseParams(w)), body: { title: 'Matrix section' } }),
+    owner: [201],
+  },
   updateSection: {
     kind: 'instructorOwned',
     target: async (w) => {
@@ -236,7 +291,10 @@ export const OPERATIONS: Record<string, OperationCase> = {
     kind: 'instructorOwned',
     target: async (w) => {
       const c = await course(w);
-      return { params: { course_id: c.id, section_id: c.sectionIds[0] as string }, body: { title: 'Matrix lesson', duration_minutes: 5 } };
+      return {
+        params: { course_id: c.id, section_id: c.sectionIds[0] as string },
+        body: { title: 'Matrix lesson', duration_minutes: 5 },
+      };
     },
     owner: [201],
   },
@@ -257,32 +315,75 @@ export const OPERATIONS: Record<string, OperationCase> = {
     owner: [204],
   },
   listMyTaughtCourses: { kind: 'instructorOnly', owner: [200] },
-  listCourseReviews: { kind: 'instructorOwned', target: async (w) => courseParams(w, draft(w)), owner: [200], expect: { anonymous: [404], learner: [404], otherLearner: [404], otherInstructor: [404] } },
+  listCourseReviews: {
+    kind: 'instructorOwned',
+    target: async (w) => courseParams(w, draft(w)),
+    owner: [200],
+    expect: { anonymous: [404], learner: [404], otherLearner: [404], otherInstructor: [404] },
+  },
   // Only an enrolled learner reviews; the course's own instructor is not enrolled in it.
   createCourseReview: {
     kind: 'learnerOwned',
-    target: async (w) => ({ params: { course_id: (await enrollment(w)).course.id }, body: { rating: 5, title: 'Matrix', comment: 'A review from the matrix.' } }),
+    target: async (w) => ({
+      params: { course_id: (await enrollment(w)).course.id },
+      body: { rating: 5, title: 'Matrix', comment: 'A review from the matrix.' },
+    }),
     owner: [201],
     expect: { otherLearner: [403], instructor: [403], otherInstructor: [403] },
   },
-  updateReview: { kind: 'learnerOwned', target: async (w) => ({ params: { review_id: await review(w) }, body: { rating: 1 } }), owner: [200] },
-  deleteReview: { kind: 'learnerOwned', target: async (w) => ({ params: { review_id: await review(w) } }), owner: [204] },
+  updateReview: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { review_id: await review(w) }, body: { rating: 1 } }),
+    owner: [200],
+  },
+  deleteReview: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { review_id: await review(w) } }),
+    owner: [204],
+  },
   // Voting is on other people's reviews by design; the author's own vote is refused.
-  markReviewHelpful: { kind: 'learnerOwned', target: async (w) => ({ params: { review_id: await review(w) } }), owner: [403], expect: { otherLearner: [200], instructor: [200], otherInstructor: [200] } },
-  unmarkReviewHelpful: { kind: 'learnerOwned', target: async (w) => ({ params: { review_id: await review(w) } }), owner: [403], expect: { otherLearner: [200], instructor: [200], otherInstructor: [200] } },
+  markReviewHelpful: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { review_id: await review(w) } }),
+    owner: [403],
+    expect: { otherLearner: [200], instructor: [200], otherInstructor: [200] },
+  },
+  unmarkReviewHelpful: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { review_id: await review(w) } }),
+    owner: [403],
+    expect: { otherLearner: [200], instructor: [200], otherInstructor: [200] },
+  },
   getCart: { kind: 'account' },
   clearCart: {
     kind: 'account',
     skip: ['learner'],
     target: async (w) => ({ params: { item: await cartItem(w) } }),
-    intact: async (w, target) => assert.equal((await w.t.db('cart_items').where({ id: target.params?.item })).length, 1, "another user's clearCart emptied the learner's cart"),
+    intact: async (w, target) =>
+      assert.equal(
+        (await w.t.db('cart_items').where({ id: target.params?.item })).length,
+        1,
+        "another user's clearCart emptied the learner's cart",
+      ),
   },
   addCartItem: { kind: 'account', target: async (w) => ({ body: { course_id: (await insertCourse(w.t.db)).id } }) },
-  removeCartItem: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await cartItem(w) } }), owner: [204] },
+  removeCartItem: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { item_id: await cartItem(w) } }),
+    owner: [204],
+  },
   listWishlist: { kind: 'account' },
   addWishlistItem: { kind: 'account', target: async (w) => ({ body: { course_id: (await insertCourse(w.t.db)).id } }) },
-  removeWishlistItem: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await wishlistItem(w) } }), owner: [204] },
-  moveWishlistItemToCart: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await wishlistItem(w) } }), owner: [201] },
+  removeWishlistItem: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { item_id: await wishlistItem(w) } }),
+    owner: [204],
+  },
+  moveWishlistItemToCart: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { item_id: await wishlistItem(w) } }),
+    owner: [201],
+  },
   listOrders: { kind: 'account' },
   createOrderFromCart: {
     kind: 'account',
@@ -291,11 +392,27 @@ export const OPERATIONS: Record<string, OperationCase> = {
       return { body: { billing_address: BILLING } };
     },
   },
-  getOrder: { kind: 'learnerOwned', target: async (w) => ({ params: { order_id: await pendingOrder(w) } }), owner: [200] },
+  getOrder: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { order_id: await pendingOrder(w) } }),
+    owner: [200],
+  },
   // Paid orders: the receipt is not rendered yet (no workers here), the refund is within its window.
-  downloadOrderReceipt: { kind: 'learnerOwned', target: async (w) => ({ params: { order_id: await paidOrder(w) } }), owner: [409] },
-  requestOrderRefund: { kind: 'learnerOwned', target: async (w) => ({ params: { order_id: await paidOrder(w) }, body: {} }), owner: [200] },
-  createPaymentIntent: { kind: 'learnerOwned', target: async (w) => ({ body: { order_id: await pendingOrder(w) } }), owner: [201] },
+  downloadOrderReceipt: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { order_id: await paidOrder(w) } }),
+    owner: [409],
+  },
+  requestOrderRefund: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { order_id: await paidOrder(w) }, body: {} }),
+    owner: [200],
+  },
+  createPaymentIntent: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ body: { order_id: await pendingOrder(w) } }),
+    owner: [201],
+  },
   confirmPayment: {
     kind: 'learnerOwned',
     target: async (w) => {
@@ -305,10 +422,17 @@ export const OPERATIONS: Record<string, OperationCase> = {
     },
     owner: [422],
   },
-  handleStripeWebhook: { kind: 'signed', target: async () => ({ body: { id: 'evt_x', type: 'payment_intent.succeeded', data: { object: { id: 'pi_x' } } } }) },
+  handleStripeWebhook: {
+    kind: 'signed',
+    target: async () => ({ body: { id: 'evt_x', type: 'payment_intent.succeeded', data: { object: { id: 'pi_x' } } } }),
+  },
   enrollInCourse: { kind: 'account', target: async (w) => courseParams(w, insertCourse(w.t.db, { priceCents: 0 })) },
   listEnrollments: { kind: 'account' },
-  getEnrollment: { kind: 'learnerOwned', target: async (w) => ({ params: { enrollment_id: (await enrollment(w)).enrollmentId } }), owner: [200] },
+  getEnrollment: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { enrollment_id: (await enrollment(w)).enrollmentId } }),
+    owner: [200],
+  },
   markLessonComplete: {
     kind: 'learnerOwned',
     target: async (w) => {
@@ -321,13 +445,24 @@ export const OPERATIONS: Record<string, OperationCase> = {
     kind: 'learnerOwned',
     target: async (w) => {
       const e = await enrollment(w);
-      return { params: { enrollment_id: e.enrollmentId }, body: { lesson_id: e.course.lessonIds[0], position_seconds: 30, seconds_watched: 1 } };
+      return {
+        params: { enrollment_id: e.enrollmentId },
+        body: { lesson_id: e.course.lessonIds[0], position_seconds: 30, seconds_watched: 1 },
+      };
     },
     owner: [200],
   },
   listCertificates: { kind: 'account' },
-  getCertificate: { kind: 'learnerOwned', target: async (w) => ({ params: { certificate_id: await certificate(w) } }), owner: [200] },
-  downloadCertificate: { kind: 'learnerOwned', target: async (w) => ({ params: { certificate_id: await certificate(w) } }), owner: [409] },
+  getCertificate: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { certificate_id: await certificate(w) } }),
+    owner: [200],
+  },
+  downloadCertificate: {
+    kind: 'learnerOwned',
+    target: async (w) => ({ params: { certificate_id: await certificate(w) } }),
+    owner: [409],
+  },
   // Public by design: whoever holds the code (printed on the certificate) may check it.
   verifyCertificate: {
     kind: 'public',
@@ -360,5 +495,9 @@ export function expectedFor(kind: Kind, role: Role): number[] | 'any-non-5xx' {
   }
 }
 
-export const ownerOf = (kind: Kind): Role | undefined => (kind === 'learnerOwned' ? 'learner' : kind === 'instructorOwned' || kind === 'instructorOnly' ? 'instructor' : undefined);
-
+export const ownerOf = (kind: Kind): Role | undefined =>
+  kind === 'learnerOwned'
+    ? 'learner'
+    : kind === 'instructorOwned' || kind === 'instructorOnly'
+      ? 'instructor'
+      : undefined;

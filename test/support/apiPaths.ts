@@ -9,7 +9,9 @@ import type { paths } from '../../src/generated/api';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The path templates that have an operation for `M`. */
-export type TemplateFor<M extends Method> = { [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never }[keyof paths];
+export type TemplateFor<M extends Method> = {
+  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
+}[keyof paths];
 
 /** A template as the tests write it: `/courses/{courseId}/` → `/courses/${string}/`. */
 type Fill<P extends string> = P extends `${infer A}{${string}}${infer B}` ? `${A}${string}${Fill<B>}` : P;
@@ -49,10 +51,11 @@ type Responses<M extends Method, S extends string> = paths[TemplateOf<M, S>] ext
 export type StatusOf<M extends Method, S extends string> = keyof Responses<M, S> & number;
 
 /** The JSON body the contract documents for this request and status (`undefined` when it has none). */
-export type BodyOf<M extends Method, S extends string, Status extends number> = Responses<M, S> extends infer R
-  ? Status extends keyof R
-    ? R[Status] extends { content: { 'application/json': infer B } }
-      ? B
-      : undefined
-    : never
-  : never;
+export type BodyOf<M extends Method, S extends string, Status extends number> =
+  Responses<M, S> extends infer R
+    ? Status extends keyof R
+      ? R[Status] extends { content: { 'application/json': infer B } }
+        ? B
+        : undefined
+      : never
+    : never;

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort } from './processes';
@@ -25,12 +25,23 @@ export interface CompiledApi {
  * Runs `dist/src/server.js` the way `npm run start:api` does (plain node, NODE_ENV=production, no tsx) with
  * `env` on top, and waits until its readiness probe answers. `npm run build` must have made dist/ first.
  */
-export async function startCompiledApi(env: Record<string, string | undefined>, opts: { port?: number; readyTimeoutMs?: number } = {}): Promise<CompiledApi> {
+export async function startCompiledApi(
+  env: Record<string, string | undefined>,
+  opts: { port?: number; readyTimeoutMs?: number } = {},
+): Promise<CompiledApi> {
   if (!fs.existsSync(COMPILED_SERVER)) throw new Error(`${COMPILED_SERVER} is missing: run npm run build first`);
   const port = opts.port ?? (await freePort());
   const child = spawn(process.execPath, [COMPILED_SERVER], {
     cwd: ROOT,
-    env: { ...process.env, METRICS_PORT: 'off', SHUTDOWN_DRAIN_MS: '0', ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      METRICS_PORT: 'off',
+      SHUTDOWN_DRAIN_MS: '0',
+      ...env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -41,7 +52,10 @@ export async function startCompiledApi(env: Record<string, string | undefined>, 
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`compiled API exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${baseUrl}/api/v1/health/ready/`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${baseUrl}/api/v1/health/ready/`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -1,4 +1,4 @@
-import OpenAPIBackend, { Operation } from 'openapi-backend';
+import OpenAPIBackend, { type Operation } from 'openapi-backend';
 import { configureAjv } from '../../src/api/ajv';
 import { loadDefinition } from '../../src/api/backend';
 
@@ -30,7 +30,13 @@ export function matchOperation(method: string, path: string): Operation | undefi
  * listed for the operation and a JSON body must validate against that status's schema. Requests that match
  * no operation must answer the error envelope.
  */
-export function assertMatchesContract(method: string, path: string, status: number, contentType: string, body: unknown): void {
+export function assertMatchesContract(
+  method: string,
+  path: string,
+  status: number,
+  contentType: string,
+  body: unknown,
+): void {
   // HEAD is the GET of the same path without its body (src/app.ts): same documented statuses, nothing to parse.
   const head = method.toUpperCase() === 'HEAD';
   const operation = matchOperation(head ? 'GET' : method, path);
@@ -49,13 +55,20 @@ export function assertMatchesContract(method: string, path: string, status: numb
   if (head || !contentType.startsWith('application/json')) return;
   const result = contract().validateResponse(body, operation, status);
   if (result.errors && result.errors.length > 0) {
-    throw new Error(`${where}: response violates the contract for ${operation.operationId}: ${JSON.stringify(result.errors, null, 1).slice(0, 2000)}\nbody: ${JSON.stringify(body).slice(0, 1000)}`);
+    throw new Error(
+      `${where}: response violates the contract for ${operation.operationId}: ${JSON.stringify(result.errors, null, 1).slice(0, 2000)}\nbody: ${JSON.stringify(body).slice(0, 1000)}`,
+    );
   }
 }
 
 function assertEnvelope(where: string, body: unknown): void {
   const error = (body as { error?: { code?: unknown; message?: unknown; status?: unknown } } | undefined)?.error;
-  if (!error || typeof error.code !== 'string' || typeof error.message !== 'string' || typeof error.status !== 'number') {
+  if (
+    !error ||
+    typeof error.code !== 'string' ||
+    typeof error.message !== 'string' ||
+    typeof error.status !== 'number'
+  ) {
     throw new Error(`${where}: expected the error envelope, got ${JSON.stringify(body).slice(0, 500)}`);
   }
 }

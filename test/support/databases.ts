@@ -64,7 +64,9 @@ function alive(pid: number): boolean {
  */
 async function dropOrphans(): Promise<void> {
   await withAdmin(async (admin) => {
-    const { rows } = (await admin.raw(`SELECT datname FROM pg_database WHERE datname ~ '^lf_(t|tpl)_[0-9]+'`)) as { rows: { datname: string }[] };
+    const { rows } = (await admin.raw(`SELECT datname FROM pg_database WHERE datname ~ '^lf_(t|tpl)_[0-9]+'`)) as {
+      rows: { datname: string }[];
+    };
     for (const { datname } of rows) {
       const pid = Number(/^lf_(?:t|tpl)_(\d+)/.exec(datname)?.[1]);
       if (pid && !alive(pid)) await admin.raw(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);

@@ -109,7 +109,12 @@ function parseCurl(words: string[], title: string): GuideExample {
  */
 export function guideExamples(markdown = fs.readFileSync(GUIDE_PATH, 'utf8')): GuideExample[] {
   const fence = /```(\w*)\n([\s\S]*?)```/g;
-  const blocks = [...markdown.matchAll(fence)].map((m) => ({ lang: m[1], text: m[2] as string, start: m.index as number, end: (m.index as number) + m[0].length }));
+  const blocks = [...markdown.matchAll(fence)].map((m) => ({
+    lang: m[1],
+    text: m[2] as string,
+    start: m.index as number,
+    end: (m.index as number) + m[0].length,
+  }));
   const curls = blocks.filter((b) => b.lang === 'bash' && /^\s*curl\b/m.test(b.text));
   return curls.flatMap((block) => {
     // Several curls of one section may share the section's response ("Full Response (200)").

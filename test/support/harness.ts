@@ -5,10 +5,10 @@ import { after, before } from 'node:test';
 import type { Knex } from 'knex';
 import { createApp } from '../../src/app';
 import { buildDeps, closeDeps } from '../../src/bootstrap';
-import { loadConfig, Config } from '../../src/config';
+import { loadConfig, type Config } from '../../src/config';
 import type { Deps } from '../../src/deps';
-import { startStripeTestServer, StripeTestServer } from '../../stripe-test-server/server';
-import { startWorkers, WorkerRuntime } from '../../workers/runtime';
+import { startStripeTestServer, type StripeTestServer } from '../../stripe-test-server/server';
+import { startWorkers, type WorkerRuntime } from '../../workers/runtime';
 import { ApiClient } from './client';
 import { compiledApiRequested, freePort, startCompiledApi } from './compiledApi';
 import { createTestDatabase, databaseUrl, dropTestDatabase } from './databases';
@@ -47,12 +47,22 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   // `npm run test:compiled`: the API under test is the compiled start:api in a process of its own; this process
   // keeps its own deps (database, Redis, tokens) for the tests' setup and assertions.
   const compiled = compiledApiRequested();
-  const port = compiled ? await freePort() : await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  const port = compiled
+    ? await freePort()
+    : await new Promise<number>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      );
   const baseUrl = `http://127.0.0.1:${port}`;
   // Random per test file: no test may rely on a secret written in the repository.
   const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('hex')}`;
-  const stripeKeys = { secretKey: random('sk_test_'), publishableKey: random('pk_test_'), webhookSecret: random('whsec_') };
-  const stripe = opts.stripe ? await startStripeTestServer({ ...stripeKeys, webhookUrl: `${baseUrl}/api/v1/payments/webhook/` }) : undefined;
+  const stripeKeys = {
+    secretKey: random('sk_test_'),
+    publishableKey: random('pk_test_'),
+    webhookSecret: random('whsec_'),
+  };
+  const stripe = opts.stripe
+    ? await startStripeTestServer({ ...stripeKeys, webhookUrl: `${baseUrl}/api/v1/payments/webhook/` })
+    : undefined;
   const stripeEnv: Record<string, string> = stripe
     ? {
         STRIPE_SECRET_KEY: stripeKeys.secretKey,
@@ -83,7 +93,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const config = loadConfig(env);
   const deps = buildDeps(config);
   // Production mode makes up a webhook secret when none is set: hand it this file's, which the tests sign with.
-  const child = compiled ? await startCompiledApi({ ...env, STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret }, { port }) : undefined;
+  const child = compiled
+    ? await startCompiledApi({ ...env, STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret }, { port })
+    : undefined;
   if (!child) server.on('request', createApp(deps));
   const workers = opts.workers ? startWorkers(config, deps.db, deps.log, { relayIntervalMs: 50 }) : undefined;
 
@@ -127,14 +139,19 @@ export function useTestServer(opts: TestServerOptions = {}, setup?: (t: TestServ
   });
   return new Proxy({} as TestServer, {
     get(_, field) {
-      if (!server) throw new Error(`The test server is not started yet (read of "${String(field)}" outside a test or hook)`);
+      if (!server)
+        throw new Error(`The test server is not started yet (read of "${String(field)}" outside a test or hook)`);
       return server[field as keyof TestServer];
     },
   });
 }
 
 /** Polls `probe` until it returns a truthy value (jobs run asynchronously); fails after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -1,9 +1,34 @@
-import { Json, resolve } from './document';
+import { type Json, resolve } from './document';
 
 /** The formats Dredd's validator (gavel, on ajv 6) knows; it throws on any other, so those are dropped. */
-const GAVEL_FORMATS = new Set(['date', 'time', 'date-time', 'uri', 'uri-reference', 'url', 'email', 'hostname', 'ipv4', 'ipv6', 'regex', 'uuid']);
+const GAVEL_FORMATS = new Set([
+  'date',
+  'time',
+  'date-time',
+  'uri',
+  'uri-reference',
+  'url',
+  'email',
+  'hostname',
+  'ipv4',
+  'ipv6',
+  'regex',
+  'uuid',
+]);
 /** OpenAPI-only keywords that are not JSON Schema. */
-const DROPPED = new Set(['example', 'examples', 'nullable', 'discriminator', 'readOnly', 'writeOnly', 'xml', 'externalDocs', 'deprecated', 'description', 'title']);
+const DROPPED = new Set([
+  'example',
+  'examples',
+  'nullable',
+  'discriminator',
+  'readOnly',
+  'writeOnly',
+  'xml',
+  'externalDocs',
+  'deprecated',
+  'description',
+  'title',
+]);
 
 /**
  * An OpenAPI 3.0 schema of the bundle as a self-contained JSON Schema draft-07 for Dredd's
@@ -24,9 +49,14 @@ function convert(doc: Json, node: Json, stack: string[]): Json {
   for (const [key, value] of Object.entries(node)) {
     if (DROPPED.has(key) || key.startsWith('x-')) continue;
     if (key === 'format' && !GAVEL_FORMATS.has(value as string)) continue;
-    if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, convert(doc, v as Json, stack)]));
-    else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object') || key === 'not') out[key] = convert(doc, value as Json, stack);
-    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf') out[key] = (value as Json[]).map((v) => convert(doc, v, stack));
+    if (key === 'properties')
+      out.properties = Object.fromEntries(
+        Object.entries(value as Json).map(([k, v]) => [k, convert(doc, v as Json, stack)]),
+      );
+    else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object') || key === 'not')
+      out[key] = convert(doc, value as Json, stack);
+    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf')
+      out[key] = (value as Json[]).map((v) => convert(doc, v, stack));
     else out[key] = value;
   }
   if (node.nullable === true) {

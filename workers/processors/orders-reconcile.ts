@@ -4,6 +4,8 @@ import type { Processor } from '../processor';
 /** Fulfils the pending orders Stripe says are paid (their webhook lost), fails those Stripe says failed. */
 export const reconcileOrdersProcessor: Processor<'orders.reconcile'> = async (_job, deps) => {
   const { checked, outcomes } = await reconcilePendingOrders(deps, { afterMs: deps.config.reconcile.afterMs });
-  const said = Object.entries(outcomes).map(([outcome, n]) => `${n} ${outcome}`).join(', ');
+  const said = Object.entries(outcomes)
+    .map(([outcome, n]) => `${n} ${outcome}`)
+    .join(', ');
   return `Asked Stripe about ${checked} pending ${checked === 1 ? 'order' : 'orders'}${said ? `: ${said}` : ''}.`;
 };

@@ -6,6 +6,8 @@ export const recomputeLearnerStatsProcessor: Processor<'recompute-learner-stats'
   const { userId } = job.data;
   const stats = await recomputeLearnerStats(deps.db, userId);
   if (!stats) return `User ${userId} does not exist (any more): no stats to compute.`;
-  return `Recomputed the stats of learner ${userId}: ${stats.courses_enrolled} enrolled, ${stats.courses_completed} completed, ` +
-    `${stats.total_seconds_learned} s learned, streak ${stats.current_streak_days} (longest ${stats.longest_streak_days}).`;
+  return (
+    `Recomputed the stats of learner ${userId}: ${stats.courses_enrolled} enrolled, ${stats.courses_completed} completed, ` +
+    `${stats.total_seconds_learned} s learned, streak ${stats.current_streak_days} (longest ${stats.longest_streak_days}).`
+  );
 };

@@ -5,18 +5,29 @@
  */
 import { createLearnFlowClient, unwrap } from '../src';
 
-export async function guideFlow(baseUrl: string, log: (line: string) => void = console.log): Promise<{ courseId?: string; cartTotal: number }> {
+export async function guideFlow(
+  baseUrl: string,
+  log: (line: string) => void = console.log,
+): Promise<{ courseId?: string; cartTotal: number }> {
   const client = createLearnFlowClient({ baseUrl });
   const { api } = client;
 
   log('Registering...');
   const email = process.env.EXAMPLE_EMAIL ?? `john.doe+${Date.now()}@example.com`;
-  const registered = unwrap(await api.POST('/auth/register/', { body: { email, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' } }));
+  const registered = unwrap(
+    await api.POST('/auth/register/', {
+      body: { email, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' },
+    }),
+  );
   client.signIn(registered);
   log(`Registered: ${registered.email}`);
 
   log('Getting courses...');
-  const courses = unwrap(await api.GET('/courses/', { params: { query: { page: 1, page_size: 20, category: 'Development', level: 'beginner' } } }));
+  const courses = unwrap(
+    await api.GET('/courses/', {
+      params: { query: { page: 1, page_size: 20, category: 'Development', level: 'beginner' } },
+    }),
+  );
   log(`Found ${courses.count} courses`);
 
   let courseId: string | undefined;

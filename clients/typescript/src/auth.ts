@@ -77,7 +77,10 @@ export function authMiddleware(opts: AuthOptions): Middleware & { refresh: () =>
     async onResponse({ request, response }) {
       const before = sent.get(request);
       if (response.status !== 401 || !before) return undefined;
-      const body = (await response.clone().json().catch(() => null)) as { error?: { code?: string } } | null;
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => null)) as { error?: { code?: string } } | null;
       if (body?.error?.code !== 'TOKEN_EXPIRED') return undefined;
       // Another request may already have refreshed since this one left: then only retry.
       const current = opts.tokens.get()?.access_token;

@@ -1,5 +1,5 @@
-import createClient, { Client } from 'openapi-fetch';
-import { authMiddleware, memoryTokenStore, TokenPair, TokenStore } from './auth';
+import createClient, { type Client } from 'openapi-fetch';
+import { authMiddleware, memoryTokenStore, type TokenPair, type TokenStore } from './auth';
 import type { paths } from './schema';
 
 export { authMiddleware, memoryTokenStore } from './auth';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jwt from 'jsonwebtoken';
 import { insertCourse } from '../../../test/support/factories/catalog';
-import { startTestServer, TestServer } from '../../../test/support/harness';
+import { startTestServer, type TestServer } from '../../../test/support/harness';
 import { allItems, createLearnFlowClient, LearnFlowError, pages, unwrap } from '../src';
 
 /**
@@ -26,7 +26,9 @@ function expireAccess(client: ReturnType<typeof createLearnFlowClient>): void {
   const pair = client.tokens.get()!;
   const now = Math.floor(Date.now() / 1000);
   const claims = jwt.decode(pair.access_token) as jwt.JwtPayload;
-  const expired = jwt.sign({ ...claims, iat: now - 120, exp: now - 60 }, t.config.jwt.accessSecret, { algorithm: 'HS256' });
+  const expired = jwt.sign({ ...claims, iat: now - 120, exp: now - 60 }, t.config.jwt.accessSecret, {
+    algorithm: 'HS256',
+  });
   client.tokens.set({ ...pair, access_token: expired });
 }
 
@@ -43,7 +45,13 @@ function countingFetch() {
 async function signedIn(fetchImpl?: typeof fetch, onSignOut?: () => void) {
   const client = createLearnFlowClient({ baseUrl, fetch: fetchImpl, onSignOut });
   const email = `client-${crypto.randomUUID()}@example.com`;
-  client.signIn(unwrap(await client.api.POST('/auth/register/', { body: { email, password: 'SecurePassword123!', first_name: 'Ada', last_name: 'Client' } })));
+  client.signIn(
+    unwrap(
+      await client.api.POST('/auth/register/', {
+        body: { email, password: 'SecurePassword123!', first_name: 'Ada', last_name: 'Client' },
+      }),
+    ),
+  );
   return { client, email };
 }
 
@@ -60,7 +68,10 @@ describe('the typed client', () => {
     const before = client.tokens.get();
     expireAccess(client);
     const answers = await Promise.all(Array.from({ length: 10 }, () => client.api.GET('/auth/me/')));
-    assert.deepEqual(answers.map((a) => a.response.status), Array(10).fill(200));
+    assert.deepEqual(
+      answers.map((a) => a.response.status),
+      Array(10).fill(200),
+    );
     assert.ok(answers.every((a) => a.data?.email === email));
     assert.equal(counter.refreshes(), 1);
     assert.notEqual(client.tokens.get()?.refresh_token, before?.refresh_token, 'the rotated refresh token is kept');
@@ -85,10 +96,22 @@ describe('the typed client', () => {
     const { client } = await signedIn(counter.fetch, () => signedOut++);
     // The refresh token is revoked behind the client's back (logged out elsewhere).
     const refresh = client.tokens.get()!.refresh_token;
-    assert.equal((await fetch(`${baseUrl}/auth/logout/`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${client.tokens.get()!.access_token}` }, body: JSON.stringify({ refresh_token: refresh }) })).status, 204);
+    assert.equal(
+      (
+        await fetch(`${baseUrl}/auth/logout/`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${client.tokens.get()!.access_token}` },
+          body: JSON.stringify({ refresh_token: refresh }),
+        })
+      ).status,
+      204,
+    );
     expireAccess(client);
     const answers = await Promise.all([client.api.GET('/auth/me/'), client.api.GET('/cart/')]);
-    assert.deepEqual(answers.map((a) => a.response.status), [401, 401]);
+    assert.deepEqual(
+      answers.map((a) => a.response.status),
+      [401, 401],
+    );
     assert.equal(answers[0]?.error?.error.code, 'TOKEN_EXPIRED');
     assert.equal(counter.refreshes(), 1);
     assert.equal(signedOut, 1);
@@ -97,7 +120,9 @@ describe('the typed client', () => {
 
   it('types the error envelope: unwrap throws a LearnFlowError with code, status and details', async () => {
     const client = createLearnFlowClient({ baseUrl });
-    const res = await client.api.POST('/auth/register/', { body: { email: 'not-an-email', password: 'x', first_name: 'A', last_name: 'B' } });
+    const res = await client.api.POST('/auth/register/', {
+      body: { email: 'not-an-email', password: 'x', first_name: 'A', last_name: 'B' },
+    });
     assert.equal(res.error?.error.code, 'VALIDATION_ERROR');
     const thrown = (() => {
       try {
@@ -114,14 +139,20 @@ describe('the typed client', () => {
 
   it('iterates the pages of a list until the last one', async () => {
     const category = `Paged ${crypto.randomUUID().slice(0, 8)}`;
-    const ids = await Promise.all(Array.from({ length: 5 }, async () => (await insertCourse(t.db, { categoryName: category })).id));
+    const ids = await Promise.all(
+      Array.from({ length: 5 }, async () => (await insertCourse(t.db, { categoryName: category })).id),
+    );
     const client = createLearnFlowClient({ baseUrl });
     const seen: number[] = [];
-    for await (const page of pages((page) => client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }))) {
+    for await (const page of pages((page) =>
+      client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }),
+    )) {
       seen.push(page.results.length);
     }
     assert.deepEqual(seen, [2, 2, 1]);
-    const all = await allItems((page) => client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }));
+    const all = await allItems((page) =>
+      client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }),
+    );
     assert.deepEqual(all.map((c) => c.id).sort(), [...ids].sort());
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { bin, BUNDLE, Child, freePort, ROOT, startChild, waitForHttp } from '../../../test/support/processes';
+import { bin, BUNDLE, type Child, freePort, ROOT, startChild, waitForHttp } from '../../../test/support/processes';
 import { insertCourse } from '../../../test/support/factories/catalog';
-import { startTestServer, TestServer } from '../../../test/support/harness';
+import { startTestServer, type TestServer } from '../../../test/support/harness';
 
 /**
  * `npm run example:client` (the guide's Python flow in TypeScript) run as the README says, against the Prism
@@ -26,7 +26,10 @@ after(async () => {
 
 /** Asynchronously: the real server answering it lives in this very process. */
 async function runExample(baseUrl: string): Promise<string> {
-  const run = startChild('npm', ['run', '-s', 'example:client'], { cwd: ROOT, env: { ...process.env, BASE_URL: baseUrl } });
+  const run = startChild('npm', ['run', '-s', 'example:client'], {
+    cwd: ROOT,
+    env: { ...process.env, BASE_URL: baseUrl },
+  });
   const code = await run.exited;
   assert.equal(code, 0, `the example failed against ${baseUrl}:\n${run.output()}`);
   return run.output();
@@ -42,7 +45,12 @@ it('runs against the mock', async () => {
 });
 
 it('runs against the server: the course found with the filters is the one in the cart', async () => {
-  const course = await insertCourse(t.db, { categoryName: 'Development', level: 'Beginner', title: 'Example Flow Course', priceCents: 4999 });
+  const course = await insertCourse(t.db, {
+    categoryName: 'Development',
+    level: 'Beginner',
+    title: 'Example Flow Course',
+    priceCents: 4999,
+  });
   const out = await runExample(`${t.baseUrl}/api/v1`);
   assert.match(out, /Found 1 courses/);
   assert.match(out, new RegExp(`Adding course ${course.id} to cart`));

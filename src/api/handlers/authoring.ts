@@ -2,7 +2,7 @@ import * as authoring from '../../services/authoring';
 import * as curriculum from '../../services/curriculumAuthoring';
 import { pageBody } from '../pages';
 import { requireUser } from '../security';
-import { body, Handler, params, query, ResponseBody } from '../types';
+import { body, type Handler, params, query, type ResponseBody } from '../types';
 
 export const publishCourse: Handler = async (c, _req, res, deps) => {
   const course = await authoring.publishCourse(deps, requireUser(c).id, params<'publishCourse'>(c).course_id);
@@ -15,13 +15,24 @@ export const unpublishCourse: Handler = async (c, _req, res, deps) => {
 };
 
 export const createSection: Handler = async (c, _req, res, deps) => {
-  const section = await curriculum.createSection(deps, requireUser(c).id, params<'createSection'>(c).course_id, body<'createSection'>(c));
+  const section = await curriculum.createSection(
+    deps,
+    requireUser(c).id,
+    params<'createSection'>(c).course_id,
+    body<'createSection'>(c),
+  );
   res.status(201).json(section satisfies ResponseBody<'createSection', 201>);
 };
 
 export const updateSection: Handler = async (c, _req, res, deps) => {
   const { course_id, section_id } = params<'updateSection'>(c);
-  const section = await curriculum.updateSection(deps, requireUser(c).id, course_id, section_id, body<'updateSection'>(c));
+  const section = await curriculum.updateSection(
+    deps,
+    requireUser(c).id,
+    course_id,
+    section_id,
+    body<'updateSection'>(c),
+  );
   res.status(200).json(section satisfies ResponseBody<'updateSection', 200>);
 };
 

@@ -1,6 +1,6 @@
 import * as cart from '../../services/cart';
 import { requireUser } from '../security';
-import { body, Handler, params, ResponseBody } from '../types';
+import { body, type Handler, params, type ResponseBody } from '../types';
 
 export const getCart: Handler = async (c, _req, res, deps) => {
   res.status(200).json((await cart.getCart(deps, requireUser(c).id)) satisfies ResponseBody<'getCart', 200>);

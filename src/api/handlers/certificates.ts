@@ -2,7 +2,7 @@ import { certificateVerification, certificateView } from '../../presenters/certi
 import * as certificates from '../../services/certificates';
 import { pageBody } from '../pages';
 import { requireUser } from '../security';
-import { Handler, params, query, ResponseBody } from '../types';
+import { type Handler, params, query, type ResponseBody } from '../types';
 
 export const listCertificates: Handler = async (c, _req, res, deps) => {
   const slice = await certificates.listCertificates(deps, requireUser(c).id, query<'listCertificates'>(c));
@@ -15,7 +15,11 @@ export const getCertificate: Handler = async (c, _req, res, deps) => {
 };
 
 export const downloadCertificate: Handler = async (c, _req, res, deps) => {
-  const pdf = await certificates.certificatePdf(deps, requireUser(c).id, params<'downloadCertificate'>(c).certificate_id);
+  const pdf = await certificates.certificatePdf(
+    deps,
+    requireUser(c).id,
+    params<'downloadCertificate'>(c).certificate_id,
+  );
   // The name holds only [A-Za-z0-9.-], so quoting it is all the header needs (as the contract shows it).
   res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${pdf.filename}"`);
   res.send(pdf.bytes);

@@ -4,7 +4,7 @@ import * as authoring from '../../services/authoring';
 import * as courses from '../../services/courses';
 import { listCourses as searchCourses } from '../../services/courseSearch';
 import { optionalUser, requireUser } from '../security';
-import { body, Handler, params, query, ResponseBody } from '../types';
+import { body, type Handler, params, query, type ResponseBody } from '../types';
 
 export const listCourses: Handler = async (c, req, res, deps) => {
   const { facets, ...slice } = await searchCourses(deps, optionalUser(c)?.id ?? null, query<'listCourses'>(c));
@@ -24,6 +24,11 @@ export const createCourse: Handler = async (c, _req, res, deps) => {
 };
 
 export const updateCourse: Handler = async (c, _req, res, deps) => {
-  const course = await authoring.updateCourse(deps, requireUser(c).id, params<'updateCourse'>(c).course_id, body<'updateCourse'>(c));
+  const course = await authoring.updateCourse(
+    deps,
+    requireUser(c).id,
+    params<'updateCourse'>(c).course_id,
+    body<'updateCourse'>(c),
+  );
   res.status(200).json(course satisfies ResponseBody<'updateCourse', 200>);
 };

@@ -1,7 +1,7 @@
 import * as payments from '../../services/payments';
 import { handleStripeWebhook as processWebhook } from '../../services/stripeWebhooks';
 import { requireUser } from '../security';
-import { body, Handler, ResponseBody } from '../types';
+import { body, type Handler, type ResponseBody } from '../types';
 
 export const createPaymentIntent: Handler = async (c, _req, res, deps) => {
   const intent = await payments.createPaymentIntent(deps, requireUser(c).id, body<'createPaymentIntent'>(c).order_id);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { HTTP_METHODS, Json, readBundle } from '../../support/document';
+import { HTTP_METHODS, type Json, readBundle } from '../../support/document';
 
 /**
  * The bundle as Dredd 14's OpenAPI 3 parser can read it. It aborts on a parameter that has `examples` (the
@@ -17,7 +17,8 @@ export function writeDreddDocument(dir: string): string {
   };
   for (const item of Object.values(doc.paths as Json)) {
     for (const p of (item.parameters ?? []) as Json[]) fix(p);
-    for (const method of HTTP_METHODS) for (const p of ((item[method] as Json | undefined)?.parameters ?? []) as Json[]) fix(p);
+    for (const method of HTTP_METHODS)
+      for (const p of ((item[method] as Json | undefined)?.parameters ?? []) as Json[]) fix(p);
   }
   for (const p of Object.values((doc.components?.parameters ?? {}) as Json)) fix(p as Json);
   const file = path.join(dir, 'openapi.dredd.json');

@@ -2,10 +2,16 @@ import { withTransaction } from '../../../src/db/transaction';
 import { enqueueJob } from '../../../src/jobs/outbox';
 import { issueCertificate } from '../../../src/services/certificates';
 import type { TestServer } from '../../support/harness';
-import { CourseFixture, insertCourse, insertEnrollment } from '../../support/factories/catalog';
-import { cartItemId, insertOrder, insertWishlistItem, OrderStatus, payOrder } from '../../support/factories/commerce';
+import { type CourseFixture, insertCourse, insertEnrollment } from '../../support/factories/catalog';
+import {
+  cartItemId,
+  insertOrder,
+  insertWishlistItem,
+  type OrderStatus,
+  payOrder,
+} from '../../support/factories/commerce';
 import { addToCart, completedEnrollment, insertReview, setEnrollmentStatus } from '../../support/factories/learning';
-import { registerInstructor, registerLearner, TestUser } from '../../support/users';
+import { registerInstructor, registerLearner, type TestUser } from '../../support/users';
 
 /**
  * The data Dredd's requests act on, created before Dredd starts and handed to the hooks as JSON: users
@@ -14,8 +20,22 @@ import { registerInstructor, registerLearner, TestUser } from '../../support/use
  * data of their own, so that the order Dredd runs the transactions in does not matter.
  */
 export const USER_NAMES = [
-  'learner', 'instructor', 'outsider', 'reviewer', 'reviewDeleter', 'cartClearer', 'orderer', 'reorderer',
-  'enrolledBuyer', 'payer', 'confirmer', 'refunder', 'refreshUser', 'logoutUser', 'passwordUser', 'candidate',
+  'learner',
+  'instructor',
+  'outsider',
+  'reviewer',
+  'reviewDeleter',
+  'cartClearer',
+  'orderer',
+  'reorderer',
+  'enrolledBuyer',
+  'payer',
+  'confirmer',
+  'refunder',
+  'refreshUser',
+  'logoutUser',
+  'passwordUser',
+  'candidate',
 ] as const;
 export type UserName = (typeof USER_NAMES)[number];
 
@@ -61,7 +81,15 @@ export interface Fixtures {
   reviews: { learner: string; deleter: string };
   cartItems: { learnerA: string };
   wishlistItems: { remove: string; move: string; inCart: string; free: string };
-  orders: { learnerCompleted: string; learnerUnrendered: string; payer: string; confirmer: string; confirmerRefunded: string; refunder: string; refunderCancelled: string };
+  orders: {
+    learnerCompleted: string;
+    learnerUnrendered: string;
+    payer: string;
+    confirmer: string;
+    confirmerRefunded: string;
+    refunder: string;
+    refunderCancelled: string;
+  };
   paymentIntents: { confirmer: string; confirmerRefunded: string };
   certificates: { rendered: string; renderedCode: string; unrendered: string };
 }
@@ -73,7 +101,8 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
   const users = { instructor } as Record<UserName, TestUser>;
   for (const name of USER_NAMES) if (name !== 'instructor') users[name] = await register(name);
 
-  const course = (opts: Parameters<typeof insertCourse>[1] = {}) => insertCourse(db, { instructorId: instructor.id, ...opts });
+  const course = (opts: Parameters<typeof insertCourse>[1] = {}) =>
+    insertCourse(db, { instructorId: instructor.id, ...opts });
   const courses: Fixtures['courses'] = {
     main: await course({ title: 'Complete Web Development Bootcamp' }),
     free: await course({ title: 'Free Git Basics', priceCents: 0 }),
@@ -99,13 +128,17 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
   };
 
   const { learner } = users;
-  for (const name of ['reviewer', 'reviewDeleter', 'enrolledBuyer'] as const) await insertEnrollment(db, users[name].id, courses.main);
+  for (const name of ['reviewer', 'reviewDeleter', 'enrolledBuyer'] as const)
+    await insertEnrollment(db, users[name].id, courses.main);
   const learnerMain = await insertEnrollment(db, learner.id, courses.main);
   await insertEnrollment(db, learner.id, courses.freeOwned, 'free');
   const learnerRefunded = await insertEnrollment(db, learner.id, courses.refunded);
   await setEnrollmentStatus(db, learnerRefunded, 'refunded');
 
-  const reviews = { learner: await insertReview(db, learner.id, courses.main.id, 5), deleter: await insertReview(db, users.reviewDeleter.id, courses.main.id, 4) };
+  const reviews = {
+    learner: await insertReview(db, learner.id, courses.main.id, 5),
+    deleter: await insertReview(db, users.reviewDeleter.id, courses.main.id, 4),
+  };
 
   for (const c of [courses.cartA, courses.cartC]) await addToCart(db, learner.id, c.id);
   await addToCart(db, users.cartClearer.id, courses.cartA.id);
@@ -160,8 +193,20 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
     reviews,
     cartItems: { learnerA: await cartItemId(db, learner.id, courses.cartA.id) },
     wishlistItems,
-    orders: { learnerCompleted, learnerUnrendered, payer, confirmer: confirmerOrder, confirmerRefunded, refunder, refunderCancelled },
+    orders: {
+      learnerCompleted,
+      learnerUnrendered,
+      payer,
+      confirmer: confirmerOrder,
+      confirmerRefunded,
+      refunder,
+      refunderCancelled,
+    },
     paymentIntents: { confirmer: confirmerIntent, confirmerRefunded: confirmerRefundedIntent },
-    certificates: { rendered: rendered.id, renderedCode: rendered.verification_code, unrendered: (unrendered as { id: string }).id },
+    certificates: {
+      rendered: rendered.id,
+      renderedCode: rendered.verification_code,
+      unrendered: (unrendered as { id: string }).id,
+    },
   };
 }

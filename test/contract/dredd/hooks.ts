@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import hooks, { DreddTransaction } from 'hooks';
-import { DocOperation, Json, operations, readBundle, response } from '../../support/document';
+import hooks, { type DreddTransaction } from 'hooks';
+import { type DocOperation, type Json, operations, readBundle, response } from '../../support/document';
 import type { Fixtures } from './fixtures';
 import { toJsonSchema } from '../../support/jsonSchema';
-import { Plan, planFor } from './plan';
+import { type Plan, planFor } from './plan';
 import type { PreparedRequest } from './preparations';
 import { applyPlan } from './request';
 
@@ -19,7 +19,9 @@ const doc = readBundle();
 const API_PREFIX = new URL(fixtures.apiBase).pathname;
 
 /** (method, path template) → operation: Dredd names a transaction by its path template, not its operationId. */
-const byRoute = new Map<string, DocOperation>(operations(doc).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
+const byRoute = new Map<string, DocOperation>(
+  operations(doc).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]),
+);
 
 export interface ReportEntry {
   name: string;
@@ -38,7 +40,11 @@ function apply(transaction: DreddTransaction, op: DocOperation, plan: PreparedRe
 /** Sends the prepared request itself (for setups), answering its status. */
 async function send(transaction: DreddTransaction): Promise<number> {
   const { request } = transaction;
-  const res = await fetch(new URL(transaction.fullPath, fixtures.apiBase), { method: request.method, headers: request.headers, body: request.body || undefined });
+  const res = await fetch(new URL(transaction.fullPath, fixtures.apiBase), {
+    method: request.method,
+    headers: request.headers,
+    body: request.body || undefined,
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -74,7 +80,10 @@ hooks.beforeEach((transaction, done) => {
   const entry: ReportEntry = { name: transaction.name, operationId: op?.operationId, status, outcome: 'skipped' };
   report.set(transaction.name, entry);
   const prepare = async (): Promise<void> => {
-    if (!op) throw new Error(`no operation of the contract is ${transaction.request.method} ${transaction.origin.resourceName}`);
+    if (!op)
+      throw new Error(
+        `no operation of the contract is ${transaction.request.method} ${transaction.origin.resourceName}`,
+      );
     const plan: Plan = planFor(doc, op, status, fixtures);
     if (plan.skip !== undefined) {
       transaction.skip = true;
@@ -119,6 +128,7 @@ hooks.afterEach((transaction, done) => {
 });
 
 hooks.afterAll((_transactions, done) => {
-  if (process.env.LF_DREDD_REPORT) fs.writeFileSync(process.env.LF_DREDD_REPORT, JSON.stringify([...report.values()], null, 1));
+  if (process.env.LF_DREDD_REPORT)
+    fs.writeFileSync(process.env.LF_DREDD_REPORT, JSON.stringify([...report.values()], null, 1));
   done();
 });

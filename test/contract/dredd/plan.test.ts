@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { contract } from '../../support/contract';
-import { startTestServer, TestServer } from '../../support/harness';
-import { DocOperation, Json, operations, readBundle, resolve } from '../../support/document';
-import { Fixtures, seedContractData } from './fixtures';
+import { startTestServer, type TestServer } from '../../support/harness';
+import { type DocOperation, type Json, operations, readBundle, resolve } from '../../support/document';
+import { type Fixtures, seedContractData } from './fixtures';
 import { planFor } from './plan';
-import { applyPlan, HttpRequest } from './request';
+import { applyPlan, type HttpRequest } from './request';
 
 /**
  * The Dredd preparations checked without Dredd, on real seeded data: every documented status of every
@@ -29,7 +29,8 @@ after(async () => {
 
 /** The request Dredd builds from the contract's examples, before the hooks touch it. */
 function exampleRequest(op: DocOperation): HttpRequest {
-  const exampleOf = (p: Json): unknown => p.example ?? (Object.values((p.examples ?? {}) as Json)[0] as Json | undefined)?.value ?? p.schema?.enum?.[0];
+  const exampleOf = (p: Json): unknown =>
+    p.example ?? (Object.values((p.examples ?? {}) as Json)[0] as Json | undefined)?.value ?? p.schema?.enum?.[0];
   let path = op.path;
   const query = new URLSearchParams();
   for (const { parameter } of op.parameters) {
@@ -37,9 +38,16 @@ function exampleRequest(op: DocOperation): HttpRequest {
     if (parameter.in === 'path') path = path.replace(`{${parameter.name as string}}`, String(value));
     if (parameter.in === 'query' && value !== undefined) query.set(parameter.name as string, String(value));
   }
-  const media = op.operation.requestBody ? (resolve(doc, op.operation.requestBody as Json).content?.['application/json'] as Json | undefined) : undefined;
+  const media = op.operation.requestBody
+    ? (resolve(doc, op.operation.requestBody as Json).content?.['application/json'] as Json | undefined)
+    : undefined;
   const body = media ? JSON.stringify(media.example ?? {}) : '';
-  return { method: op.method.toUpperCase(), uri: query.size > 0 ? `${path}?${query}` : path, headers: body ? { 'Content-Type': 'application/json' } : {}, body };
+  return {
+    method: op.method.toUpperCase(),
+    uri: query.size > 0 ? `${path}?${query}` : path,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body,
+  };
 }
 
 function prepared(op: DocOperation, status: number): HttpRequest | string {
@@ -52,11 +60,14 @@ function prepared(op: DocOperation, status: number): HttpRequest | string {
 
 describe('the preparations of the Dredd run', () => {
   it('cover every documented status of every operation', () => {
-    const statuses = ops.flatMap((op) => Object.keys(op.operation.responses ?? {}).map((s) => [op, Number(s)] as const));
+    const statuses = ops.flatMap((op) =>
+      Object.keys(op.operation.responses ?? {}).map((s) => [op, Number(s)] as const),
+    );
     assert.ok(statuses.length > 300);
     for (const [op, status] of statuses) {
       const result = prepared(op, status);
-      if (typeof result === 'string') assert.ok(result.length > 10, `${op.operationId} ${status} is skipped without a reason`);
+      if (typeof result === 'string')
+        assert.ok(result.length > 10, `${op.operationId} ${status} is skipped without a reason`);
     }
   });
 
@@ -78,7 +89,11 @@ describe('the preparations of the Dredd run', () => {
           },
           op.operationId,
         );
-        assert.deepEqual(result.errors ?? [], [], `${op.operationId} ${status}: ${request.method} ${request.uri} ${request.body}`);
+        assert.deepEqual(
+          result.errors ?? [],
+          [],
+          `${op.operationId} ${status}: ${request.method} ${request.uri} ${request.body}`,
+        );
         const security = (op.operation.security ?? doc.security) as Json[];
         if (security.length > 0 && !security.some((req) => Object.keys(req).length === 0)) {
           assert.match(request.headers.Authorization ?? '', /^Bearer ey/, `${op.operationId} needs a user`);
@@ -91,11 +106,14 @@ describe('the preparations of the Dredd run', () => {
     for (const op of ops) {
       const statuses = Object.keys(op.operation.responses ?? {}).map(Number);
       const unauthorized = statuses.includes(401) ? prepared(op, 401) : undefined;
-      if (unauthorized && typeof unauthorized !== 'string') assert.doesNotMatch(unauthorized.headers.Authorization ?? '', /^Bearer ey/, op.operationId);
-      const malformed = statuses.includes(400) && op.operationId !== 'handleStripeWebhook' ? prepared(op, 400) : undefined;
+      if (unauthorized && typeof unauthorized !== 'string')
+        assert.doesNotMatch(unauthorized.headers.Authorization ?? '', /^Bearer ey/, op.operationId);
+      const malformed =
+        statuses.includes(400) && op.operationId !== 'handleStripeWebhook' ? prepared(op, 400) : undefined;
       if (malformed && typeof malformed !== 'string') assert.throws(() => JSON.parse(malformed.body), op.operationId);
       const unsupported = statuses.includes(415) ? prepared(op, 415) : undefined;
-      if (unsupported && typeof unsupported !== 'string') assert.equal(unsupported.headers['Content-Type'], 'text/plain', op.operationId);
+      if (unsupported && typeof unsupported !== 'string')
+        assert.equal(unsupported.headers['Content-Type'], 'text/plain', op.operationId);
     }
   });
 });

@@ -1,7 +1,7 @@
 import type { OperationId } from '../../../src/api/types';
-import { DocOperation, Json, resolve } from '../../support/document';
+import { type DocOperation, type Json, resolve } from '../../support/document';
 import type { Fixtures } from './fixtures';
-import { PreparedRequest, PREPARATIONS, Skip, UNKNOWN_ID } from './preparations';
+import { type PreparedRequest, PREPARATIONS, type Skip, UNKNOWN_ID } from './preparations';
 
 /** Statuses Dredd never provokes, and why. */
 const NEVER: Record<number, string> = {
@@ -24,28 +24,45 @@ function requestSchema(doc: Json, op: DocOperation): Json | undefined {
  * request: no token (401), unknown ids or a page past the end (404), broken JSON (400), a text body (415),
  * an empty or over-broad body, or an oversized page (422).
  */
-function defaultFor(doc: Json, op: DocOperation, status: number, { setup: _successOnly, ...success }: PreparedRequest): Plan {
+function defaultFor(
+  doc: Json,
+  op: DocOperation,
+  status: number,
+  { setup: _successOnly, ...success }: PreparedRequest,
+): Plan {
   const body = requestSchema(doc, op);
   const query = op.parameters.filter((p) => p.parameter.in === 'query').map((p) => p.parameter.name as string);
   const pathParams = op.parameters.filter((p) => p.parameter.in === 'path').map((p) => p.parameter.name as string);
   switch (status) {
     case 400:
-      return body ? { ...success, rawBody: '{"broken": ', headers: { ...success.headers, 'Content-Type': 'application/json' } } : { skip: 'no request body to break' };
+      return body
+        ? { ...success, rawBody: '{"broken": ', headers: { ...success.headers, 'Content-Type': 'application/json' } }
+        : { skip: 'no request body to break' };
     case 401: {
       const security = (op.operation.security ?? doc.security) as Json[];
       if (security.length === 0) return { skip: 'a public operation: its 401 needs an entry in preparations.ts' };
       // Where authentication is optional, a present but invalid token is the 401.
-      if (security.some((req) => Object.keys(req).length === 0)) return { ...success, as: null, authorization: 'Bearer not-a-valid-token' };
+      if (security.some((req) => Object.keys(req).length === 0))
+        return { ...success, as: null, authorization: 'Bearer not-a-valid-token' };
       return { ...success, as: null, authorization: undefined };
     }
     case 404:
-      if (pathParams.length > 0) return { ...success, params: Object.fromEntries(pathParams.map((name) => [name, UNKNOWN_ID])) };
+      if (pathParams.length > 0)
+        return { ...success, params: Object.fromEntries(pathParams.map((name) => [name, UNKNOWN_ID])) };
       if (query.includes('page')) return { ...success, query: { page: '999' } };
       return { skip: 'no id or page to make unknown: needs an entry in preparations.ts' };
     case 415:
-      return body ? { ...success, rawBody: 'course_id=1', headers: { ...success.headers, 'Content-Type': 'text/plain' } } : { skip: 'no request body' };
+      return body
+        ? { ...success, rawBody: 'course_id=1', headers: { ...success.headers, 'Content-Type': 'text/plain' } }
+        : { skip: 'no request body' };
     case 422:
-      if (body) return { ...success, patch: undefined, rawBody: undefined, body: Array.isArray(body.required) && body.required.length > 0 ? {} : { unexpected_field: true } };
+      if (body)
+        return {
+          ...success,
+          patch: undefined,
+          rawBody: undefined,
+          body: Array.isArray(body.required) && body.required.length > 0 ? {} : { unexpected_field: true },
+        };
       if (query.includes('page_size')) return { ...success, query: { page_size: '1000' } };
       // Every operation refuses a query parameter it does not document.
       return { ...success, query: { ...success.query, unexpected_parameter: '1' } };

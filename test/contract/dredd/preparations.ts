@@ -60,8 +60,24 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
 
   // auth
   registerUser: {
-    success: () => ({ body: { email: `dredd-${crypto.randomUUID()}@example.com`, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' } }),
-    statuses: { 409: (f) => ({ body: { email: f.users.learner.email.toUpperCase(), password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' } }) },
+    success: () => ({
+      body: {
+        email: `dredd-${crypto.randomUUID()}@example.com`,
+        password: 'SecurePassword123!',
+        first_name: 'John',
+        last_name: 'Doe',
+      },
+    }),
+    statuses: {
+      409: (f) => ({
+        body: {
+          email: f.users.learner.email.toUpperCase(),
+          password: 'SecurePassword123!',
+          first_name: 'John',
+          last_name: 'Doe',
+        },
+      }),
+    },
   },
   loginUser: {
     success: (f) => ({ body: { email: f.users.learner.email, password: f.users.learner.password } }),
@@ -75,13 +91,18 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   getCurrentUser: { success: () => ({ as: 'learner' }) },
   updateCurrentUser: { success: () => ({ as: 'learner' }) },
   changePassword: {
-    success: (f) => ({ as: 'passwordUser', body: { current_password: f.users.passwordUser.password, new_password: 'EvenMoreSecure456?' } }),
+    success: (f) => ({
+      as: 'passwordUser',
+      body: { current_password: f.users.passwordUser.password, new_password: 'EvenMoreSecure456?' },
+    }),
   },
   becomeInstructor: { success: () => ({ as: 'candidate' }), statuses: { 409: () => ({ as: 'instructor' }) } },
 
   // categories and the catalog
   listCategories: { success: () => ({}) },
-  listCourses: { success: () => ({ as: 'learner', query: { category: 'Development', ordering: '-rating', page_size: '5' } }) },
+  listCourses: {
+    success: () => ({ as: 'learner', query: { category: 'Development', ordering: '-rating', page_size: '5' } }),
+  },
   getCourse: {
     success: (f) => ({ as: 'learner', params: { course_id: f.courses.main.id } }),
   },
@@ -113,19 +134,44 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     statuses: { 403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id } }) },
   },
   updateSection: {
-    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! } }),
-    statuses: { 403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! } }) },
+    success: (f) => ({
+      as: 'instructor',
+      params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! },
+    }),
+    statuses: {
+      403: (f) => ({
+        as: 'outsider',
+        params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! },
+      }),
+    },
   },
   deleteSection: {
-    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[1]! } }),
+    success: (f) => ({
+      as: 'instructor',
+      params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[1]! },
+    }),
     statuses: {
-      403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! } }),
-      422: (f) => ({ as: 'instructor', params: { course_id: f.courses.solo.id, section_id: f.courses.solo.sectionIds[0]! } }),
+      403: (f) => ({
+        as: 'outsider',
+        params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! },
+      }),
+      422: (f) => ({
+        as: 'instructor',
+        params: { course_id: f.courses.solo.id, section_id: f.courses.solo.sectionIds[0]! },
+      }),
     },
   },
   createLesson: {
-    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! } }),
-    statuses: { 403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! } }) },
+    success: (f) => ({
+      as: 'instructor',
+      params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! },
+    }),
+    statuses: {
+      403: (f) => ({
+        as: 'outsider',
+        params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! },
+      }),
+    },
   },
   updateLesson: {
     // The example moves the lesson to another section of the same course.
@@ -135,7 +181,11 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
       patch: { section_id: f.courses.authoring.sectionIds[0] },
     }),
     statuses: {
-      403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, lesson_id: f.courses.main.lessonIds[0]! }, patch: { section_id: f.courses.main.sectionIds[1] } }),
+      403: (f) => ({
+        as: 'outsider',
+        params: { course_id: f.courses.main.id, lesson_id: f.courses.main.lessonIds[0]! },
+        patch: { section_id: f.courses.main.sectionIds[1] },
+      }),
       422: (f) => ({
         as: 'instructor',
         params: { course_id: f.courses.authoring.id, lesson_id: f.courses.authoring.lessonIds[4]! },
@@ -144,10 +194,19 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     },
   },
   deleteLesson: {
-    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, lesson_id: f.courses.authoring.lessonIds[5]! } }),
+    success: (f) => ({
+      as: 'instructor',
+      params: { course_id: f.courses.authoring.id, lesson_id: f.courses.authoring.lessonIds[5]! },
+    }),
     statuses: {
-      403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, lesson_id: f.courses.main.lessonIds[0]! } }),
-      422: (f) => ({ as: 'instructor', params: { course_id: f.courses.solo.id, lesson_id: f.courses.solo.lessonIds[0]! } }),
+      403: (f) => ({
+        as: 'outsider',
+        params: { course_id: f.courses.main.id, lesson_id: f.courses.main.lessonIds[0]! },
+      }),
+      422: (f) => ({
+        as: 'instructor',
+        params: { course_id: f.courses.solo.id, lesson_id: f.courses.solo.lessonIds[0]! },
+      }),
     },
   },
   listMyTaughtCourses: { success: () => ({ as: 'instructor' }), statuses: { 403: () => ({ as: 'outsider' }) } },
@@ -232,10 +291,16 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     },
   },
   confirmPayment: {
-    success: (f) => ({ as: 'confirmer', body: { order_id: f.orders.confirmer, payment_intent_id: f.paymentIntents.confirmer } }),
+    success: (f) => ({
+      as: 'confirmer',
+      body: { order_id: f.orders.confirmer, payment_intent_id: f.paymentIntents.confirmer },
+    }),
     statuses: {
       404: (f) => ({ as: 'confirmer', body: { order_id: UNKNOWN_ID, payment_intent_id: f.paymentIntents.confirmer } }),
-      409: (f) => ({ as: 'confirmer', body: { order_id: f.orders.confirmerRefunded, payment_intent_id: f.paymentIntents.confirmerRefunded } }),
+      409: (f) => ({
+        as: 'confirmer',
+        body: { order_id: f.orders.confirmerRefunded, payment_intent_id: f.paymentIntents.confirmerRefunded },
+      }),
     },
   },
   handleStripeWebhook: {
@@ -259,8 +324,18 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   listEnrollments: { success: () => ({ as: 'learner' }) },
   getEnrollment: { success: (f) => ({ as: 'learner', params: { enrollment_id: f.enrollments.learnerMain } }) },
   markLessonComplete: {
-    success: (f) => ({ as: 'learner', params: { enrollment_id: f.enrollments.learnerMain }, body: { lesson_id: f.courses.main.lessonIds[0] } }),
-    statuses: { 403: (f) => ({ as: 'learner', params: { enrollment_id: f.enrollments.learnerRefunded }, body: { lesson_id: f.courses.refunded.lessonIds[0] } }) },
+    success: (f) => ({
+      as: 'learner',
+      params: { enrollment_id: f.enrollments.learnerMain },
+      body: { lesson_id: f.courses.main.lessonIds[0] },
+    }),
+    statuses: {
+      403: (f) => ({
+        as: 'learner',
+        params: { enrollment_id: f.enrollments.learnerRefunded },
+        body: { lesson_id: f.courses.refunded.lessonIds[0] },
+      }),
+    },
   },
   updateLessonProgress: {
     success: (f) => ({
@@ -292,7 +367,10 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   // dashboard
   getDashboardStats: { success: () => ({ as: 'learner' }) },
   getContinueLearning: { success: () => ({ as: 'learner' }) },
-  getRecommendations: { success: () => ({ as: 'learner' }), statuses: { 422: () => ({ as: 'learner', query: { limit: '51' } }) } },
+  getRecommendations: {
+    success: () => ({ as: 'learner' }),
+    statuses: { 422: () => ({ as: 'learner', query: { limit: '51' } }) },
+  },
   getLearningGoals: { success: () => ({ as: 'learner' }) },
   updateLearningGoals: { success: () => ({ as: 'learner' }) },
 };

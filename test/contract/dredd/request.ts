@@ -49,6 +49,8 @@ export function applyPlan(request: HttpRequest, op: DocOperation, plan: Prepared
   if (plan.rawBody !== undefined) request.body = plan.rawBody;
   else if (plan.body !== undefined) request.body = JSON.stringify(plan.body);
   else if (plan.patch) request.body = JSON.stringify({ ...(JSON.parse(request.body || '{}') as Json), ...plan.patch });
-  if (request.body && !Object.keys(request.headers).some((h) => h.toLowerCase() === 'content-type')) setHeader(request.headers, 'Content-Type', 'application/json');
-  if (plan.stripeSignature) setHeader(request.headers, 'Stripe-Signature', stripeSignature(request.body, fixtures.webhookSecret));
+  if (request.body && !Object.keys(request.headers).some((h) => h.toLowerCase() === 'content-type'))
+    setHeader(request.headers, 'Content-Type', 'application/json');
+  if (plan.stripeSignature)
+    setHeader(request.headers, 'Stripe-Signature', stripeSignature(request.body, fixtures.webhookSecret));
 }

@@ -34,13 +34,22 @@ const uid = (): string => crypto.randomBytes(4).toString('hex');
 /** An instructor row (not logged in: use registerInstructor from ../users for a token). */
 export async function insertInstructor(db: Knex, name = { first: 'Angela', last: 'Yu' }): Promise<string> {
   const [row] = await db('users')
-    .insert({ email: `instructor-${uid()}@example.com`, password_hash: 'x', first_name: name.first, last_name: name.last, is_instructor: true })
+    .insert({
+      email: `instructor-${uid()}@example.com`,
+      password_hash: 'x',
+      first_name: name.first,
+      last_name: name.last,
+      is_instructor: true,
+    })
     .returning('id');
   return (row as { id: string }).id;
 }
 
 export async function upsertCategory(db: Knex, name: string): Promise<string> {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const [row] = await db('categories').insert({ name, slug }).onConflict('slug').merge(['name']).returning('id');
   return (row as { id: string }).id;
 }
@@ -53,7 +62,10 @@ export async function insertCourse(db: Knex, opts: CourseOptions = {}): Promise<
   const instructorId = opts.instructorId ?? (await insertInstructor(db));
   const categoryId = await upsertCategory(db, opts.categoryName ?? 'Development');
   const title = opts.title ?? `Course ${uid()}`;
-  const slug = `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${uid()}`;
+  const slug = `${title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}-${uid()}`;
   const sections = opts.sections ?? 2;
   const perSection = opts.lessonsPerSection ?? 2;
   const minutes = opts.lessonMinutes ?? 10;
@@ -83,7 +95,9 @@ export async function insertCourse(db: Knex, opts: CourseOptions = {}): Promise<
   const sectionIds: string[] = [];
   const lessonIds: string[] = [];
   for (let s = 1; s <= sections; s++) {
-    const [section] = await db('sections').insert({ course_id: courseId, title: `Section ${s}`, position: s }).returning('id');
+    const [section] = await db('sections')
+      .insert({ course_id: courseId, title: `Section ${s}`, position: s })
+      .returning('id');
     const sectionId = (section as { id: string }).id;
     sectionIds.push(sectionId);
     const rows = Array.from({ length: perSection }, (_, i) => ({
@@ -98,11 +112,24 @@ export async function insertCourse(db: Knex, opts: CourseOptions = {}): Promise<
     const inserted = (await db('lessons').insert(rows).returning('id')) as { id: string }[];
     lessonIds.push(...inserted.map((r) => r.id));
   }
-  return { id: courseId, slug: (course as { slug: string }).slug, instructorId, categoryId, sectionIds, lessonIds, priceCents };
+  return {
+    id: courseId,
+    slug: (course as { slug: string }).slug,
+    instructorId,
+    categoryId,
+    sectionIds,
+    lessonIds,
+    priceCents,
+  };
 }
 
 /** An active enrollment row (what a purchase or a free enroll creates), with lesson totals snapshotted. */
-export async function insertEnrollment(db: Knex, userId: string, course: CourseFixture, source: 'free' | 'purchase' | 'seed' = 'seed'): Promise<string> {
+export async function insertEnrollment(
+  db: Knex,
+  userId: string,
+  course: CourseFixture,
+  source: 'free' | 'purchase' | 'seed' = 'seed',
+): Promise<string> {
   const [row] = await db('enrollments')
     .insert({ user_id: userId, course_id: course.id, source, status: 'active', total_lessons: course.lessonIds.length })
     .returning('id');
@@ -112,7 +139,12 @@ export async function insertEnrollment(db: Knex, userId: string, course: CourseF
 /** A learner row without a login (sign a token with deps.tokens.signAccess when one is needed). */
 export async function insertLearner(db: Knex, name = { first: 'Lea', last: 'Rner' }): Promise<string> {
   const [row] = await db('users')
-    .insert({ email: `learner-${uid()}${uid()}@example.com`, password_hash: 'x', first_name: name.first, last_name: name.last })
+    .insert({
+      email: `learner-${uid()}${uid()}@example.com`,
+      password_hash: 'x',
+      first_name: name.first,
+      last_name: name.last,
+    })
     .returning('id');
   return (row as { id: string }).id;
 }

@@ -32,7 +32,11 @@ export async function orderCourses(t: TestServer, user: TestUser, courseIds: str
 }
 
 /** The order's PaymentIntent through the API (what the browser receives for Stripe.js). */
-export async function paymentIntentFor(t: TestServer, user: TestUser, orderId: string): Promise<{ payment_intent_id: string; client_secret: string; amount: number }> {
+export async function paymentIntentFor(
+  t: TestServer,
+  user: TestUser,
+  orderId: string,
+): Promise<{ payment_intent_id: string; client_secret: string; amount: number }> {
   const res = await t.api.post('/payments/create-payment-intent/', { order_id: orderId }, { token: user.access });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body;
@@ -42,7 +46,11 @@ export async function paymentIntentFor(t: TestServer, user: TestUser, orderId: s
  * What Stripe.js does in the browser: confirms the intent at the Stripe test server with a test payment method.
  * A declined card rejects with Stripe's card error, as the SDK reports it.
  */
-export function payAtStripe(t: TestServer, paymentIntentId: string, paymentMethod = 'pm_card_visa'): Promise<Stripe.PaymentIntent> {
+export function payAtStripe(
+  t: TestServer,
+  paymentIntentId: string,
+  paymentMethod = 'pm_card_visa',
+): Promise<Stripe.PaymentIntent> {
   return t.deps.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: paymentMethod });
 }
 
@@ -51,13 +59,21 @@ export async function purchase(t: TestServer, user: TestUser, courseIds: string[
   const order = await orderCourses(t, user, courseIds);
   const intent = await paymentIntentFor(t, user, order.id);
   await payAtStripe(t, intent.payment_intent_id);
-  const confirmed = await t.api.post('/payments/confirm-payment/', { order_id: order.id, payment_intent_id: intent.payment_intent_id }, { token: user.access });
+  const confirmed = await t.api.post(
+    '/payments/confirm-payment/',
+    { order_id: order.id, payment_intent_id: intent.payment_intent_id },
+    { token: user.access },
+  );
   assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
   return order.id;
 }
 
 /** A webhook request body and Stripe-Signature header, signed with the test server's secret (or another). */
-export function signedWebhook(t: TestServer, event: unknown, opts: { secret?: string; timestamp?: number } = {}): { rawBody: string; headers: Record<string, string> } {
+export function signedWebhook(
+  t: TestServer,
+  event: unknown,
+  opts: { secret?: string; timestamp?: number } = {},
+): { rawBody: string; headers: Record<string, string> } {
   const rawBody = JSON.stringify(event);
   const signature = Stripe.webhooks.generateTestHeaderString({
     payload: rawBody,
@@ -75,7 +91,9 @@ export function deliverWebhook(t: TestServer, event: unknown, opts: { secret?: s
 
 /** The last event of a type the Stripe test server emitted for an object. */
 export function stripeEvent(t: TestServer, type: string, objectId: string): unknown {
-  const event = [...(t.stripe?.account.events ?? [])].reverse().find((e) => e.type === type && (e.data.object as { id: string }).id === objectId);
+  const event = [...(t.stripe?.account.events ?? [])]
+    .reverse()
+    .find((e) => e.type === type && (e.data.object as { id: string }).id === objectId);
   assert.ok(event, `no ${type} event for ${objectId}`);
   return event;
 }
@@ -88,7 +106,11 @@ export async function countRows(t: TestServer, table: string, where: Record<stri
 
 /** Outbox rows of one job for one payload value (e.g. render-receipt of an order). */
 export async function outboxJobs(t: TestServer, jobName: string, payload: Record<string, string>): Promise<number> {
-  const [row] = await t.db('outbox').where({ job_name: jobName }).whereRaw('payload @> ?::jsonb', [JSON.stringify(payload)]).count({ n: '*' });
+  const [row] = await t
+    .db('outbox')
+    .where({ job_name: jobName })
+    .whereRaw('payload @> ?::jsonb', [JSON.stringify(payload)])
+    .count({ n: '*' });
   return Number(row?.n ?? 0);
 }
 
@@ -98,7 +120,12 @@ const STORED_BILLING = { ...BILLING, address_line2: null, phone: null };
 export type OrderStatus = 'pending' | 'completed' | 'cancelled' | 'refunded';
 
 /** An order row of the course (a completed one with its enrollment, as fulfilment leaves it). */
-export async function insertOrder(db: Knex, user: TestUser, course: CourseFixture, status: OrderStatus): Promise<string> {
+export async function insertOrder(
+  db: Knex,
+  user: TestUser,
+  course: CourseFixture,
+  status: OrderStatus,
+): Promise<string> {
   return withTransaction(db, async (trx) => {
     const now = new Date();
     const [order] = await trx('orders')
@@ -116,7 +143,13 @@ export async function insertOrder(db: Knex, user: TestUser, course: CourseFixtur
     const orderId = (order as { id: string }).id;
     await trx('order_items').insert({ order_id: orderId, course_id: course.id, price_cents: course.priceCents });
     if (status === 'completed') {
-      await trx('enrollments').insert({ user_id: user.id, course_id: course.id, order_id: orderId, source: 'purchase', total_lessons: course.lessonIds.length });
+      await trx('enrollments').insert({
+        user_id: user.id,
+        course_id: course.id,
+        order_id: orderId,
+        source: 'purchase',
+        total_lessons: course.lessonIds.length,
+      });
     }
     return orderId;
   });

@@ -73,20 +73,13 @@ async function main(): Promise<void> {
   server.on('request', createApp(deps));
 
   const probe = knexFactory({ client: 'pg', connection: DB_URL, pool: { min: 0, max: 1 } });
-  const course = (await probe('courses')
-    .where({ is_published: true })
-    .orderBy('student_count', 'desc')
-    .first('slug')) as { slug: string };
+  const course = (await probe('courses').where({ is_published: true }).orderBy('student_count', 'desc').first('slug')) as { slug: string };
   const category = (await probe('categories').first('slug')) as { slug: string };
   await probe.destroy();
 
   const targets: Target[] = [
     { name: 'list, default order (popularity)', path: '/courses/', minShare: 0.1 },
-    {
-      name: 'list, category + rating order',
-      path: `/courses/?category=${category.slug}&ordering=-rating`,
-      minShare: 0.1,
-    },
+    { name: 'list, category + rating order', path: `/courses/?category=${category.slug}&ordering=-rating`, minShare: 0.1 },
     { name: 'list, price range + level', path: '/courses/?min_price=20&max_price=50&level=beginner', minShare: 0.1 },
     { name: 'search, ranked', path: '/courses/?search=javascript', minShare: 0.05 },
     { name: 'search, typo fallback', path: '/courses/?search=javscript', minShare: 0.02 },

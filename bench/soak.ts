@@ -32,16 +32,7 @@ type Kind = 'browse' | 'search' | 'cart' | 'buy' | 'learn';
 const KINDS: Kind[] = ['browse', 'search', 'cart', 'buy', 'learn'];
 const latencies: Record<Kind, number[]> = { browse: [], search: [], cart: [], buy: [], learn: [] };
 const errors: Array<{ kind: Kind; what: string; status: number; body: string }> = [];
-const SEARCHES = [
-  'python',
-  'javascript',
-  'web development',
-  'data science',
-  'javscript',
-  'design',
-  'react',
-  'machine learning',
-];
+const SEARCHES = ['python', 'javascript', 'web development', 'data science', 'javscript', 'design', 'react', 'machine learning'];
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -113,12 +104,7 @@ class VirtualUser {
     }
     latencies[kind].push(performance.now() - started);
     if (!ok.includes(status)) {
-      errors.push({
-        kind,
-        what: `${method} ${url.replace(/[0-9a-f-]{36}/g, ':id')}`,
-        status,
-        body: text.slice(0, 200),
-      });
+      errors.push({ kind, what: `${method} ${url.replace(/[0-9a-f-]{36}/g, ':id')}`, status, body: text.slice(0, 200) });
       return undefined;
     }
     return text?.startsWith('{') ? JSON.parse(text) : text;
@@ -155,13 +141,7 @@ class VirtualUser {
   }
 
   async search(): Promise<void> {
-    await this.call(
-      'search',
-      'GET',
-      `/courses/?search=${encodeURIComponent(this.pick(SEARCHES))}&ordering=relevance`,
-      undefined,
-      [200],
-    );
+    await this.call('search', 'GET', `/courses/?search=${encodeURIComponent(this.pick(SEARCHES))}&ordering=relevance`, undefined, [200]);
   }
 
   async cart(): Promise<void> {
@@ -194,13 +174,7 @@ class VirtualUser {
       [201],
     );
     if (!order) return;
-    const intent = await this.call(
-      'buy',
-      'POST',
-      '/payments/create-payment-intent/',
-      { order_id: order.id },
-      [200, 201],
-    );
+    const intent = await this.call('buy', 'POST', '/payments/create-payment-intent/', { order_id: order.id }, [200, 201]);
     if (!intent) return;
     await this.pay(intent.payment_intent_id);
     const confirmed = await this.call(
@@ -234,13 +208,7 @@ class VirtualUser {
       { lesson_id: lesson.id, position_seconds: 60, seconds_watched: 30 },
       [200],
     );
-    await this.call(
-      'learn',
-      'POST',
-      `/enrollments/${detail.id}/mark-lesson-complete/`,
-      { lesson_id: lesson.id },
-      [200],
-    );
+    await this.call('learn', 'POST', `/enrollments/${detail.id}/mark-lesson-complete/`, { lesson_id: lesson.id }, [200]);
   }
 
   async run(until: number): Promise<void> {
@@ -276,11 +244,7 @@ async function main(): Promise<void> {
   const db = createDb(databaseUrl, { min: 0, max: 2 });
   await migrateLatest(db);
   if (await isEmpty(db)) await seedDemo(db, { log: (line) => console.log(`  ${line}`) });
-  const courseIds = (await db('courses')
-    .where({ is_published: true })
-    .where('price_cents', '>', 0)
-    .limit(200)
-    .pluck('id')) as string[];
+  const courseIds = (await db('courses').where({ is_published: true }).where('price_cents', '>', 0).limit(200).pluck('id')) as string[];
   await db.destroy();
 
   const port = Number(process.env.SOAK_PORT ?? (await freePort()));
@@ -311,28 +275,20 @@ async function main(): Promise<void> {
   };
   const stripeClient = createStripeClient(loadConfig(env).stripe);
   const spawnTs = (script: string): ChildProcess =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, script)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const api = spawnTs('src/server.ts');
   const workers = spawnTs('workers/main.ts');
   const children = [api, workers];
   try {
     await waitForPort(port, 60_000);
-    console.log(
-      `Soak: ${USERS} virtual users for ${SECONDS} s against ${base} (API pid ${api.pid}), ${courseIds.length} courses`,
-    );
+    console.log(`Soak: ${USERS} virtual users for ${SECONDS} s against ${base} (API pid ${api.pid}), ${courseIds.length} courses`);
     const started = Date.now();
     const rss: Array<{ t: number; mb: number }> = [{ t: 0, mb: rssMb(api.pid!) }];
     const sampler = setInterval(() => {
       const sample = { t: Math.round((Date.now() - started) / 1000), mb: rssMb(api.pid!) };
       rss.push(sample);
       const requests = KINDS.reduce((a, k) => a + latencies[k].length, 0);
-      console.log(
-        `  t=${String(sample.t).padStart(4)} s  rss ${sample.mb} MB  requests ${requests}  errors ${errors.length}`,
-      );
+      console.log(`  t=${String(sample.t).padStart(4)} s  rss ${sample.mb} MB  requests ${requests}  errors ${errors.length}`);
     }, SAMPLE_MS);
     const until = started + SECONDS * 1000;
     const pay = (id: string) => stripeClient.paymentIntents.confirm(id, { payment_method: 'pm_card_visa' });

@@ -31,27 +31,19 @@ async function main(): Promise<number> {
   const partial = `${file}.partial`;
   const target = libpqTarget(databaseUrl);
   const started = Date.now();
-  const result = spawnSync(
-    pgDump,
-    ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${target.dbname}`],
-    {
-      env: target.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const result = spawnSync(pgDump, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${target.dbname}`], {
+    env: target.env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (result.status !== 0) {
     fs.rmSync(partial, { force: true });
-    console.error(
-      `backup failed: ${path.basename(pgDump)} exited with ${result.status ?? result.signal ?? result.error?.message}`,
-    );
+    console.error(`backup failed: ${path.basename(pgDump)} exited with ${result.status ?? result.signal ?? result.error?.message}`);
     return 1;
   }
   fs.chmodSync(partial, 0o600);
   fs.renameSync(partial, file);
   const kb = Math.ceil(fs.statSync(file).size / 1024);
-  console.log(
-    `backup of ${redact(databaseUrl)} written to ${file} (${kb} KB in ${Date.now() - started} ms, ${pgDump})`,
-  );
+  console.log(`backup of ${redact(databaseUrl)} written to ${file} (${kb} KB in ${Date.now() - started} ms, ${pgDump})`);
   return 0;
 }
 

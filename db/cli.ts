@@ -24,8 +24,7 @@ function parseArgs(argv: string[]): { command: string | undefined; courses?: num
     else if (arg === '--courses' || arg.startsWith('--courses=')) {
       const value = arg.includes('=') ? arg.split('=')[1] : rest[++i];
       courses = Number(value);
-      if (!Number.isInteger(courses) || courses < 1)
-        throw new Error(`--courses needs a positive integer, got "${value}"`);
+      if (!Number.isInteger(courses) || courses < 1) throw new Error(`--courses needs a positive integer, got "${value}"`);
     } else throw new Error(`unknown argument "${arg}"\n${USAGE}`);
   }
   return { command, courses, reset };
@@ -71,9 +70,7 @@ async function main(): Promise<number> {
       `seed: done in ${seconds}s - ${summary.categories} categories, ${summary.courses} courses, ${summary.sections} sections, ` +
         `${summary.lessons} lessons, ${summary.reviews} reviews, ${summary.enrollments} enrollments, ${summary.users} users`,
     );
-    console.log(
-      `demo logins (password ${DEMO_PASSWORD}): ${DEMO_LEARNER_EMAIL} (learner), ${DEMO_INSTRUCTOR_EMAIL} (instructor)`,
-    );
+    console.log(`demo logins (password ${DEMO_PASSWORD}): ${DEMO_LEARNER_EMAIL} (learner), ${DEMO_INSTRUCTOR_EMAIL} (instructor)`);
     return 0;
   } finally {
     await db.destroy();

@@ -9,18 +9,13 @@ import pg from 'pg';
  * pg_restore cannot read an archive from a newer pg_dump, so the newest one found is used, and one older than the
  * server is refused with the reason.
  */
-export function findPgTool(
-  name: 'pg_dump' | 'pg_restore',
-  serverMajor: number,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
+export function findPgTool(name: 'pg_dump' | 'pg_restore', serverMajor: number, env: NodeJS.ProcessEnv = process.env): string {
   const candidates: string[] = [];
   if (env.PG_BIN_DIR) candidates.push(path.join(env.PG_BIN_DIR, name));
   else {
     const root = '/usr/lib/postgresql';
     const majors = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => /^\d+(\.\d+)?$/.test(d)) : [];
-    for (const major of majors.sort((a, b) => Number(b) - Number(a)))
-      candidates.push(path.join(root, major, 'bin', name));
+    for (const major of majors.sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(root, major, 'bin', name));
     for (const dir of (env.PATH ?? '').split(path.delimiter).filter(Boolean)) candidates.push(path.join(dir, name));
   }
   const found = candidates

@@ -17,14 +17,10 @@ export const BUILT_DIRS = ['src', 'workers', 'db', 'scripts', 'stripe-test-serve
 
 export function build(): void {
   fs.rmSync(DIST, { recursive: true, force: true });
-  const tsc = spawnSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')],
-    {
-      cwd: ROOT,
-      stdio: 'inherit',
-    },
-  );
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   if (tsc.status !== 0) throw new Error(`tsc failed (exit ${tsc.status})`);
   for (const asset of RUNTIME_ASSETS) {
     fs.mkdirSync(path.dirname(path.join(DIST, asset)), { recursive: true });

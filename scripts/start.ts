@@ -19,9 +19,7 @@ const STRIPE_TEST_SERVER = path.join(ROOT, 'stripe-test-server', 'main.ts');
 
 /** The demo staff password: this install's own random one (src/localSecrets.ts), or DEMO_STAFF_PASSWORD. */
 function staffPassword(): string {
-  return (
-    process.env.DEMO_STAFF_PASSWORD || localSecrets(process.env.LEARNFLOW_SECRETS_FILE || undefined).DEMO_STAFF_PASSWORD
-  );
+  return process.env.DEMO_STAFF_PASSWORD || localSecrets(process.env.LEARNFLOW_SECRETS_FILE || undefined).DEMO_STAFF_PASSWORD;
 }
 
 async function prepareDatabase(): Promise<void> {
@@ -72,12 +70,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (!process.env.STRIPE_SECRET_KEY && fs.existsSync(STRIPE_TEST_SERVER)) {
     const port = process.env.STRIPE_TEST_SERVER_PORT ?? '12111';
-    Object.assign(env, {
-      STRIPE_API_HOST: '127.0.0.1',
-      STRIPE_API_PORT: port,
-      STRIPE_API_PROTOCOL: 'http',
-      STRIPE_TEST_SERVER_PORT: port,
-    });
+    Object.assign(env, { STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: port, STRIPE_API_PROTOCOL: 'http', STRIPE_TEST_SERVER_PORT: port });
     children.push(run('Stripe test server', STRIPE_TEST_SERVER, env));
     console.log(`No STRIPE_SECRET_KEY: payments go to the local Stripe test server on http://127.0.0.1:${port}`);
   }

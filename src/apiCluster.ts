@@ -39,10 +39,7 @@ export function runApiPrimary(processes: number): void {
     startMetricsServer(source, listen, log).then(
       (server) => {
         metrics = server;
-        log.info(
-          { url: `http://${listen.host}:${server.port}/metrics` },
-          'metrics listening (every API process, aggregated)',
-        );
+        log.info({ url: `http://${listen.host}:${server.port}/metrics` }, 'metrics listening (every API process, aggregated)');
       },
       (err: Error) => log.error({ err: err.message }, 'metrics listener could not start'),
     );

@@ -53,14 +53,7 @@ export function createApp(deps: Deps): express.Express {
   app.use(
     cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
-      exposedHeaders: [
-        'X-Request-Id',
-        'Retry-After',
-        'RateLimit-Limit',
-        'RateLimit-Remaining',
-        'RateLimit-Reset',
-        'ETag',
-      ],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag'],
       // The preflight depends only on this configuration: let browsers keep it for 2 h (Chromium's ceiling),
       // so a signed-in page does not pay one OPTIONS round trip per URL and per call.
       maxAge: 7200,
@@ -125,8 +118,7 @@ export function createApp(deps: Deps): express.Express {
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
-    if (appError.code === 'SERVICE_UNAVAILABLE')
-      req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
+    if (appError.code === 'SERVICE_UNAVAILABLE') req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
     else if (!(err instanceof AppError) && appError.code === 'VALIDATION_ERROR')
       req.log?.warn({ err }, 'input reached the database unvalidated');
@@ -158,16 +150,12 @@ function toAppError(err: unknown): AppError {
   if (expose === true && typeof status === 'number' && status >= 400 && status < 500) {
     if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
     if (status === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Unsupported content encoding.');
-    return new AppError(
-      'BAD_REQUEST',
-      'The request body could not be read (check its Content-Encoding and Content-Length).',
-    );
+    return new AppError('BAD_REQUEST', 'The request body could not be read (check its Content-Encoding and Content-Length).');
   }
   // Class 22 is PostgreSQL's "data exception" (a value out of range, an invalid representation): input the
   // contract let through but the column cannot hold. It is the client's input, so 422, never a 500.
   // A database that is down or restarting is not the client's fault and not a bug: answer fast, ask to retry.
   if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, 1);
-  if (pgCode(err)?.startsWith('22'))
-    return validationError({ non_field_errors: ['A value is out of range or malformed.'] });
+  if (pgCode(err)?.startsWith('22')) return validationError({ non_field_errors: ['A value is out of range or malformed.'] });
   return new AppError('INTERNAL_ERROR');
 }

@@ -41,14 +41,7 @@ export interface Config {
     loginFailureWindowSeconds: number;
     registerPerIpPerHour: number;
   };
-  stripe: {
-    secretKey: string;
-    publishableKey: string;
-    webhookSecret: string;
-    host?: string;
-    port?: number;
-    protocol?: 'http' | 'https';
-  };
+  stripe: { secretKey: string; publishableKey: string; webhookSecret: string; host?: string; port?: number; protocol?: 'http' | 'https' };
   /** The job that asks Stripe about pending orders whose webhook may have been lost (0 interval: not scheduled). */
   reconcile: { intervalMs: number; afterMs: number };
   storageDir: string;
@@ -83,14 +76,9 @@ function secret(
 }
 
 /** A webhook signing secret in production without real Stripe keys: nothing can sign with it, nothing is stored. */
-function stripeWebhookSecret(
-  env: Config['env'],
-  source: NodeJS.ProcessEnv,
-  local: () => Record<LocalSecretName, string>,
-): string {
+function stripeWebhookSecret(env: Config['env'], source: NodeJS.ProcessEnv, local: () => Record<LocalSecretName, string>): string {
   if (env === 'production' && !source.STRIPE_WEBHOOK_SECRET) {
-    if (source.STRIPE_SECRET_KEY)
-      throw new Error('STRIPE_WEBHOOK_SECRET is required in production when STRIPE_SECRET_KEY is set');
+    if (source.STRIPE_SECRET_KEY) throw new Error('STRIPE_WEBHOOK_SECRET is required in production when STRIPE_SECRET_KEY is set');
     return `whsec_${crypto.randomBytes(32).toString('base64url')}`;
   }
   return secret('STRIPE_WEBHOOK_SECRET', env, source, local);
@@ -101,15 +89,12 @@ function stripeWebhookSecret(
  * first `}` after it, when that text is not empty.
  */
 function hashTagged(name: string, value: string): string {
-  if (!/^[^{]*\{[^}]+\}/.test(value))
-    throw new Error(`${name} must contain a Redis hash tag such as {learnflow}, got "${value}"`);
+  if (!/^[^{]*\{[^}]+\}/.test(value)) throw new Error(`${name} must contain a Redis hash tag such as {learnflow}, got "${value}"`);
   return value;
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const env = (
-    source.NODE_ENV === 'production' || source.NODE_ENV === 'test' ? source.NODE_ENV : 'development'
-  ) as Config['env'];
+  const env = (source.NODE_ENV === 'production' || source.NODE_ENV === 'test' ? source.NODE_ENV : 'development') as Config['env'];
   const port = int(source.PORT, 8000);
   const stripeHost = source.STRIPE_API_HOST;
   const secretsFile = source.LEARNFLOW_SECRETS_FILE || DEFAULT_SECRETS_FILE;
@@ -141,10 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       globalPerMinute: int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600),
       // A fiftieth of the limit by default (12 of 600): one Redis call per 12 requests, and at most 11 points per
       // other process refused early.
-      globalLease: Math.max(
-        1,
-        int(source.RATE_LIMIT_GLOBAL_LEASE, Math.floor(int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600) / 50)),
-      ),
+      globalLease: Math.max(1, int(source.RATE_LIMIT_GLOBAL_LEASE, Math.floor(int(source.RATE_LIMIT_GLOBAL_PER_MINUTE, 600) / 50))),
       loginFailuresPerEmail: int(source.RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL, 5),
       loginFailuresPerIp: int(source.RATE_LIMIT_LOGIN_FAILURES_PER_IP, 50),
       loginFailureWindowSeconds: int(source.RATE_LIMIT_LOGIN_WINDOW_SECONDS, 3600),

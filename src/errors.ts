@@ -36,10 +36,7 @@ export const ERRORS = {
   REVIEW_ALREADY_EXISTS: { status: 409, message: 'You have already reviewed this course.' },
   ORDER_NOT_PENDING: { status: 409, message: 'This order is not awaiting payment' },
   RECEIPT_NOT_READY: { status: 409, message: 'Your receipt is being prepared. Please try again in a few seconds.' },
-  CERTIFICATE_NOT_READY: {
-    status: 409,
-    message: 'The certificate is still being generated. Please try again in a few seconds.',
-  },
+  CERTIFICATE_NOT_READY: { status: 409, message: 'The certificate is still being generated. Please try again in a few seconds.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content type must be application/json.' },
   VALIDATION_ERROR: { status: 422, message: 'Invalid input data' },

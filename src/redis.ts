@@ -10,10 +10,7 @@ export const REQUEST_REDIS_TIMEOUT_MS = 250;
  * is rejected immediately, and no retries. `commandTimeoutMs` also bounds a Redis that accepts the connection but
  * does not answer (a stalled or overloaded server).
  */
-export function createRedis(
-  url: string,
-  opts: { forWorker?: boolean; failFast?: boolean; commandTimeoutMs?: number } = {},
-): IORedis {
+export function createRedis(url: string, opts: { forWorker?: boolean; failFast?: boolean; commandTimeoutMs?: number } = {}): IORedis {
   return new IORedis(url, {
     maxRetriesPerRequest: opts.forWorker ? null : opts.failFast ? 0 : 1,
     enableOfflineQueue: !opts.failFast,

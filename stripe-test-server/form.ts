@@ -15,8 +15,7 @@ function keyPath(key: string): string[] {
 
 /** Objects whose keys are exactly 0..n-1 (or were written with `[]`) become arrays. */
 function arraysFromIndices(value: FormValue): FormValue {
-  if (typeof value === 'string' || Array.isArray(value))
-    return Array.isArray(value) ? value.map(arraysFromIndices) : value;
+  if (typeof value === 'string' || Array.isArray(value)) return Array.isArray(value) ? value.map(arraysFromIndices) : value;
   const keys = Object.keys(value);
   const converted = Object.fromEntries(keys.map((k) => [k, arraysFromIndices(value[k] as FormValue)])) as FormObject;
   if (keys.length > 0 && keys.every((k, i) => k === String(i))) return keys.map((k) => converted[k] as FormValue);

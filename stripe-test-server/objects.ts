@@ -101,17 +101,11 @@ const TEST_PAYMENT_METHODS: Record<string, string | null> = {
 
 const API_VERSION = '2025-02-24.acacia';
 
-export const randomId = (prefix: string): string =>
-  `${prefix}_${crypto.randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
+export const randomId = (prefix: string): string => `${prefix}_${crypto.randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`;
 const now = (): number => Math.floor(Date.now() / 1000);
 
 const invalid = (message: string, param?: string, code?: string, status = 400): StripeApiError =>
-  new StripeApiError(status, {
-    type: 'invalid_request_error',
-    message,
-    ...(param ? { param } : {}),
-    ...(code ? { code } : {}),
-  });
+  new StripeApiError(status, { type: 'invalid_request_error', message, ...(param ? { param } : {}), ...(code ? { code } : {}) });
 
 function text(params: FormObject, name: string): string | undefined {
   const value = params[name];
@@ -148,11 +142,7 @@ export class StripeAccount {
   readonly refunds = new Map<string, Refund>();
   readonly events: StripeEvent[] = [];
 
-  private emit(
-    type: string,
-    object: PaymentIntent | Charge | Refund,
-    request: { id: string; idempotencyKey: string | null },
-  ): StripeEvent {
+  private emit(type: string, object: PaymentIntent | Charge | Refund, request: { id: string; idempotencyKey: string | null }): StripeEvent {
     const event: StripeEvent = {
       id: randomId('evt'),
       object: 'event',
@@ -209,11 +199,7 @@ export class StripeAccount {
   }
 
   /** Confirms with a test payment method: a success charges the card, a decline leaves the intent retryable. */
-  confirmPaymentIntent(
-    id: string,
-    params: FormObject,
-    request: { id: string; idempotencyKey: string | null },
-  ): PaymentIntent {
+  confirmPaymentIntent(id: string, params: FormObject, request: { id: string; idempotencyKey: string | null }): PaymentIntent {
     const intent = this.retrievePaymentIntent(id);
     if (intent.status !== 'requires_payment_method' && intent.status !== 'requires_confirmation') {
       throw invalid(
@@ -229,8 +215,7 @@ export class StripeAccount {
         'payment_method',
         'payment_intent_unexpected_state',
       );
-    if (!(pm in TEST_PAYMENT_METHODS))
-      throw invalid(`No such PaymentMethod: '${pm}'`, 'payment_method', 'resource_missing');
+    if (!(pm in TEST_PAYMENT_METHODS)) throw invalid(`No such PaymentMethod: '${pm}'`, 'payment_method', 'resource_missing');
     intent.payment_method = pm;
     const declineCode = TEST_PAYMENT_METHODS[pm];
     if (declineCode) {
@@ -263,22 +248,13 @@ export class StripeAccount {
       created: now(),
     };
     this.charges.set(charge.id, charge);
-    Object.assign(intent, {
-      status: 'succeeded',
-      amount_received: intent.amount,
-      latest_charge: charge.id,
-      last_payment_error: null,
-    });
+    Object.assign(intent, { status: 'succeeded', amount_received: intent.amount, latest_charge: charge.id, last_payment_error: null });
     this.emit('charge.succeeded', charge, request);
     this.emit('payment_intent.succeeded', intent, request);
     return intent;
   }
 
-  cancelPaymentIntent(
-    id: string,
-    params: FormObject,
-    request: { id: string; idempotencyKey: string | null },
-  ): PaymentIntent {
+  cancelPaymentIntent(id: string, params: FormObject, request: { id: string; idempotencyKey: string | null }): PaymentIntent {
     const intent = this.retrievePaymentIntent(id);
     if (intent.status === 'succeeded' || intent.status === 'canceled') {
       throw invalid(
@@ -287,11 +263,7 @@ export class StripeAccount {
         'payment_intent_unexpected_state',
       );
     }
-    Object.assign(intent, {
-      status: 'canceled',
-      canceled_at: now(),
-      cancellation_reason: text(params, 'cancellation_reason') ?? null,
-    });
+    Object.assign(intent, { status: 'canceled', canceled_at: now(), cancellation_reason: text(params, 'cancellation_reason') ?? null });
     this.emit('payment_intent.canceled', intent, request);
     return intent;
   }
@@ -300,26 +272,16 @@ export class StripeAccount {
   createRefund(params: FormObject, request: { id: string; idempotencyKey: string | null }): Refund {
     const piId = text(params, 'payment_intent');
     const chargeId = text(params, 'charge') ?? (piId ? this.retrievePaymentIntent(piId).latest_charge : undefined);
-    if (!piId && !chargeId)
-      throw invalid('One of the following params should be provided for this request: payment_intent or charge.');
+    if (!piId && !chargeId) throw invalid('One of the following params should be provided for this request: payment_intent or charge.');
     const charge = chargeId ? this.charges.get(chargeId) : undefined;
     if (!charge) {
-      throw invalid(
-        `This PaymentIntent (${piId}) does not have a successful charge to refund.`,
-        'payment_intent',
-        'charge_not_refundable',
-      );
+      throw invalid(`This PaymentIntent (${piId}) does not have a successful charge to refund.`, 'payment_intent', 'charge_not_refundable');
     }
     const remaining = charge.amount - charge.amount_refunded;
-    if (remaining === 0)
-      throw invalid(`Charge ${charge.id} has already been refunded.`, undefined, 'charge_already_refunded');
+    if (remaining === 0) throw invalid(`Charge ${charge.id} has already been refunded.`, undefined, 'charge_already_refunded');
     const value = amount(params, 'amount', false) ?? remaining;
     if (value > remaining)
-      throw invalid(
-        `Refund amount (${value}) is greater than unrefunded amount on charge (${remaining})`,
-        'amount',
-        'amount_too_large',
-      );
+      throw invalid(`Refund amount (${value}) is greater than unrefunded amount on charge (${remaining})`, 'amount', 'amount_too_large');
     const refund: Refund = {
       id: randomId('re'),
       object: 'refund',

@@ -122,15 +122,9 @@ export async function startStripeTestServer(opts: StripeTestServerOptions): Prom
   const webhooks = new WebhookSender(opts.webhookUrl, opts.webhookSecret, log);
   const idempotent = new Map<string, { fingerprint: string; answer: Answer }>();
 
-  const execute = (
-    req: http.IncomingMessage,
-    path: string,
-    params: FormObject,
-    idempotencyKey: string | null,
-  ): Answer => {
+  const execute = (req: http.IncomingMessage, path: string, params: FormObject, idempotencyKey: string | null): Answer => {
     const key = apiKeyOf(req);
-    const role: Role | undefined =
-      key === opts.secretKey ? 'secret' : key === opts.publishableKey ? 'publishable' : undefined;
+    const role: Role | undefined = key === opts.secretKey ? 'secret' : key === opts.publishableKey ? 'publishable' : undefined;
     if (!role) {
       const message = key
         ? `Invalid API Key provided: ${key.slice(0, 8)}***`
@@ -143,12 +137,7 @@ export async function startStripeTestServer(opts: StripeTestServerOptions): Prom
       if (role === 'publishable' && !route.publishable) {
         return {
           status: 401,
-          body: {
-            error: {
-              type: 'invalid_request_error',
-              message: 'This API call cannot be made with a publishable API key.',
-            },
-          },
+          body: { error: { type: 'invalid_request_error', message: 'This API call cannot be made with a publishable API key.' } },
         };
       }
       try {
@@ -171,8 +160,7 @@ export async function startStripeTestServer(opts: StripeTestServerOptions): Prom
       const url = new URL(req.url ?? '/', 'http://stripe.test');
       const raw = req.method === 'POST' ? await readBody(req) : url.search.slice(1);
       const params = decodeForm(raw);
-      const idempotencyKey =
-        req.method === 'POST' ? ((req.headers['idempotency-key'] as string | undefined) ?? null) : null;
+      const idempotencyKey = req.method === 'POST' ? ((req.headers['idempotency-key'] as string | undefined) ?? null) : null;
       const eventsBefore = account.events.length;
       let answer: Answer;
       let replayed = false;

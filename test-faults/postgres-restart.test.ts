@@ -21,9 +21,7 @@ let learners: TestUser[] = [];
 
 before(async () => {
   await s.start();
-  courses = await Promise.all(
-    Array.from({ length: 4 }, async () => (await insertCourse(s.db, { priceCents: 2500 })).id),
-  );
+  courses = await Promise.all(Array.from({ length: 4 }, async () => (await insertCourse(s.db, { priceCents: 2500 })).id));
   learners = await Promise.all(Array.from({ length: USERS }, () => registerLearner(s.api)));
 });
 after(() => s.close());

@@ -41,9 +41,7 @@ it('fulfils a paid order within a bounded time after the API died between paymen
     'reconciliation to fulfil the order',
     250,
   );
-  console.log(
-    `[reconcile] order fulfilled ${Date.now() - paidAt} ms after the payment (${took} ms after the API restarted)`,
-  );
+  console.log(`[reconcile] order fulfilled ${Date.now() - paidAt} ms after the payment (${took} ms after the API restarted)`);
   assert.equal(await countRows(t, 'enrollments', { order_id: order.id }), 1);
   await eventually(async () => storedDocuments(s, 'receipts').length === 1, 30_000, 'the receipt');
   // Another pass of the job changes nothing.

@@ -16,9 +16,7 @@ let buyers: TestUser[] = [];
 
 before(async () => {
   await s.start();
-  courses = await Promise.all(
-    Array.from({ length: 6 }, async () => (await insertCourse(s.db, { priceCents: 4999 })).id),
-  );
+  courses = await Promise.all(Array.from({ length: 6 }, async () => (await insertCourse(s.db, { priceCents: 4999 })).id));
   buyers = await Promise.all(Array.from({ length: 6 }, () => registerLearner(s.api)));
 });
 after(() => s.close());
@@ -58,10 +56,7 @@ it('keeps serving and committing orders while Redis is down, then drains the out
     assert.equal(catalog.value.status, 200);
     const detail = await timed(() => s.api.get(`/courses/${courses[1]}/`));
     assert.equal(detail.value.status, 200);
-    return {
-      email,
-      ms: { register: register.ms, login: login.ms, badLogin: badLogin.ms, catalog: catalog.ms, detail: detail.ms },
-    };
+    return { email, ms: { register: register.ms, login: login.ms, badLogin: badLogin.ms, catalog: catalog.ms, detail: detail.ms } };
   };
   const up = await probes('up');
 
@@ -76,9 +71,7 @@ it('keeps serving and committing orders while Redis is down, then drains the out
       `${name} took ${Math.round(ms)} ms with Redis down, ${Math.round(baseline)} ms with it up (bound: +1000 ms)`,
     );
   }
-  console.log(
-    `[redis-outage] ms with Redis up ${JSON.stringify(roundAll(up.ms))}, down ${JSON.stringify(roundAll(down.ms))}`,
-  );
+  console.log(`[redis-outage] ms with Redis up ${JSON.stringify(roundAll(up.ms))}, down ${JSON.stringify(roundAll(down.ms))}`);
 
   const ready = await s.api.get('/health/ready/');
   assert.equal(ready.status, 200);
@@ -117,21 +110,14 @@ it('keeps serving and committing orders while Redis is down, then drains the out
     20_000,
     'the outbox to drain',
   );
-  await eventually(
-    async () => storedDocuments(s, 'receipts').length === 1 + orders.length,
-    30_000,
-    'every receipt rendered',
-  );
+  await eventually(async () => storedDocuments(s, 'receipts').length === 1 + orders.length, 30_000, 'every receipt rendered');
 
   // Nothing lost, nothing doubled.
   const receipts = storedDocuments(s, 'receipts');
   assert.deepEqual(receipts, [before.id, ...orders].map((id) => `${id}.pdf`).sort());
   for (const [i, id] of orders.entries()) {
     assert.equal(await countRows(t, 'enrollments', { order_id: id }), 1);
-    assert.equal(
-      await countRows(t, 'outbox', { job_name: 'render-receipt', payload: JSON.stringify({ orderId: id }) }),
-      1,
-    );
+    assert.equal(await countRows(t, 'outbox', { job_name: 'render-receipt', payload: JSON.stringify({ orderId: id }) }), 1);
     const pdf = await s.api.get(`/orders/${id}/receipt/`, { token: buyers[i + 1]!.access });
     assert.equal(pdf.status, 200);
     assert.equal(pdf.raw.subarray(0, 5).toString(), '%PDF-');

@@ -86,11 +86,7 @@ it('restarts the workers after they die while the API keeps serving', async () =
   for (let round = 1; round <= 2; round++) {
     const pid = workerPids().at(-1)!;
     process.kill(pid, 'SIGKILL');
-    const restartedIn = await eventually(
-      async () => workerPids().length === round + 1,
-      15_000,
-      `the workers to restart (round ${round})`,
-    );
+    const restartedIn = await eventually(async () => workerPids().length === round + 1, 15_000, `the workers to restart (round ${round})`);
     const next = workerPids().at(-1)!;
     assert.notEqual(next, pid);
     assert.doesNotThrow(() => process.kill(next, 0), 'the new worker process runs');

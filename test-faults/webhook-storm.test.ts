@@ -38,9 +38,7 @@ it('fulfils once from 50 duplicate and out-of-order webhook deliveries', async (
   const learner = await registerLearner(s.api);
   const order = await orderCourses(t, learner, [course.id]);
   const intent = await paymentIntentFor(t, learner, order.id);
-  await assert.rejects(
-    s.deps.stripe.paymentIntents.confirm(intent.payment_intent_id, { payment_method: 'pm_card_chargeDeclined' }),
-  );
+  await assert.rejects(s.deps.stripe.paymentIntents.confirm(intent.payment_intent_id, { payment_method: 'pm_card_chargeDeclined' }));
   await s.deps.stripe.paymentIntents.confirm(intent.payment_intent_id, { payment_method: 'pm_card_visa' });
 
   const events = s.stripe.account.events.filter((e) => {

@@ -33,9 +33,7 @@ after(async () => {
 it('renders each receipt exactly once after kill -9 mid-render', async () => {
   const t = s.asTestServer;
   const course = await insertCourse(s.db, { priceCents: 1999 });
-  const orderIds = await Promise.all(
-    Array.from({ length: ORDERS }, async () => purchase(t, await registerLearner(s.api), [course.id])),
-  );
+  const orderIds = await Promise.all(Array.from({ length: ORDERS }, async () => purchase(t, await registerLearner(s.api), [course.id])));
   assert.equal(storedDocuments(s, 'receipts').length, 0);
 
   s.startWorkers();
@@ -48,18 +46,9 @@ it('renders each receipt exactly once after kill -9 mid-render', async () => {
   assert.ok(storedAtKill < ORDERS, 'the kill landed before every receipt was rendered');
 
   s.startWorkers();
-  await eventually(
-    async () => storedDocuments(s, 'receipts').length === ORDERS,
-    90_000,
-    'every receipt after the restart',
-    200,
-  );
+  await eventually(async () => storedDocuments(s, 'receipts').length === ORDERS, 90_000, 'every receipt after the restart', 200);
   // Let the stalled jobs' reruns (if any are still queued) finish, then look again: still one file per order.
-  await eventually(
-    async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0,
-    30_000,
-    'the queue to settle',
-  );
+  await eventually(async () => (await queue.getActiveCount()) + (await queue.getWaitingCount()) === 0, 30_000, 'the queue to settle');
   const files = storedDocuments(s, 'receipts');
   assert.deepEqual(files, orderIds.map((id) => `${id}.pdf`).sort());
   for (const file of files) {

@@ -34,9 +34,7 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     });
     if (lint.status !== 0) {
-      console.error(
-        'Biome found lint or format problems: `npm run format` fixes formatting, `npm run lint` lists them.',
-      );
+      console.error('Biome found lint or format problems: `npm run format` fixes formatting, `npm run lint` lists them.');
       process.exit(lint.status ?? 1);
     }
   }

@@ -1,12 +1,7 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Knex } from 'knex';
 import type { Logger } from '../src/logger';
-import {
-  lockUnsentOutboxRows,
-  markOutboxRowsSent,
-  type OutboxRow,
-  recordOutboxHandoffFailure,
-} from '../src/repositories/outbox';
+import { lockUnsentOutboxRows, markOutboxRowsSent, type OutboxRow, recordOutboxHandoffFailure } from '../src/repositories/outbox';
 import { jobDefinition } from './jobs';
 
 /**
@@ -19,11 +14,7 @@ const COLLAPSE_DELAY_MS = 500;
 function jobOptions(row: OutboxRow): JobsOptions {
   const key = jobDefinition(row.job_name)?.collapseKey?.((row.payload ?? {}) as Record<string, unknown>);
   if (typeof key !== 'string') return { jobId: row.id };
-  return {
-    jobId: row.id,
-    delay: COLLAPSE_DELAY_MS,
-    deduplication: { id: `${row.job_name}-${key}`, keepLastIfActive: true },
-  };
+  return { jobId: row.id, delay: COLLAPSE_DELAY_MS, deduplication: { id: `${row.job_name}-${key}`, keepLastIfActive: true } };
 }
 
 /**

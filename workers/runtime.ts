@@ -28,17 +28,10 @@ export function startWorkers(
   log: Logger,
   opts: { relayIntervalMs?: number; lockDurationMs?: number; jobMetrics?: JobMetrics } = {},
 ): WorkerRuntime {
-  const deps: WorkerDeps = {
-    config,
-    db,
-    log,
-    storage: new FileStorage(config.storageDir),
-    stripe: createStripeClient(config.stripe),
-  };
+  const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir), stripe: createStripeClient(config.stripe) };
   const queueConnection = createRedis(config.redisUrl, { failFast: true });
   const workerConnection = createRedis(config.redisUrl, { forWorker: true });
-  for (const c of [queueConnection, workerConnection])
-    c.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
+  for (const c of [queueConnection, workerConnection]) c.on('error', (err) => log.warn({ err: err.message }, 'worker redis error'));
   const queue = createQueue(queueConnection, config.queuePrefix);
   const relay = new OutboxRelay(db, queue, log);
 
@@ -47,9 +40,7 @@ export function startWorkers(
     async (job: Job) => {
       const processor = jobDefinition(job.name)?.processor;
       if (!processor) throw new Error(`No processor for job "${job.name}"`);
-      const outcome = opts.jobMetrics
-        ? await opts.jobMetrics.time(job.name, () => processor(job, deps))
-        : await processor(job, deps);
+      const outcome = opts.jobMetrics ? await opts.jobMetrics.time(job.name, () => processor(job, deps)) : await processor(job, deps);
       log.info({ job: job.name, id: job.id, outcome }, 'job done');
       return outcome;
     },

@@ -67,9 +67,7 @@ export async function up(knex: Knex): Promise<void> {
     CREATE TRIGGER courses_search_vector
     BEFORE INSERT OR UPDATE OF title, short_description, description, instructor_name, instructor_id ON courses
     FOR EACH ROW EXECUTE FUNCTION courses_before_write()`);
-  await knex.raw(
-    'CREATE TRIGGER courses_set_updated_at BEFORE UPDATE ON courses FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
-  );
+  await knex.raw('CREATE TRIGGER courses_set_updated_at BEFORE UPDATE ON courses FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
 
   await knex.raw(`
     CREATE FUNCTION users_sync_instructor_name() RETURNS trigger LANGUAGE plpgsql AS $$

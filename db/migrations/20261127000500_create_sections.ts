@@ -15,9 +15,7 @@ export async function up(knex: Knex): Promise<void> {
       CONSTRAINT sections_course_id_position_unique UNIQUE (course_id, position) DEFERRABLE INITIALLY DEFERRED,
       CONSTRAINT sections_id_course_id_unique UNIQUE (id, course_id)
     )`);
-  await knex.raw(
-    'CREATE TRIGGER sections_set_updated_at BEFORE UPDATE ON sections FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
-  );
+  await knex.raw('CREATE TRIGGER sections_set_updated_at BEFORE UPDATE ON sections FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
 }
 
 export async function down(knex: Knex): Promise<void> {

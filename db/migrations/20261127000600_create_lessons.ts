@@ -22,9 +22,7 @@ export async function up(knex: Knex): Promise<void> {
       CONSTRAINT lessons_section_id_position_unique UNIQUE (section_id, position) DEFERRABLE INITIALLY DEFERRED
     )`);
   await knex.raw('CREATE INDEX lessons_course_id_index ON lessons (course_id)');
-  await knex.raw(
-    'CREATE TRIGGER lessons_set_updated_at BEFORE UPDATE ON lessons FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
-  );
+  await knex.raw('CREATE TRIGGER lessons_set_updated_at BEFORE UPDATE ON lessons FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -18,9 +18,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw('CREATE INDEX reviews_course_created_index ON reviews (course_id, created_at DESC)');
   await knex.raw('CREATE INDEX reviews_course_helpful_index ON reviews (course_id, helpful_count DESC)');
   await knex.raw('CREATE INDEX reviews_user_id_index ON reviews (user_id)');
-  await knex.raw(
-    'CREATE TRIGGER reviews_set_updated_at BEFORE UPDATE ON reviews FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
-  );
+  await knex.raw('CREATE TRIGGER reviews_set_updated_at BEFORE UPDATE ON reviews FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
 
   await knex.raw(`
     CREATE TABLE review_votes (

@@ -35,13 +35,9 @@ export async function up(knex: Knex): Promise<void> {
       CONSTRAINT orders_total_matches_check CHECK (total_cents = subtotal_cents - discount_cents)
     )`);
   await knex.raw('ALTER SEQUENCE order_number_seq OWNED BY orders.order_number');
-  await knex.raw(
-    `CREATE UNIQUE INDEX orders_pending_cart_unique ON orders (user_id, cart_fingerprint) WHERE status = 'pending'`,
-  );
+  await knex.raw(`CREATE UNIQUE INDEX orders_pending_cart_unique ON orders (user_id, cart_fingerprint) WHERE status = 'pending'`);
   await knex.raw('CREATE INDEX orders_user_created_index ON orders (user_id, created_at DESC)');
-  await knex.raw(
-    'CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
-  );
+  await knex.raw('CREATE TRIGGER orders_set_updated_at BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
 
   await knex.raw(`
     CREATE TABLE order_items (

@@ -26,17 +26,11 @@ export async function up(knex: Knex): Promise<void> {
       CONSTRAINT enrollments_user_id_course_id_unique UNIQUE (user_id, course_id)
     )`);
   await knex.raw('CREATE INDEX enrollments_user_status_index ON enrollments (user_id, status)');
-  await knex.raw(
-    'CREATE INDEX enrollments_user_last_accessed_index ON enrollments (user_id, last_accessed_at DESC NULLS LAST)',
-  );
+  await knex.raw('CREATE INDEX enrollments_user_last_accessed_index ON enrollments (user_id, last_accessed_at DESC NULLS LAST)');
   await knex.raw('CREATE INDEX enrollments_course_id_index ON enrollments (course_id)');
   await knex.raw('CREATE INDEX enrollments_order_id_index ON enrollments (order_id) WHERE order_id IS NOT NULL');
-  await knex.raw(
-    'CREATE INDEX enrollments_current_lesson_id_index ON enrollments (current_lesson_id) WHERE current_lesson_id IS NOT NULL',
-  );
-  await knex.raw(
-    'CREATE TRIGGER enrollments_set_updated_at BEFORE UPDATE ON enrollments FOR EACH ROW EXECUTE FUNCTION set_updated_at()',
-  );
+  await knex.raw('CREATE INDEX enrollments_current_lesson_id_index ON enrollments (current_lesson_id) WHERE current_lesson_id IS NOT NULL');
+  await knex.raw('CREATE TRIGGER enrollments_set_updated_at BEFORE UPDATE ON enrollments FOR EACH ROW EXECUTE FUNCTION set_updated_at()');
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -18,8 +18,7 @@ export async function up(knex: Knex): Promise<void> {
 
   // Every branch adds signed deltas per key; a removal is a negative upsert onto the existing row (hence no CHECK
   // on courses: it would reject the proposed negative row before the conflict turns it into an update).
-  const upsert =
-    'ON CONFLICT ON CONSTRAINT catalog_facet_counts_key DO UPDATE SET courses = f.courses + EXCLUDED.courses';
+  const upsert = 'ON CONFLICT ON CONSTRAINT catalog_facet_counts_key DO UPDATE SET courses = f.courses + EXCLUDED.courses';
   await knex.raw(`
     CREATE FUNCTION catalog_facet_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -78,8 +77,7 @@ export async function up(knex: Knex): Promise<void> {
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP TRIGGER IF EXISTS courses_facet_counts_truncate ON courses');
-  for (const event of ['insert', 'update', 'delete'])
-    await knex.raw(`DROP TRIGGER IF EXISTS courses_facet_counts_${event} ON courses`);
+  for (const event of ['insert', 'update', 'delete']) await knex.raw(`DROP TRIGGER IF EXISTS courses_facet_counts_${event} ON courses`);
   await knex.raw('DROP FUNCTION IF EXISTS catalog_facet_counts_reset()');
   await knex.raw('DROP FUNCTION IF EXISTS catalog_facet_counts_apply()');
   await knex.raw('DROP TABLE IF EXISTS catalog_facet_counts');

@@ -137,10 +137,7 @@ async function insertRows(db: Knex, table: string, rows: Row[]): Promise<void> {
     .join(', ');
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
     const chunk = JSON.stringify(rows.slice(i, i + INSERT_CHUNK));
-    await db.raw(
-      `INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)`,
-      [chunk],
-    );
+    await db.raw(`INSERT INTO ${table} (${cols}) SELECT ${cols} FROM jsonb_populate_recordset(NULL::${table}, ?::jsonb)`, [chunk]);
   }
 }
 
@@ -270,17 +267,9 @@ function scaleCourseDef(i: number, rng: Rng): CourseDef {
   const category = pick(rng, CATEGORIES).name;
   const topic = pick(rng, SCALE_TOPICS[category]!);
   const pattern = pick(rng, SCALE_TITLE_PATTERNS);
-  const level = pick(rng, [
-    'Beginner',
-    'Beginner',
-    'Intermediate',
-    'Intermediate',
-    'Advanced',
-    'All Levels',
-  ] as Level[]);
+  const level = pick(rng, ['Beginner', 'Beginner', 'Intermediate', 'Intermediate', 'Advanced', 'All Levels'] as Level[]);
   const lr = rng();
-  const language =
-    lr < 0.8 ? 'English' : lr < 0.87 ? 'Spanish' : lr < 0.92 ? 'Portuguese' : lr < 0.96 ? 'German' : 'French';
+  const language = lr < 0.8 ? 'English' : lr < 0.87 ? 'Spanish' : lr < 0.92 ? 'Portuguese' : lr < 0.96 ? 'German' : 'French';
   return { title: fill(pattern, topic), category, topic, level, instructor: i, language, draft: rng() < 0.03 };
 }
 
@@ -293,8 +282,7 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
   const published = !def.draft;
 
   // Price: free, a list price, or a discount on a higher original price.
-  let price =
-    def.price ?? pick(rng, [1999, 2499, 2999, 3499, 3999, 4999, 5999, 6999, 7999, 8999, 9999, 10999, 11999, 12999]);
+  let price = def.price ?? pick(rng, [1999, 2499, 2999, 3499, 3999, 4999, 5999, 6999, 7999, 8999, 9999, 10999, 11999, 12999]);
   if (def.price === undefined && !demo && rng() < 0.06) price = 0;
   let original: number | null = def.original !== undefined ? def.original : null;
   if (def.original === undefined && price >= 2999 && rng() < 0.55)
@@ -304,19 +292,14 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
   const ageDays = index === 0 ? 400 : int(rng, 5, 900);
   const createdAt = SEED_NOW - (ageDays + 14) * DAY;
   const publishedAt = published ? SEED_NOW - ageDays * DAY + int(rng, 8, 18) * 3_600_000 : null;
-  const lastUpdated =
-    publishedAt !== null ? publishedAt + Math.floor(rng() * (SEED_NOW - DAY - publishedAt)) : SEED_NOW - 2 * DAY;
+  const lastUpdated = publishedAt !== null ? publishedAt + Math.floor(rng() * (SEED_NOW - DAY - publishedAt)) : SEED_NOW - 2 * DAY;
 
   // Curriculum: realistic for the demo catalog, a light 3 x 4 for scale courses.
   const sectionCount = demo ? int(rng, 3, 8) : 3;
   const middles = distinct(rng, SECTION_MIDDLES.length, sectionCount - 2)
     .sort((a, b) => a - b)
     .map((k) => SECTION_MIDDLES[k]!);
-  const sectionTitles = [
-    `Introduction to ${t}`,
-    ...middles.map((m) => fill(m, t)),
-    'Final Project and Next Steps',
-  ].slice(0, sectionCount);
+  const sectionTitles = [`Introduction to ${t}`, ...middles.map((m) => fill(m, t)), 'Final Project and Next Steps'].slice(0, sectionCount);
   const sections: Row[] = [];
   const lessons: Row[] = [];
   const lessonList: LessonInfo[] = [];
@@ -340,11 +323,7 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
     for (let l = 0; l < lessonCount; l++) {
       const n = lessonList.length;
       const lessonTitle =
-        n === 0
-          ? 'Welcome to the Course'
-          : n === 1
-            ? 'How to Get the Most Out of This Course'
-            : fill(pick(rng, LESSON_TITLES), t);
+        n === 0 ? 'Welcome to the Course' : n === 1 ? 'How to Get the Most Out of This Course' : fill(pick(rng, LESSON_TITLES), t);
       const minutes = n < 2 ? int(rng, 3, 8) : int(rng, 4, 25);
       totalMinutes += minutes;
       const lessonId = orderedId(index, (s + 1) * 64 + l + 1, 'lesson', index, s + 1, l + 1);
@@ -453,8 +432,7 @@ function generateCourse(spec: CourseSpec, pool: Person[], extra: Extra): Generat
   for (const o of [OUTCOMES[0]!, OUTCOMES[2]!, OUTCOMES[5]!])
     if (outcomes.length < 3 && !outcomes.includes(fill(o, t))) outcomes.push(fill(o, t));
   const requirements = REQUIREMENTS[def.level]!.map((r) => fill(r, t));
-  if (def.category === 'Development' && def.level !== 'Advanced')
-    requirements.push('A code editor such as VS Code (free)');
+  if (def.category === 'Development' && def.level !== 'Advanced') requirements.push('A code editor such as VS Code (free)');
 
   const course: Row = {
     id,
@@ -532,16 +510,7 @@ const LEARNER_PLAN = [
     source: 'free',
     share: 0.7,
     enrolled: '2025-12-20T18:00:00Z',
-    days: [
-      '2025-12-21',
-      '2025-12-22',
-      '2025-12-23',
-      '2025-12-27',
-      '2025-12-28',
-      '2026-01-03',
-      '2026-01-04',
-      '2026-01-05',
-    ],
+    days: ['2025-12-21', '2025-12-22', '2025-12-23', '2025-12-27', '2025-12-28', '2026-01-03', '2026-01-04', '2026-01-05'],
   },
 ] as const;
 const LEARNER_CART = [4, 28]; // React & Next.js, UI/UX Design Fundamentals
@@ -714,12 +683,7 @@ async function seedLearnerActivity(trx: Knex, demoCourses: Map<number, Generated
 
   const cartItems = LEARNER_CART.filter((c) => demoCourses.has(c));
   await insertRows(trx, 'carts', [
-    {
-      id: seedId('cart', userId),
-      user_id: userId,
-      created_at: '2026-01-25T20:00:00Z',
-      updated_at: '2026-01-26T19:00:00Z',
-    },
+    { id: seedId('cart', userId), user_id: userId, created_at: '2026-01-25T20:00:00Z', updated_at: '2026-01-26T19:00:00Z' },
   ]);
   await insertRows(
     trx,
@@ -798,15 +762,7 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
 
   const startedAt = Date.now();
   return db.transaction(async (trx) => {
-    const summary: SeedSummary = {
-      categories: 0,
-      courses: 0,
-      sections: 0,
-      lessons: 0,
-      reviews: 0,
-      users: 0,
-      enrollments: 0,
-    };
+    const summary: SeedSummary = { categories: 0, courses: 0, sections: 0, lessons: 0, reviews: 0, users: 0, enrollments: 0 };
 
     const categoryIds = new Map(CATEGORIES.map((c) => [c.name, seedId('category', c.slug)]));
     await insertRows(
@@ -823,11 +779,7 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
     summary.categories = CATEGORIES.length;
 
     // Users: the 10 demo instructors, the demo learner, the learner pool, and instructors for scale courses.
-    const instructors: Person[] = INSTRUCTORS.map((d) => ({
-      id: seedId('user', d.email),
-      first: d.first,
-      last: d.last,
-    }));
+    const instructors: Person[] = INSTRUCTORS.map((d) => ({ id: seedId('user', d.email), first: d.first, last: d.last }));
     const userRows: Row[] = INSTRUCTORS.map((d, k) => ({
       id: instructors[k]!.id,
       email: d.email,
@@ -900,9 +852,7 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
         if ((i - start) % 25 === 24) await new Promise((r) => setImmediate(r));
         const demo = i < DEMO_COURSES.length;
         const def = demo ? DEMO_COURSES[i]! : scaleCourseDef(i, rngFor(`course-def:${i}`));
-        const instructor = demo
-          ? instructors[def.instructor]!
-          : scaleInstructors[fnv1a(`owner:${i}`) % scaleInstructors.length]!;
+        const instructor = demo ? instructors[def.instructor]! : scaleInstructors[fnv1a(`owner:${i}`) % scaleInstructors.length]!;
         const g = generateCourse(
           { def, index: i, instructor, categoryId: categoryIds.get(def.category)!, demo },
           demo ? demoPool : pool,

@@ -29,8 +29,6 @@ export function queueDashboardRouter(deps: Deps): express.Router {
     }
     return board;
   };
-  router.use(QUEUE_DASHBOARD_PATH, staffOnly(deps), (req: Request, res: Response, next: NextFunction) =>
-    dashboard()(req, res, next),
-  );
+  router.use(QUEUE_DASHBOARD_PATH, staffOnly(deps), (req: Request, res: Response, next: NextFunction) => dashboard()(req, res, next));
   return router;
 }

@@ -39,8 +39,7 @@ export function staffLoginRouter(deps: Deps): express.Router {
     (req: Request, res: Response, next: NextFunction) => {
       (async () => {
         const { email, password } = (req.body ?? {}) as { email?: unknown; password?: unknown };
-        if (typeof email !== 'string' || typeof password !== 'string' || !email || !password)
-          throw new AppError('INVALID_CREDENTIALS');
+        if (typeof email !== 'string' || typeof password !== 'string' || !email || !password) throw new AppError('INVALID_CREDENTIALS');
         const { user, tokens } = await login(deps, { email, password }, req.ip ?? 'unknown');
         if (!user.is_staff) throw new AppError('PERMISSION_DENIED');
         res.cookie(STAFF_COOKIE, tokens.access_token, {

@@ -14,12 +14,7 @@ function requestPath(c: Context): string {
  * operation's path, the given query without `page`, then `page`). A page past the last one is 404
  * PAGE_NOT_FOUND; page 1 of an empty list is an empty page.
  */
-export function pageBody<T>(
-  c: Context,
-  deps: Deps,
-  slice: PageSlice<T>,
-  linkQuery: Record<string, unknown> = c.request.query,
-): Page<T> {
+export function pageBody<T>(c: Context, deps: Deps, slice: PageSlice<T>, linkQuery: Record<string, unknown> = c.request.query): Page<T> {
   const totalPages = Math.ceil(slice.count / slice.pageSize);
   if (slice.page > 1 && slice.page > totalPages) throw new AppError('PAGE_NOT_FOUND');
   const url = (page: number): string => {

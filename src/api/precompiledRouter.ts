@@ -30,8 +30,7 @@ export function precompileRouter(router: OpenAPIRouter): void {
     .sort((a, b) => b.specificity - a.specificity);
 
   // Private in the typings, public at run time; the apiRoot rule stays the library's.
-  const isUnderApiRoot = (path: string): boolean =>
-    (router as unknown as { isUnderApiRoot(path: string): boolean }).isUnderApiRoot(path);
+  const isUnderApiRoot = (path: string): boolean => (router as unknown as { isUnderApiRoot(path: string): boolean }).isUnderApiRoot(path);
   router.getOperations = () => operations;
   router.getOperation = (operationId: string) => byId.get(operationId);
   router.matchOperation = ((req: Request, strict?: boolean) => {

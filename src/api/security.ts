@@ -59,9 +59,6 @@ export function requireUser(c: Context): AuthUser {
 
 /** The user of an optionally authenticated operation, or null for an anonymous viewer. */
 export function optionalUser(c: Context): AuthUser | null {
-  const user = (c.security as Record<string, unknown> | undefined)?.bearerAuth as
-    | AuthUser
-    | { error: unknown }
-    | undefined;
+  const user = (c.security as Record<string, unknown> | undefined)?.bearerAuth as AuthUser | { error: unknown } | undefined;
   return user && 'id' in user ? user : null;
 }

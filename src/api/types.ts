@@ -14,24 +14,16 @@ export type HandlerMap = Record<OperationId, Handler>;
 type JsonContent<T> = T extends { content: { 'application/json': infer B } } ? B : never;
 
 /** The JSON body of `Op`'s response with status `S`, from the generated types. */
-export type ResponseBody<Op extends OperationId, S extends keyof operations[Op]['responses']> = JsonContent<
-  operations[Op]['responses'][S]
->;
+export type ResponseBody<Op extends OperationId, S extends keyof operations[Op]['responses']> = JsonContent<operations[Op]['responses'][S]>;
 
 /** The JSON request body of `Op`, as validated by openapi-backend. */
-export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody?: infer R }
-  ? JsonContent<NonNullable<R>>
-  : never;
+export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody?: infer R } ? JsonContent<NonNullable<R>> : never;
 
 /** The query parameters of `Op` after validation and coercion. */
-export type QueryParams<Op extends OperationId> = operations[Op] extends { parameters: { query?: infer Q } }
-  ? NonNullable<Q>
-  : never;
+export type QueryParams<Op extends OperationId> = operations[Op] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
 
 /** The path parameters of `Op`. */
-export type PathParams<Op extends OperationId> = operations[Op] extends { parameters: { path?: infer P } }
-  ? NonNullable<P>
-  : never;
+export type PathParams<Op extends OperationId> = operations[Op] extends { parameters: { path?: infer P } } ? NonNullable<P> : never;
 
 export function body<Op extends OperationId>(c: Context): RequestBody<Op> {
   return c.request.requestBody as RequestBody<Op>;

@@ -66,33 +66,19 @@ export class TokenService {
     if (typeof claims.jti !== 'string' || typeof claims.family_id !== 'string' || typeof claims.exp !== 'number') {
       throw new AppError('TOKEN_INVALID');
     }
-    return {
-      userId: claims.sub as string,
-      jti: claims.jti,
-      familyId: claims.family_id,
-      expiresAt: new Date(claims.exp * 1000),
-    };
+    return { userId: claims.sub as string, jti: claims.jti, familyId: claims.family_id, expiresAt: new Date(claims.exp * 1000) };
   }
 
   private verify(token: string, key: KeyObject, type: TokenType): JwtPayload {
     let claims: JwtPayload | string;
     try {
-      claims = jwt.verify(token, key, {
-        algorithms: [ALGORITHM],
-        issuer: this.cfg.issuer,
-        audience: this.cfg.audience,
-      });
+      claims = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: this.cfg.issuer, audience: this.cfg.audience });
     } catch (err) {
       if ((err as Error).name === 'TokenExpiredError') throw new AppError('TOKEN_EXPIRED');
       throw new AppError('TOKEN_INVALID');
     }
     // jsonwebtoken checks exp only when present: a token without one would never expire.
-    if (
-      typeof claims === 'string' ||
-      claims.token_type !== type ||
-      typeof claims.sub !== 'string' ||
-      typeof claims.exp !== 'number'
-    )
+    if (typeof claims === 'string' || claims.token_type !== type || typeof claims.sub !== 'string' || typeof claims.exp !== 'number')
       throw new AppError('TOKEN_INVALID');
     return claims;
   }

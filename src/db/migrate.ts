@@ -36,10 +36,7 @@ const MIGRATION_LOCK_KEY = 0x6c6561726e;
  * the same database at once; the second waits, then finds nothing left to do.
  */
 export async function withMigrationLock<T>(db: Knex, work: () => Promise<T>): Promise<T> {
-  const client = db.client as {
-    acquireRawConnection(): Promise<pg.Client>;
-    destroyRawConnection(c: pg.Client): Promise<void>;
-  };
+  const client = db.client as { acquireRawConnection(): Promise<pg.Client>; destroyRawConnection(c: pg.Client): Promise<void> };
   const conn = await client.acquireRawConnection();
   try {
     await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -6,8 +6,7 @@
  */
 export const FILTERED = '[Filtered]';
 
-const SECRET_KEY =
-  /pass(word|wd)?|secret|token|auth|cookie|session|card|cvc|cvv|iban|jwt|api[-_]?key|signature|credential/i;
+const SECRET_KEY = /pass(word|wd)?|secret|token|auth|cookie|session|card|cvc|cvv|iban|jwt|api[-_]?key|signature|credential/i;
 /** Parts of the event that are the SDK's own (ids, sampling, installed package names), never user data. */
 const STRUCTURAL_KEYS = new Set([
   'event_id',

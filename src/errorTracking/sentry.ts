@@ -49,10 +49,7 @@ function capture(err: unknown, tags: Record<string, string | undefined>): void {
 }
 
 /** A request that ended in a 500: the request id (X-Request-Id) and the contract's operationId as tags. */
-export function reportRequestError(
-  err: unknown,
-  request: { requestId: string; operationId: string; method: string },
-): void {
+export function reportRequestError(err: unknown, request: { requestId: string; operationId: string; method: string }): void {
   capture(err, { request_id: request.requestId, operation_id: request.operationId, method: request.method });
 }
 

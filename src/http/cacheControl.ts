@@ -22,11 +22,7 @@ function allowsAnonymous(c: Context): boolean {
  * operation's errors carry it too.
  */
 export function markPersonalResponses(c: Context, res: Response): void {
-  if (
-    !allowsAnonymous(c) ||
-    c.request.headers.authorization ||
-    PERSONAL_ANONYMOUS.has(c.operation?.operationId ?? '')
-  ) {
+  if (!allowsAnonymous(c) || c.request.headers.authorization || PERSONAL_ANONYMOUS.has(c.operation?.operationId ?? '')) {
     res.setHeader('Cache-Control', 'no-store');
   }
 }

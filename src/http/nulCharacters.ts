@@ -7,8 +7,7 @@ import { AppError, type ErrorDetails, validationError } from '../errors';
  */
 export const MAX_JSON_DEPTH = 32;
 
-const tooDeep = (): AppError =>
-  new AppError('BAD_REQUEST', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+const tooDeep = (): AppError => new AppError('BAD_REQUEST', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
 
 /**
  * Dotted paths (`billing_address.city`, `outcomes.2`) of every string under `root` that holds U+0000. Walks with

@@ -28,11 +28,7 @@ export function requestLog(log: Logger) {
     // Captured now: routers mounted under a prefix rewrite req.url while they run. Headers stay out of the logs.
     const bindings = { req: { id, method: req.method, url: req.originalUrl } };
     let child: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      enumerable: false,
-      get: () => (child ??= log.child(bindings)),
-    });
+    Object.defineProperty(req, 'log', { configurable: true, enumerable: false, get: () => (child ??= log.child(bindings)) });
     if (log.isLevelEnabled('info')) {
       const start = Date.now();
       res.once('close', () => {

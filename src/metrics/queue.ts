@@ -2,16 +2,7 @@ import type { Queue } from 'bullmq';
 import { Gauge, type Registry } from 'prom-client';
 import { SCRAPE_PROBE_TIMEOUT_MS, withinMs } from './registry';
 
-const STATES = [
-  'waiting',
-  'active',
-  'delayed',
-  'prioritized',
-  'paused',
-  'waiting-children',
-  'failed',
-  'completed',
-] as const;
+const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'waiting-children', 'failed', 'completed'] as const;
 
 /**
  * Jobs per queue and state (BullMQ getJobCounts at scrape time). `state="failed"` is the failures kept in the

@@ -24,10 +24,7 @@ export function providerError(err: unknown, message?: string): AppError {
 
 /** True when Stripe answered that the object does not exist (a wrong or foreign id). */
 export function isStripeNotFound(err: unknown): boolean {
-  return (
-    err instanceof Stripe.errors.StripeInvalidRequestError &&
-    (err.statusCode === 404 || err.code === 'resource_missing')
-  );
+  return err instanceof Stripe.errors.StripeInvalidRequestError && (err.statusCode === 404 || err.code === 'resource_missing');
 }
 
 export type { Stripe };

@@ -76,7 +76,5 @@ function fitSize(doc: PDFKit.PDFDocument, text: string, style: TextStyle, width:
 }
 
 function formatDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(
-    at,
-  );
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(at);
 }

@@ -39,10 +39,7 @@ function googleNoto(script: string): Record<Weight, FontFile> {
 /** An @embedpdf CJK package (Noto Sans CJK OTFs); its package.json is not exported, its main file is. */
 function cjkNoto(pkg: string, family: string): Record<Weight, FontFile> {
   const dir = path.join(path.dirname(require.resolve(pkg)), '..', 'fonts');
-  const file = (weight: string): FontFile => ({
-    name: `${family}-${weight}`,
-    path: path.join(dir, `${family}-${weight}.otf`),
-  });
+  const file = (weight: string): FontFile => ({ name: `${family}-${weight}`, path: path.join(dir, `${family}-${weight}.otf`) });
   return { regular: file('Regular'), bold: file('Bold') };
 }
 
@@ -107,12 +104,7 @@ function tolerateNullAnchors(font: fontkit.Font): void {
   const engine = (font as unknown as { _layoutEngine?: { engine?: { GPOSProcessor?: object } } })._layoutEngine?.engine;
   if (!engine?.GPOSProcessor) return;
   anchorsGuarded = true;
-  type ApplyAnchor = (
-    this: unknown,
-    markRecord: { markAnchor?: unknown } | null,
-    baseAnchor: unknown,
-    baseIndex: number,
-  ) => void;
+  type ApplyAnchor = (this: unknown, markRecord: { markAnchor?: unknown } | null, baseAnchor: unknown, baseIndex: number) => void;
   const proto = Object.getPrototypeOf(engine.GPOSProcessor) as { applyAnchor?: ApplyAnchor };
   const original = proto.applyAnchor;
   if (typeof original !== 'function') return;

@@ -20,8 +20,7 @@ const ACCENT = '#4f46e5';
 const MUTED = '#6b7280';
 const MARGIN = 56;
 
-const money = (cents: number, currency: string): string =>
-  `${centsToAmount(cents).toFixed(2)} ${currency.toUpperCase()}`;
+const money = (cents: number, currency: string): string => `${centsToAmount(cents).toFixed(2)} ${currency.toUpperCase()}`;
 
 /**
  * Renders an order's one-page A4 receipt. The billing name, email, address and course titles go through
@@ -58,15 +57,7 @@ export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
     const y = doc.y;
     writeText(doc, label, { x: MARGIN, y, width: width - priceWidth - 10, weight, size: 10, color: INK });
     const after = doc.y;
-    writeText(doc, amount, {
-      x: MARGIN + width - priceWidth,
-      y,
-      width: priceWidth,
-      align: 'right',
-      weight,
-      size: 10,
-      color: INK,
-    });
+    writeText(doc, amount, { x: MARGIN + width - priceWidth, y, width: priceWidth, align: 'right', weight, size: 10, color: INK });
     doc.y = Math.max(after, doc.y) + 4;
   };
   const rule = (): void => {

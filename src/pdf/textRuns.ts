@@ -62,10 +62,7 @@ const useFont = (doc: PDFKit.PDFDocument, file: FontFile, size: number): PDFKit.
 
 /** The width of `text` on one line. */
 export function widthOfText(doc: PDFKit.PDFDocument, text: string, style: TextStyle): number {
-  return textRuns(text, style.weight).reduce(
-    (sum, run) => sum + useFont(doc, run.font, style.size).widthOfString(run.text),
-    0,
-  );
+  return textRuns(text, style.weight).reduce((sum, run) => sum + useFont(doc, run.font, style.size).widthOfString(run.text), 0);
 }
 
 const words = new Intl.Segmenter('und', { granularity: 'word' });
@@ -79,11 +76,7 @@ function breakPoints(text: string): number[] {
   const points = new Set<number>();
   let previousWordLike = false;
   for (const { index, segment, isWordLike } of words.segment(text)) {
-    if (
-      index > 0 &&
-      ((/\s/.test(text[index - 1] as string) && !/\s/.test(segment)) || (previousWordLike && isWordLike))
-    )
-      points.add(index);
+    if (index > 0 && ((/\s/.test(text[index - 1] as string) && !/\s/.test(segment)) || (previousWordLike && isWordLike))) points.add(index);
     previousWordLike = Boolean(isWordLike);
   }
   return [...points, text.length].sort((a, b) => a - b);

@@ -1,12 +1,6 @@
 import type { Schemas } from '../schemas';
 import { centsToAmount } from '../money';
-import {
-  type CourseDetailRow,
-  type CourseListRow,
-  type InstructorStats,
-  LEVELS,
-  type RatingCounts,
-} from '../repositories/courses';
+import { type CourseDetailRow, type CourseListRow, type InstructorStats, LEVELS, type RatingCounts } from '../repositories/courses';
 import type { FacetRow } from '../repositories/courseSearch';
 import type { CurriculumRow, LessonRow, SectionRow } from '../repositories/curriculum';
 import type { ReviewRow } from '../repositories/reviews';
@@ -65,11 +59,7 @@ function courseCore(row: CourseListRow, now: number) {
   };
 }
 
-export function courseListItem(
-  row: CourseListRow,
-  flags: ViewerFlags = NO_FLAGS,
-  now = Date.now(),
-): Schemas['CatalogCourseListItem'] {
+export function courseListItem(row: CourseListRow, flags: ViewerFlags = NO_FLAGS, now = Date.now()): Schemas['CatalogCourseListItem'] {
   return {
     ...courseCore(row, now),
     instructor: { id: row.instructor_id, first_name: row.instructor_first_name, last_name: row.instructor_last_name },
@@ -229,8 +219,7 @@ export function catalogFacets(rows: FacetRow[]): { count: number; facets: Schema
     else if (r.g === BY_CATEGORY && r.category_id !== null && r.category_slug !== null && r.by_category > 0) {
       categories.push({ value: r.category_slug, label: r.category_name ?? r.category_slug, count: r.by_category });
     } else if (r.g === BY_LEVEL && r.level !== null && r.by_level > 0) levels.set(r.level, r.by_level);
-    else if (r.g === BY_LANGUAGE && r.language !== null && r.by_language > 0)
-      languages.push({ value: r.language, count: r.by_language });
+    else if (r.g === BY_LANGUAGE && r.language !== null && r.by_language > 0) languages.push({ value: r.language, count: r.by_language });
     else if (r.g === BY_BAND && r.band !== null) bands.set(r.band, r.by_band);
   }
   return {

@@ -78,11 +78,7 @@ export function continueLearningItem(
   };
 }
 
-export function recommendationView(
-  row: RecommendationRow,
-  reason: string,
-  now: Date,
-): Schemas['DashboardRecommendation'] {
+export function recommendationView(row: RecommendationRow, reason: string, now: Date): Schemas['DashboardRecommendation'] {
   const price = row.price_cents ?? 0;
   return {
     id: row.id,
@@ -96,10 +92,7 @@ export function recommendationView(
     duration_hours: durationHours(row.duration_minutes),
     level: row.level,
     price: centsToAmount(price),
-    original_price:
-      row.original_price_cents !== null && row.original_price_cents > price
-        ? centsToAmount(row.original_price_cents)
-        : null,
+    original_price: row.original_price_cents !== null && row.original_price_cents > price ? centsToAmount(row.original_price_cents) : null,
     is_new: row.published_at !== null && now.getTime() - row.published_at.getTime() < NEW_COURSE_MS,
     recommendation_reason: reason,
     relevance_score: Math.min(1, Math.max(0, Math.round(row.score * 100) / 100)),

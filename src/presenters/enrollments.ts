@@ -9,9 +9,7 @@ export function learnedHours(seconds: number): number {
 }
 
 function currentLesson(row: EnrollmentViewRow): Schemas['EnrollmentCurrentLesson'] {
-  return row.current_id
-    ? { id: row.current_id, title: row.current_title as string, order: row.current_order as number }
-    : null;
+  return row.current_id ? { id: row.current_id, title: row.current_title as string, order: row.current_order as number } : null;
 }
 
 /** The fields the list and the detail share; counts are the live ones from lesson_progress. */
@@ -46,11 +44,7 @@ export function enrollmentListItem(row: EnrollmentViewRow, baseUrl: string): Sch
 }
 
 /** A refunded enrollment keeps its progress but loses the videos: every video_url is null. */
-export function enrollmentDetail(
-  row: EnrollmentViewRow,
-  lessons: CurriculumLessonRow[],
-  baseUrl: string,
-): Schemas['EnrollmentDetail'] {
+export function enrollmentDetail(row: EnrollmentViewRow, lessons: CurriculumLessonRow[], baseUrl: string): Schemas['EnrollmentDetail'] {
   const sections: Schemas['EnrollmentSection'][] = [];
   for (const lesson of lessons) {
     let section = sections[sections.length - 1];

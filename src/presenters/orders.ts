@@ -5,9 +5,7 @@ import type { RefundRow } from '../repositories/refunds';
 
 /** The receipt's API URL: readable only with the owner's token, so it is safe to show and not guessable as a file. */
 export function receiptUrl(publicBaseUrl: string, order: Pick<OrderRow, 'id' | 'status'>): string | null {
-  return order.status === 'completed' || order.status === 'refunded'
-    ? `${publicBaseUrl}/orders/${order.id}/receipt/`
-    : null;
+  return order.status === 'completed' || order.status === 'refunded' ? `${publicBaseUrl}/orders/${order.id}/receipt/` : null;
 }
 
 /** Optional fields the learner did not send are null, so every stored address has the same shape. */
@@ -42,12 +40,7 @@ function storedBillingAddress(a: StoredBillingAddress): Schemas['BillingAddress'
   };
 }
 
-export function orderView(
-  publicBaseUrl: string,
-  order: OrderRow,
-  items: OrderItemRow[],
-  refund: RefundRow | undefined,
-): Schemas['Order'] {
+export function orderView(publicBaseUrl: string, order: OrderRow, items: OrderItemRow[], refund: RefundRow | undefined): Schemas['Order'] {
   return {
     id: order.id,
     order_number: order.order_number,
@@ -68,21 +61,12 @@ export function orderView(
     receipt_url: receiptUrl(publicBaseUrl, order),
     refund:
       order.status === 'refunded' && refund
-        ? {
-            id: refund.id,
-            amount: centsToAmount(refund.amount_cents),
-            status: refund.status,
-            created_at: refund.created_at.toISOString(),
-          }
+        ? { id: refund.id, amount: centsToAmount(refund.amount_cents), status: refund.status, created_at: refund.created_at.toISOString() }
         : null,
   };
 }
 
-export function paymentConfirmationView(
-  publicBaseUrl: string,
-  order: OrderRow,
-  items: OrderItemRow[],
-): Schemas['PaymentConfirmation'] {
+export function paymentConfirmationView(publicBaseUrl: string, order: OrderRow, items: OrderItemRow[]): Schemas['PaymentConfirmation'] {
   return {
     order_id: order.id,
     status: order.status,

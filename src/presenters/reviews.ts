@@ -4,12 +4,7 @@ import type { ReviewRow } from '../repositories/reviews';
 export function reviewItem(row: ReviewRow): Schemas['ReviewItem'] {
   return {
     id: row.id,
-    author: {
-      id: row.user_id,
-      first_name: row.author_first_name,
-      last_name: row.author_last_name,
-      avatar: row.author_avatar,
-    },
+    author: { id: row.user_id, first_name: row.author_first_name, last_name: row.author_last_name, avatar: row.author_avatar },
     rating: row.rating,
     title: row.title ?? '',
     comment: row.comment ?? '',

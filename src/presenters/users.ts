@@ -3,13 +3,7 @@ import type { UserRow } from '../repositories/users';
 import type { ProfileFigures } from '../services/learnerStats';
 
 export function userSummary(user: UserRow): Schemas['AuthUser'] {
-  return {
-    id: user.id,
-    email: user.email,
-    first_name: user.first_name,
-    last_name: user.last_name,
-    is_instructor: user.is_instructor,
-  };
+  return { id: user.id, email: user.email, first_name: user.first_name, last_name: user.last_name, is_instructor: user.is_instructor };
 }
 
 /** The `GET /auth/me/` body: the user, their profile and the figures the stats worker keeps. */

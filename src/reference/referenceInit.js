@@ -5,9 +5,7 @@
   fetch('/api/v1/openapi.json')
     .then((res) => res.json())
     .then((spec) => {
-      spec.servers = [{ url: `${window.location.origin}/api/v1`, description: 'This server' }].concat(
-        spec.servers || [],
-      );
+      spec.servers = [{ url: `${window.location.origin}/api/v1`, description: 'This server' }].concat(spec.servers || []);
       window.ui = SwaggerUIBundle({
         spec: spec,
         dom_id: '#swagger-ui',

@@ -28,12 +28,20 @@ export async function ensureCart(db: Db, userId: string): Promise<CartRow> {
 /** The user's cart, locked until the transaction ends: whoever turns it into an order holds it alone. */
 export async function lockCart(trx: Knex.Transaction, userId: string): Promise<CartRow> {
   await trx('carts').insert({ user_id: userId }).onConflict('user_id').ignore();
-  return (await trx('carts')
-    .select('id', 'user_id', 'updated_at')
-    .where({ user_id: userId })
-    .forUpdate()
-    .first()) as CartRow;
+  return (await trx('carts').select('id', 'user_id', 'updated_at').where({ user_id: userId }).forUpdate().first()) as CartRow;
 }
+
+/** What a cart line shows: the item, and its course's current price and card fields. */
+const CART_LINE_COLUMNS = [
+  'ci.id',
+  'ci.added_at',
+  'c.id as course_id',
+  'c.title',
+  'c.price_cents',
+  'c.original_price_cents',
+  'c.thumbnail',
+  'c.lesson_count',
+];
 
 /** The items whose course is still published, oldest first; unpublished courses are left out, not deleted. */
 export function cartLines(db: Db, cartId: string): Promise<CartLineRow[]> {
@@ -41,42 +49,16 @@ export function cartLines(db: Db, cartId: string): Promise<CartLineRow[]> {
     .join('courses as c', 'c.id', 'ci.course_id')
     .where('ci.cart_id', cartId)
     .andWhere('c.is_published', true)
-    .select(
-      'ci.id',
-      'ci.added_at',
-      'c.id as course_id',
-      'c.title',
-      'c.price_cents',
-      'c.original_price_cents',
-      'c.thumbnail',
-      'c.lesson_count',
-    )
+    .select(CART_LINE_COLUMNS)
     .orderBy([{ column: 'ci.added_at' }, { column: 'ci.id' }]);
 }
 
 export function findCartLine(db: Db, itemId: string): Promise<CartLineRow | undefined> {
-  return db('cart_items as ci')
-    .join('courses as c', 'c.id', 'ci.course_id')
-    .where('ci.id', itemId)
-    .select(
-      'ci.id',
-      'ci.added_at',
-      'c.id as course_id',
-      'c.title',
-      'c.price_cents',
-      'c.original_price_cents',
-      'c.thumbnail',
-      'c.lesson_count',
-    )
-    .first();
+  return db('cart_items as ci').join('courses as c', 'c.id', 'ci.course_id').where('ci.id', itemId).select(CART_LINE_COLUMNS).first();
 }
 
 /** Inserts the item unless the course is already in the cart (the unique constraint decides); undefined then. */
-export async function insertCartItem(
-  trx: Knex.Transaction,
-  cartId: string,
-  courseId: string,
-): Promise<string | undefined> {
+export async function insertCartItem(trx: Knex.Transaction, cartId: string, courseId: string): Promise<string | undefined> {
   const [row] = (await trx('cart_items')
     .insert({ cart_id: cartId, course_id: courseId })
     .onConflict(['cart_id', 'course_id'])

@@ -17,13 +17,9 @@ export function listCategoriesWithCounts(db: Db): Promise<CategoryRow[]> {
   return db({ cat: 'categories' })
     .leftJoin(counts, 'fc.category_id', 'cat.id')
     .orderBy('cat.name')
-    .select(
-      'cat.id',
-      'cat.name',
-      'cat.slug',
-      'cat.description',
-      db.raw('coalesce(fc.n, 0)::int AS course_count'),
-    ) as unknown as Promise<CategoryRow[]>;
+    .select('cat.id', 'cat.name', 'cat.slug', 'cat.description', db.raw('coalesce(fc.n, 0)::int AS course_count')) as unknown as Promise<
+    CategoryRow[]
+  >;
 }
 
 /** A category's id from its name (citext: any case) or its slug (stored lowercase). */

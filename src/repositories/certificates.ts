@@ -21,10 +21,7 @@ export type NewCertificate = Omit<CertificateRow, 'id' | 'pdf_path' | 'created_a
  * Inserts unless a certificate already exists for the enrollment or the code is taken (both unique);
  * returns the new row, or undefined when nothing was inserted.
  */
-export async function insertCertificate(
-  trx: Knex.Transaction,
-  cert: NewCertificate,
-): Promise<CertificateRow | undefined> {
+export async function insertCertificate(trx: Knex.Transaction, cert: NewCertificate): Promise<CertificateRow | undefined> {
   const rows = (await trx('certificates').insert(cert).onConflict().ignore().returning('*')) as CertificateRow[];
   return rows[0];
 }

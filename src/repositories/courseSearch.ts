@@ -96,8 +96,7 @@ function and(db: Db, parts: Dimension[]): Knex.Raw {
  * The filters as SQL predicates, split by facet dimension: `base` applies everywhere, the others are left out
  * of their own facet (disjunctive faceting).
  */
-const filtersRating = (f: CatalogFilters): f is CatalogFilters & { ratingMinTenths: number } =>
-  (f.ratingMinTenths ?? 0) > 0;
+const filtersRating = (f: CatalogFilters): f is CatalogFilters & { ratingMinTenths: number } => (f.ratingMinTenths ?? 0) > 0;
 
 function predicates(db: Db, f: CatalogFilters): Predicates {
   const base: Knex.Raw[] = [db.raw('is_published')];
@@ -113,10 +112,8 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
       ),
     );
   }
-  if (f.search?.mode === 'ranked')
-    base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
-  if (f.search?.mode === 'fuzzy')
-    base.push(db.raw('(? <% title OR ? <% instructor_name)', [f.search.text, f.search.text]));
+  if (f.search?.mode === 'ranked') base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
+  if (f.search?.mode === 'fuzzy') base.push(db.raw('(? <% title OR ? <% instructor_name)', [f.search.text, f.search.text]));
 
   const price: Knex.Raw[] = [];
   if (f.minPriceCents !== undefined) price.push(db.raw('price_cents >= ?', [f.minPriceCents]));
@@ -126,12 +123,7 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
 
   return {
     base,
-    category:
-      f.categoryId === undefined
-        ? undefined
-        : f.categoryId === null
-          ? db.raw('FALSE')
-          : db.raw('category_id = ?', [f.categoryId]),
+    category: f.categoryId === undefined ? undefined : f.categoryId === null ? db.raw('FALSE') : db.raw('category_id = ?', [f.categoryId]),
     level: f.level ? db.raw('level = ?', [f.level]) : undefined,
     language: f.language ? db.raw('lower(language) = lower(?)', [f.language]) : undefined,
     price: price.length > 0 ? and(db, price) : undefined,
@@ -146,10 +138,12 @@ export function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
 
 /** The ids and sort keys of one page, in order (the subquery selectListRows joins names onto). */
 export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number): Knex.Raw {
-  return db.raw(
-    `SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${sort.keyDir}, id ${sort.idDir} LIMIT ? OFFSET ?`,
-    [sort.key, matchAll(db, f), limit, offset],
-  );
+  return db.raw(`SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${sort.keyDir}, id ${sort.idDir} LIMIT ? OFFSET ?`, [
+    sort.key,
+    matchAll(db, f),
+    limit,
+    offset,
+  ]);
 }
 
 const PRICE_BAND_SQL = `CASE WHEN price_cents IS NULL THEN NULL WHEN price_cents = 0 THEN 'free'
@@ -172,9 +166,7 @@ function facetDimensionsOnly(f: CatalogFilters): boolean {
 export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
   const source = facetDimensionsOnly(f)
-    ? db.raw(
-        'SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0',
-      )
+    ? db.raw('SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0')
     : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
   return db.raw(
     `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug FROM (

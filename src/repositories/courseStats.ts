@@ -2,9 +2,7 @@ import type { Knex } from 'knex';
 
 /** The course's category id (null without one), or undefined for an unknown course. */
 export async function courseCategory(trx: Knex.Transaction, courseId: string): Promise<string | null | undefined> {
-  const row = (await trx('courses').where({ id: courseId }).first('category_id')) as
-    | { category_id: string | null }
-    | undefined;
+  const row = (await trx('courses').where({ id: courseId }).first('category_id')) as { category_id: string | null } | undefined;
   return row ? row.category_id : undefined;
 }
 
@@ -16,10 +14,7 @@ export async function refreshStudentCount(
   const rows = (await trx('courses')
     .where({ id: courseId })
     .update({
-      student_count: trx.raw(
-        `(SELECT count(*) FROM enrollments WHERE course_id = ? AND status IN ('active', 'completed'))`,
-        [courseId],
-      ),
+      student_count: trx.raw(`(SELECT count(*) FROM enrollments WHERE course_id = ? AND status IN ('active', 'completed'))`, [courseId]),
     })
     .returning(['category_id', 'student_count'])) as { category_id: string | null; student_count: number }[];
   return rows[0];
@@ -55,8 +50,5 @@ export async function lockCategory(trx: Knex.Transaction, categoryId: string): P
 
 /** A course without a category is ranked nowhere, so it is no bestseller. */
 export async function clearBestsellerWithoutCategory(trx: Knex.Transaction, courseId: string): Promise<void> {
-  await trx('courses')
-    .where({ id: courseId, is_bestseller: true })
-    .whereNull('category_id')
-    .update({ is_bestseller: false });
+  await trx('courses').where({ id: courseId, is_bestseller: true }).whereNull('category_id').update({ is_bestseller: false });
 }

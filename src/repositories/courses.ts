@@ -236,11 +236,7 @@ const SLUG_BATCH = 50;
  * time through the unique index, and ON CONFLICT DO NOTHING makes a concurrent creator taking the same slug
  * first simply move this one to the next candidate, so creating never fails on a clash.
  */
-export async function insertCourseWithUniqueSlug(
-  trx: Knex.Transaction,
-  base: string,
-  columns: Record<string, unknown>,
-): Promise<string> {
+export async function insertCourseWithUniqueSlug(trx: Knex.Transaction, base: string, columns: Record<string, unknown>): Promise<string> {
   for (let start = 1; ; start += SLUG_BATCH) {
     const candidates = Array.from({ length: SLUG_BATCH }, (_, i) => (start + i === 1 ? base : `${base}-${start + i}`));
     const taken = new Set<string>(await trx('courses').whereIn('slug', candidates).pluck('slug'));
@@ -264,11 +260,7 @@ export function findCertificateCourse(
 }
 
 /** An author's edit: stamps last_updated, which orders the instructor's list. */
-export async function updateCourseColumns(
-  trx: Knex.Transaction,
-  courseId: string,
-  columns: Record<string, unknown>,
-): Promise<void> {
+export async function updateCourseColumns(trx: Knex.Transaction, courseId: string, columns: Record<string, unknown>): Promise<void> {
   await trx('courses')
     .where({ id: courseId })
     .update({ ...columns, last_updated: trx.fn.now() });
@@ -278,11 +270,7 @@ export async function updateCourseColumns(
 export async function setCoursePublished(trx: Knex.Transaction, courseId: string, published: boolean): Promise<void> {
   await trx('courses')
     .where({ id: courseId })
-    .update(
-      published
-        ? { is_published: true, published_at: trx.raw('coalesce(published_at, now())') }
-        : { is_published: false },
-    );
+    .update(published ? { is_published: true, published_at: trx.raw('coalesce(published_at, now())') } : { is_published: false });
 }
 
 /** One page of an instructor's own courses, published or not, most recently updated first, and their count. */

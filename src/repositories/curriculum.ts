@@ -44,8 +44,7 @@ export interface CurriculumRow {
 }
 
 // The course-wide number of each lesson: lessons counted in section order, then position.
-const LESSON_ORDER =
-  'count(l.id) OVER (ORDER BY s.position, l.position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)::int';
+const LESSON_ORDER = 'count(l.id) OVER (ORDER BY s.position, l.position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)::int';
 
 /** The whole curriculum in order, with the viewer's own progress when they hold a (non-refunded) enrollment. */
 export async function loadCurriculum(db: Db, courseId: string, userId: string | null): Promise<CurriculumRow[]> {
@@ -65,11 +64,7 @@ export async function loadCurriculum(db: Db, courseId: string, userId: string | 
 }
 
 /** The course's lessons with their course-wide order, narrowed to one section or one lesson. */
-export async function lessonsWithOrder(
-  db: Db,
-  courseId: string,
-  only: { sectionId?: string; lessonId?: string },
-): Promise<LessonRow[]> {
+export async function lessonsWithOrder(db: Db, courseId: string, only: { sectionId?: string; lessonId?: string }): Promise<LessonRow[]> {
   const { rows } = await db.raw(
     `SELECT * FROM (
        SELECT l.id, l.section_id, l.course_id, l.title, l.description, l.duration_minutes, l.position, l.is_preview,
@@ -88,11 +83,7 @@ export function findSection(db: Db, courseId: string, sectionId: string): Promis
   return db('sections').where({ id: sectionId, course_id: courseId }).first();
 }
 
-export function findLesson(
-  db: Db,
-  courseId: string,
-  lessonId: string,
-): Promise<Omit<LessonRow, 'lesson_order'> | undefined> {
+export function findLesson(db: Db, courseId: string, lessonId: string): Promise<Omit<LessonRow, 'lesson_order'> | undefined> {
   return db('lessons').where({ id: lessonId, course_id: courseId }).first();
 }
 
@@ -101,12 +92,9 @@ async function countRows(db: Db, table: 'sections' | 'lessons', where: Record<st
   return Number((row as { n: number }).n);
 }
 
-export const countSections = (db: Db, courseId: string): Promise<number> =>
-  countRows(db, 'sections', { course_id: courseId });
-export const countSectionLessons = (db: Db, sectionId: string): Promise<number> =>
-  countRows(db, 'lessons', { section_id: sectionId });
-export const countCourseLessons = (db: Db, courseId: string): Promise<number> =>
-  countRows(db, 'lessons', { course_id: courseId });
+export const countSections = (db: Db, courseId: string): Promise<number> => countRows(db, 'sections', { course_id: courseId });
+export const countSectionLessons = (db: Db, sectionId: string): Promise<number> => countRows(db, 'lessons', { section_id: sectionId });
+export const countCourseLessons = (db: Db, courseId: string): Promise<number> => countRows(db, 'lessons', { course_id: courseId });
 
 /**
  * Moves the siblings between two positions by one step so an item can take `to` (or leave `from`). The unique
@@ -137,11 +125,7 @@ export async function insertSection(
   return row as SectionRow;
 }
 
-export async function updateSectionRow(
-  trx: Knex.Transaction,
-  sectionId: string,
-  changes: Record<string, unknown>,
-): Promise<void> {
+export async function updateSectionRow(trx: Knex.Transaction, sectionId: string, changes: Record<string, unknown>): Promise<void> {
   await trx('sections').where({ id: sectionId }).update(changes);
 }
 
@@ -155,11 +139,7 @@ export async function insertLesson(trx: Knex.Transaction, lesson: Record<string,
   return (row as { id: string }).id;
 }
 
-export async function updateLessonRow(
-  trx: Knex.Transaction,
-  lessonId: string,
-  changes: Record<string, unknown>,
-): Promise<void> {
+export async function updateLessonRow(trx: Knex.Transaction, lessonId: string, changes: Record<string, unknown>): Promise<void> {
   await trx('lessons').where({ id: lessonId }).update(changes);
 }
 

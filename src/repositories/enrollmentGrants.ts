@@ -29,12 +29,7 @@ export interface GrantedEnrollmentRow {
  */
 export async function grantEnrollments(
   trx: Knex.Transaction,
-  grant: {
-    userId: string;
-    source: 'free' | 'purchase';
-    orderId: string | null;
-    courses: Array<{ id: string; lessonCount: number }>;
-  },
+  grant: { userId: string; source: 'free' | 'purchase'; orderId: string | null; courses: Array<{ id: string; lessonCount: number }> },
 ): Promise<GrantedEnrollmentRow[]> {
   if (grant.courses.length === 0) return [];
   const rows = grant.courses.map((c) => ({

@@ -43,11 +43,7 @@ export interface EnrollmentViewRow extends EnrollmentRow {
 }
 
 /** The caller's enrollment, locked for the rest of the transaction: every progress write goes through it. */
-export function lockOwnedEnrollment(
-  trx: Knex.Transaction,
-  userId: string,
-  enrollmentId: string,
-): Promise<EnrollmentRow | undefined> {
+export function lockOwnedEnrollment(trx: Knex.Transaction, userId: string, enrollmentId: string): Promise<EnrollmentRow | undefined> {
   return trx<EnrollmentRow>('enrollments').where({ id: enrollmentId, user_id: userId }).forUpdate().first();
 }
 
@@ -124,24 +120,13 @@ export async function listEnrollmentViews(
   return { rows: rows as EnrollmentViewRow[], count: Number(counted[0]?.n ?? 0) };
 }
 
-export async function findEnrollmentView(
-  db: Db,
-  userId: string,
-  enrollmentId: string,
-): Promise<EnrollmentViewRow | undefined> {
+export async function findEnrollmentView(db: Db, userId: string, enrollmentId: string): Promise<EnrollmentViewRow | undefined> {
   return (await enrollmentViews(db, userId).where('e.id', enrollmentId).first()) as EnrollmentViewRow | undefined;
 }
 
 /** Enrollments still in progress, for "continue learning"; `since` bounds the pace window. */
-export async function listUnfinishedEnrollmentViews(
-  db: Db,
-  userId: string,
-  since: Date,
-  limit: number,
-): Promise<EnrollmentViewRow[]> {
-  return (await byLastAccess(enrollmentViews(db, userId, since).where('e.status', 'active')).limit(
-    limit,
-  )) as EnrollmentViewRow[];
+export async function listUnfinishedEnrollmentViews(db: Db, userId: string, since: Date, limit: number): Promise<EnrollmentViewRow[]> {
+  return (await byLastAccess(enrollmentViews(db, userId, since).where('e.status', 'active')).limit(limit)) as EnrollmentViewRow[];
 }
 
 export interface CurriculumLessonRow {
@@ -192,9 +177,7 @@ export async function countProgress(db: Db, enrollmentId: string, courseId: stri
   const row = (await db('lessons as l')
     .leftJoin('lesson_progress as lp', (j) => j.on('lp.lesson_id', 'l.id').andOnVal('lp.enrollment_id', enrollmentId))
     .where('l.course_id', courseId)
-    .first(db.raw('count(*)::int AS total'), db.raw('count(lp.completed_at)::int AS completed'))) as
-    | ProgressCounts
-    | undefined;
+    .first(db.raw('count(*)::int AS total'), db.raw('count(lp.completed_at)::int AS completed'))) as ProgressCounts | undefined;
   return { total: row?.total ?? 0, completed: row?.completed ?? 0 };
 }
 
@@ -224,9 +207,7 @@ export async function saveProgressSnapshot(
       last_accessed_at: changes.at,
       current_lesson_id: changes.lessonId,
       // A re-activated enrollment (refund, then a new purchase) keeps the date it was first completed.
-      ...(completedNow
-        ? { status: 'completed', completed_at: trx.raw('coalesce(completed_at, ?)', [changes.at]) }
-        : {}),
+      ...(completedNow ? { status: 'completed', completed_at: trx.raw('coalesce(completed_at, ?)', [changes.at]) } : {}),
     });
   return { completedNow };
 }

@@ -32,9 +32,7 @@ export async function learnerSources(db: Db, userId: string): Promise<LearnerSou
       db.raw(
         `(SELECT count(*) FILTER (WHERE status IN ('active', 'completed')) FROM enrollments WHERE user_id = u.id)::int AS courses_enrolled`,
       ),
-      db.raw(
-        `(SELECT count(*) FILTER (WHERE status = 'completed') FROM enrollments WHERE user_id = u.id)::int AS courses_completed`,
-      ),
+      db.raw(`(SELECT count(*) FILTER (WHERE status = 'completed') FROM enrollments WHERE user_id = u.id)::int AS courses_completed`),
       db.raw('(SELECT max(last_accessed_at) FROM enrollments WHERE user_id = u.id) AS last_activity'),
       db.raw('(SELECT count(*) FROM certificates WHERE user_id = u.id)::int AS certificates_earned'),
       db.raw('(SELECT round(avg(rating), 2) FROM reviews WHERE user_id = u.id) AS average_rating_given'),
@@ -48,19 +46,11 @@ export function findLearnerStats(db: Db, userId: string): Promise<LearnerStatsRo
 
 /** Writes a recomputation unless a newer one is already stored (runs may finish out of order). */
 export async function saveLearnerStats(db: Db, stats: LearnerStatsRow): Promise<void> {
-  await db('learner_stats')
-    .insert(stats)
-    .onConflict('user_id')
-    .merge()
-    .where('learner_stats.computed_at', '<=', stats.computed_at);
+  await db('learner_stats').insert(stats).onConflict('user_id').merge().where('learner_stats.computed_at', '<=', stats.computed_at);
 }
 
 /** Learners with a streak on record, in pages by user id (the daily close walks all of them). */
-export function streakHolders(
-  db: Db,
-  afterUserId: string | null,
-  limit: number,
-): Promise<{ user_id: string; timezone: string }[]> {
+export function streakHolders(db: Db, afterUserId: string | null, limit: number): Promise<{ user_id: string; timezone: string }[]> {
   const q = db('learner_stats as ls')
     .join('users as u', 'u.id', 'ls.user_id')
     .where('ls.current_streak_days', '>', 0)

@@ -11,9 +11,7 @@ export interface ActivityDay {
  * progress reports are applied one at a time, and returns the profile time zone their days are counted in.
  */
 export async function lockLearner(trx: Knex.Transaction, userId: string): Promise<{ timezone: string }> {
-  const row = (await trx('users').where({ id: userId }).forNoKeyUpdate().first('timezone')) as
-    | { timezone: string }
-    | undefined;
+  const row = (await trx('users').where({ id: userId }).forNoKeyUpdate().first('timezone')) as { timezone: string } | undefined;
   return { timezone: row?.timezone ?? 'UTC' };
 }
 
@@ -26,13 +24,7 @@ export async function lastLearningAt(db: Db, userId: string): Promise<Date | nul
 }
 
 /** Adds seconds to the learner's local day; a row with 0 seconds still marks the day as active (streaks). */
-export async function recordActivity(
-  trx: Knex.Transaction,
-  userId: string,
-  localDate: string,
-  seconds: number,
-  at: Date,
-): Promise<void> {
+export async function recordActivity(trx: Knex.Transaction, userId: string, localDate: string, seconds: number, at: Date): Promise<void> {
   await trx('learning_activity')
     .insert({ user_id: userId, local_date: localDate, seconds, created_at: at, updated_at: at })
     .onConflict(['user_id', 'local_date'])

@@ -15,16 +15,10 @@ export interface LessonProgressRow {
 
 /** The lesson, only when it belongs to `courseId` (a lesson of another course is "not found" here). */
 export function findLessonInCourse(db: Db, lessonId: string, courseId: string): Promise<LessonBrief | undefined> {
-  return db<LessonRow>('lessons')
-    .where({ id: lessonId, course_id: courseId })
-    .first('id', 'course_id', 'title', 'duration_minutes');
+  return db<LessonRow>('lessons').where({ id: lessonId, course_id: courseId }).first('id', 'course_id', 'title', 'duration_minutes');
 }
 
-export function findLessonProgress(
-  db: Db,
-  enrollmentId: string,
-  lessonId: string,
-): Promise<LessonProgressRow | undefined> {
+export function findLessonProgress(db: Db, enrollmentId: string, lessonId: string): Promise<LessonProgressRow | undefined> {
   return db<LessonProgressRow>('lesson_progress').where({ enrollment_id: enrollmentId, lesson_id: lessonId }).first();
 }
 
@@ -50,13 +44,7 @@ export async function completeLesson(
 /** Writes the playback state; completed_at is only ever filled, never cleared or moved. */
 export async function saveWatchProgress(
   trx: Knex.Transaction,
-  row: {
-    enrollment_id: string;
-    lesson_id: string;
-    watch_time_seconds: number;
-    position_seconds: number;
-    completed_at: Date | null;
-  },
+  row: { enrollment_id: string; lesson_id: string; watch_time_seconds: number; position_seconds: number; completed_at: Date | null },
 ): Promise<LessonProgressRow> {
   const [saved] = (await trx('lesson_progress')
     .insert(row)

@@ -89,11 +89,7 @@ export async function insertOrder(
   return row as OrderRow;
 }
 
-export async function updateBillingAddress(
-  trx: Knex.Transaction,
-  orderId: string,
-  billingAddress: BillingAddress,
-): Promise<OrderRow> {
+export async function updateBillingAddress(trx: Knex.Transaction, orderId: string, billingAddress: BillingAddress): Promise<OrderRow> {
   const [row] = (await trx('orders')
     .where({ id: orderId })
     .update({ billing_address: JSON.stringify(billingAddress) })
@@ -126,11 +122,7 @@ export async function completeOrder(trx: Knex.Transaction, orderId: string): Pro
 
 /** pending → failed only: a late failure never undoes a completion, a refund or a cancellation. */
 export async function failOrder(trx: Knex.Transaction, orderId: string): Promise<boolean> {
-  return (
-    (await trx('orders')
-      .where({ id: orderId, status: 'pending' })
-      .update({ status: 'failed', failed_at: trx.fn.now() })) === 1
-  );
+  return (await trx('orders').where({ id: orderId, status: 'pending' }).update({ status: 'failed', failed_at: trx.fn.now() })) === 1;
 }
 
 /** completed → refunded only. */
@@ -147,15 +139,7 @@ export function orderItems(db: Db, orderIds: string[]): Promise<OrderItemRow[]> 
   return db('order_items as oi')
     .join('courses as c', 'c.id', 'oi.course_id')
     .whereIn('oi.order_id', orderIds)
-    .select(
-      'oi.id',
-      'oi.order_id',
-      'oi.course_id',
-      'c.title',
-      'oi.price_cents',
-      'oi.original_price_cents',
-      'c.lesson_count',
-    )
+    .select('oi.id', 'oi.order_id', 'oi.course_id', 'c.title', 'oi.price_cents', 'oi.original_price_cents', 'c.lesson_count')
     .orderBy([{ column: 'oi.order_id' }, { column: 'oi.position' }]);
 }
 

@@ -21,13 +21,7 @@ export async function insertOutboxRow(db: Db, jobName: string, payload: unknown)
  * replicas) share the outbox without handing a row over twice.
  */
 export function lockUnsentOutboxRows(trx: Knex.Transaction, limit: number): Promise<OutboxRow[]> {
-  return trx('outbox')
-    .select('id', 'job_name', 'payload')
-    .whereNull('sent_at')
-    .orderBy('created_at')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked();
+  return trx('outbox').select('id', 'job_name', 'payload').whereNull('sent_at').orderBy('created_at').limit(limit).forUpdate().skipLocked();
 }
 
 export async function markOutboxRowsSent(trx: Knex.Transaction, ids: string[]): Promise<void> {

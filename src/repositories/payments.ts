@@ -54,12 +54,7 @@ export async function insertPayment(
 }
 
 /** Stripe's status of the intent; `fulfilled` also stamps fulfilled_at, once. */
-export async function updatePaymentStatus(
-  trx: Knex.Transaction,
-  orderId: string,
-  status: string,
-  fulfilled = false,
-): Promise<void> {
+export async function updatePaymentStatus(trx: Knex.Transaction, orderId: string, status: string, fulfilled = false): Promise<void> {
   await trx('payments')
     .where({ order_id: orderId })
     .update({ status, ...(fulfilled ? { fulfilled_at: trx.raw('coalesce(fulfilled_at, now())') } : {}) });
@@ -69,10 +64,7 @@ export async function updatePaymentStatus(
  * Payments of orders still pending whose intent is older than `olderThanMs` (younger ones are probably being
  * paid right now) but younger than `maxAgeMs`; those checked least recently first.
  */
-export function paymentsToReconcile(
-  db: Db,
-  opts: { olderThanMs: number; maxAgeMs: number; limit: number },
-): Promise<PaymentRow[]> {
+export function paymentsToReconcile(db: Db, opts: { olderThanMs: number; maxAgeMs: number; limit: number }): Promise<PaymentRow[]> {
   return db({ p: 'payments' })
     .join({ o: 'orders' }, 'o.id', 'p.order_id')
     .where('o.status', 'pending')

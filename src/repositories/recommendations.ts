@@ -34,8 +34,7 @@ export interface RecommendationRow extends RatingCounts {
   score: number;
 }
 
-const LEVEL = (col: string): string =>
-  `(CASE ${col} WHEN 'Beginner' THEN 1 WHEN 'Intermediate' THEN 2 WHEN 'Advanced' THEN 3 END)`;
+const LEVEL = (col: string): string => `(CASE ${col} WHEN 'Beginner' THEN 1 WHEN 'Intermediate' THEN 2 WHEN 'Advanced' THEN 3 END)`;
 
 /**
  * Scores published courses the caller does not own, teach or have in the cart, in one statement:

@@ -9,10 +9,7 @@ export interface RefreshRow {
   expires_at: Date;
 }
 
-export async function insertRefreshToken(
-  db: Db,
-  row: { id: string; user_id: string; family_id: string; expires_at: Date },
-): Promise<void> {
+export async function insertRefreshToken(db: Db, row: { id: string; user_id: string; family_id: string; expires_at: Date }): Promise<void> {
   await db('refresh_tokens').insert(row);
 }
 

@@ -43,11 +43,7 @@ export async function insertRefund(
 }
 
 /** Stripe confirmed the refund (charge.refunded). */
-export async function markRefundSucceeded(
-  trx: Knex.Transaction,
-  orderId: string,
-  stripeRefundId: string | null,
-): Promise<number> {
+export async function markRefundSucceeded(trx: Knex.Transaction, orderId: string, stripeRefundId: string | null): Promise<number> {
   return trx('refunds')
     .where({ order_id: orderId })
     .update({ status: 'succeeded', stripe_refund_id: trx.raw('coalesce(stripe_refund_id, ?)', [stripeRefundId]) });

@@ -175,9 +175,9 @@ export async function setHelpfulVote(
     : await trx('review_votes').where({ review_id: reviewId, user_id: userId }).delete();
   const query = trx('reviews').where({ id: reviewId });
   if (changed > 0) {
-    const [row] = (await query[helpful ? 'increment' : 'decrement']('helpful_count', 1).returning(
-      'helpful_count',
-    )) as Array<{ helpful_count: number }>;
+    const [row] = (await query[helpful ? 'increment' : 'decrement']('helpful_count', 1).returning('helpful_count')) as Array<{
+      helpful_count: number;
+    }>;
     return row?.helpful_count;
   }
   const row = (await query.first('helpful_count')) as { helpful_count: number } | undefined;
@@ -188,11 +188,7 @@ export async function setHelpfulVote(
  * The learner's access to these courses changed (refunded, or bought again): the courses they reviewed get
  * their figures rederived, each with its row locked (in id order, so two such transactions cannot deadlock).
  */
-export async function recomputeRatingsOfReviewer(
-  trx: Knex.Transaction,
-  userId: string,
-  courseIds: string[],
-): Promise<void> {
+export async function recomputeRatingsOfReviewer(trx: Knex.Transaction, userId: string, courseIds: string[]): Promise<void> {
   if (courseIds.length === 0) return;
   const reviewed = (await trx('reviews')
     .where({ user_id: userId })
@@ -210,23 +206,15 @@ export async function insertReview(
   trx: Knex.Transaction,
   review: { course_id: string; user_id: string; rating: number; title: string; comment: string },
 ): Promise<string | undefined> {
-  const [row] = (await trx('reviews')
-    .insert(review)
-    .onConflict(['course_id', 'user_id'])
-    .ignore()
-    .returning('id')) as Array<{ id: string }>;
+  const [row] = (await trx('reviews').insert(review).onConflict(['course_id', 'user_id']).ignore().returning('id')) as Array<{
+    id: string;
+  }>;
   return row?.id;
 }
 
 /** The course of the author's own review; undefined for someone else's. */
-export async function findOwnReviewCourse(
-  trx: Knex.Transaction,
-  userId: string,
-  reviewId: string,
-): Promise<string | undefined> {
-  const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as
-    | { course_id: string }
-    | undefined;
+export async function findOwnReviewCourse(trx: Knex.Transaction, userId: string, reviewId: string): Promise<string | undefined> {
+  const review = (await trx('reviews').where({ id: reviewId, user_id: userId }).first('course_id')) as { course_id: string } | undefined;
   return review?.course_id;
 }
 

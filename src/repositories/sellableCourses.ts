@@ -15,16 +15,7 @@ export interface SellableCourseRow {
 /** A published course (an unpublished or unknown one is "not found" to buyers). */
 export function findPublishedCourse(db: Db, courseId: string): Promise<SellableCourseRow | undefined> {
   return db('courses')
-    .select(
-      'id',
-      'title',
-      'instructor_id',
-      'price_cents',
-      'original_price_cents',
-      'currency',
-      'thumbnail',
-      'lesson_count',
-    )
+    .select('id', 'title', 'instructor_id', 'price_cents', 'original_price_cents', 'currency', 'thumbnail', 'lesson_count')
     .where({ id: courseId, is_published: true })
     .first();
 }

@@ -5,10 +5,7 @@ import type { Knex } from 'knex';
  * event exactly one insert succeeds (the others wait for it and then find the row). Must run in the same
  * transaction as the event's effect, so a failed effect releases the claim and Stripe's retry processes it.
  */
-export async function claimStripeEvent(
-  trx: Knex.Transaction,
-  event: { id: string; type: string; payload: unknown },
-): Promise<boolean> {
+export async function claimStripeEvent(trx: Knex.Transaction, event: { id: string; type: string; payload: unknown }): Promise<boolean> {
   const rows = await trx('stripe_events')
     .insert({ id: event.id, type: event.type, payload: JSON.stringify(event.payload), processed_at: trx.fn.now() })
     .onConflict('id')

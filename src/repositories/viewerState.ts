@@ -15,11 +15,7 @@ const FLAG_COLUMNS = `
   EXISTS (SELECT 1 FROM wishlist_items w WHERE w.user_id = :user AND w.course_id = x.id) AS in_wishlist`;
 
 /** The viewer's enrolled / in_cart / in_wishlist for a whole page of courses, in one query. */
-export async function viewerFlags(
-  db: Db,
-  userId: string | null,
-  courseIds: string[],
-): Promise<Map<string, ViewerFlags>> {
+export async function viewerFlags(db: Db, userId: string | null, courseIds: string[]): Promise<Map<string, ViewerFlags>> {
   const flags = new Map<string, ViewerFlags>();
   if (!userId || courseIds.length === 0) return flags;
   const { rows } = await db.raw(`SELECT x.id, ${FLAG_COLUMNS} FROM unnest(CAST(:ids AS uuid[])) AS x(id)`, {
@@ -51,9 +47,6 @@ export async function viewerCourseState(db: Db, userId: string | null, courseId:
 
 /** Whether the user holds an enrollment that gives access to the course (refunded ones do not). */
 export async function isEnrolled(db: Db, userId: string, courseId: string): Promise<boolean> {
-  const row = await db('enrollments')
-    .where({ user_id: userId, course_id: courseId })
-    .whereNot('status', 'refunded')
-    .first('id');
+  const row = await db('enrollments').where({ user_id: userId, course_id: courseId }).whereNot('status', 'refunded').first('id');
   return row !== undefined;
 }

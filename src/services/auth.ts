@@ -6,14 +6,7 @@ import { isUniqueViolation } from '../db/pgErrors';
 import { withTransaction } from '../db/transaction';
 import { assertNotBlocked, consumeOrThrow } from '../http/rateLimits';
 import { insertRefreshToken, lockRefreshToken, markRotated, revokeRefreshTokens } from '../repositories/refreshTokens';
-import {
-  findUserByEmail,
-  findUserById,
-  insertUser,
-  promoteToInstructor,
-  updateUser,
-  type UserRow,
-} from '../repositories/users';
+import { findUserByEmail, findUserById, insertUser, promoteToInstructor, updateUser, type UserRow } from '../repositories/users';
 import { isValidTimeZone } from '../time/zones';
 import type { Db } from '../db/knex';
 
@@ -103,8 +96,7 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<TokenPa
   const claims = deps.tokens.verifyRefresh(refreshToken);
   const outcome = await withTransaction(deps.db, async (trx) => {
     const row = await lockRefreshToken(trx, claims.jti);
-    if (!row || row.user_id !== claims.userId || row.family_id !== claims.familyId || row.revoked_at)
-      return 'invalid' as const;
+    if (!row || row.user_id !== claims.userId || row.family_id !== claims.familyId || row.revoked_at) return 'invalid' as const;
     if (row.rotated_at) {
       await revokeRefreshTokens(trx, { family_id: row.family_id });
       return 'reused' as const;
@@ -167,13 +159,7 @@ export async function requireUser(deps: Deps, userId: string): Promise<UserRow> 
 export interface ProfileUpdate {
   first_name?: string;
   last_name?: string;
-  profile?: {
-    bio?: string | null;
-    profile_picture?: string | null;
-    phone?: string | null;
-    country?: string | null;
-    timezone?: string;
-  };
+  profile?: { bio?: string | null; profile_picture?: string | null; phone?: string | null; country?: string | null; timezone?: string };
 }
 
 export async function updateProfile(deps: Deps, userId: string, patch: ProfileUpdate): Promise<void> {

@@ -63,8 +63,7 @@ async function checkCourseFields(
   after: { price_cents: number | null; original_price_cents: number | null; is_published: boolean },
 ): Promise<void> {
   const errors: ErrorDetails = {};
-  if (input.title !== undefined && input.title.trim().length < 5)
-    errors.title = ['Ensure this field has at least 5 characters.'];
+  if (input.title !== undefined && input.title.trim().length < 5) errors.title = ['Ensure this field has at least 5 characters.'];
   for (const field of ['price', 'original_price'] as const) {
     const amount = input[field];
     if (typeof amount === 'number' && !hasAtMostTwoDecimals(amount))
@@ -89,8 +88,7 @@ async function checkCourseFields(
         errors[field] = ['A published course cannot have this field empty.'];
     }
   }
-  if (input.category_id !== undefined && !(await categoryExists(db, input.category_id)))
-    errors.category_id = ['Unknown category.'];
+  if (input.category_id !== undefined && !(await categoryExists(db, input.category_id))) errors.category_id = ['Unknown category.'];
   if (Object.keys(errors).length > 0) throw validationError(errors);
 }
 
@@ -108,8 +106,7 @@ function courseColumns(input: UpdateInput): Record<string, unknown> {
     'preview_video_url',
     'certificate_included',
   ] as const) {
-    if (input[field] !== undefined)
-      columns[field] = typeof input[field] === 'string' ? (input[field] as string).trim() : input[field];
+    if (input[field] !== undefined) columns[field] = typeof input[field] === 'string' ? (input[field] as string).trim() : input[field];
   }
   if (input.price !== undefined) columns.price_cents = amountToCents(input.price);
   if (input.original_price !== undefined)
@@ -120,11 +117,7 @@ function courseColumns(input: UpdateInput): Record<string, unknown> {
   return columns;
 }
 
-export async function createCourse(
-  deps: Deps,
-  userId: string,
-  input: CreateInput,
-): Promise<Schemas['CatalogCourseDetail']> {
+export async function createCourse(deps: Deps, userId: string, input: CreateInput): Promise<Schemas['CatalogCourseDetail']> {
   await requireInstructor(deps.db, userId);
   const columns = courseColumns(input);
   await checkCourseFields(deps.db, input, {
@@ -133,11 +126,7 @@ export async function createCourse(
     is_published: false,
   });
   const id = await withTransaction(deps.db, (trx) =>
-    insertCourseWithUniqueSlug(trx, slugify(columns.title as string), {
-      ...columns,
-      instructor_id: userId,
-      is_published: false,
-    }),
+    insertCourseWithUniqueSlug(trx, slugify(columns.title as string), { ...columns, instructor_id: userId, is_published: false }),
   );
   return courseView(deps.db, id, userId);
 }
@@ -154,9 +143,7 @@ export async function updateCourse(
     await checkCourseFields(trx, input, {
       price_cents: 'price_cents' in columns ? (columns.price_cents as number) : course.price_cents,
       original_price_cents:
-        'original_price_cents' in columns
-          ? (columns.original_price_cents as number | null)
-          : course.original_price_cents,
+        'original_price_cents' in columns ? (columns.original_price_cents as number | null) : course.original_price_cents,
       is_published: course.is_published,
     });
     await updateCourseColumns(trx, courseId, columns);
@@ -186,11 +173,7 @@ async function missingForPublication(trx: Knex.Transaction, course: CourseStateR
   return missing;
 }
 
-export async function publishCourse(
-  deps: Deps,
-  userId: string,
-  courseId: string,
-): Promise<Schemas['CatalogCourseDetail']> {
+export async function publishCourse(deps: Deps, userId: string, courseId: string): Promise<Schemas['CatalogCourseDetail']> {
   await withTransaction(deps.db, async (trx) => {
     const course = await lockOwnCourse(trx, courseId, userId);
     if (course.is_published) return;
@@ -202,11 +185,7 @@ export async function publishCourse(
   return courseView(deps.db, courseId, userId);
 }
 
-export async function unpublishCourse(
-  deps: Deps,
-  userId: string,
-  courseId: string,
-): Promise<Schemas['CatalogCourseDetail']> {
+export async function unpublishCourse(deps: Deps, userId: string, courseId: string): Promise<Schemas['CatalogCourseDetail']> {
   await withTransaction(deps.db, async (trx) => {
     const course = await lockOwnCourse(trx, courseId, userId);
     if (!course.is_published) return;

@@ -38,11 +38,7 @@ export function newVerificationCode(): string {
  * they are now, and queues its PDF. One per enrollment (unique constraint): a second call returns the first.
  * Courses without a certificate get none.
  */
-export async function issueCertificate(
-  trx: Knex.Transaction,
-  enrollment: EnrollmentRow,
-  at: Date,
-): Promise<CertificateRow | undefined> {
+export async function issueCertificate(trx: Knex.Transaction, enrollment: EnrollmentRow, at: Date): Promise<CertificateRow | undefined> {
   const course = await findCertificateCourse(trx, enrollment.course_id);
   if (!course?.certificate_included) return undefined;
   const learner = (await findUserName(trx, enrollment.user_id)) as { first_name: string; last_name: string };
@@ -89,11 +85,7 @@ export async function getCertificate(deps: Deps, userId: string, id: string): Pr
 export const RENDER_RETRY_AFTER_SECONDS = 5;
 
 /** The caller's certificate PDF; 409 CERTIFICATE_NOT_READY until the worker has stored it. */
-export async function certificatePdf(
-  deps: Deps,
-  userId: string,
-  id: string,
-): Promise<{ bytes: Buffer; filename: string }> {
+export async function certificatePdf(deps: Deps, userId: string, id: string): Promise<{ bytes: Buffer; filename: string }> {
   const row = await getCertificate(deps, userId, id);
   const bytes = row.pdf_path ? await deps.storage.read(row.pdf_path) : undefined;
   if (!bytes) {

@@ -90,9 +90,7 @@ export async function listCourses(
   deps: Deps,
   viewerId: string | null,
   q: CatalogQuery,
-): Promise<
-  PageSlice<Schemas['CatalogCourseListPage']['results'][number]> & Pick<Schemas['CatalogCourseListPage'], 'facets'>
-> {
+): Promise<PageSlice<Schemas['CatalogCourseListPage']['results'][number]> & Pick<Schemas['CatalogCourseListPage'], 'facets'>> {
   const page = pageRequest(q);
   const filters = await normalizeFilters(deps.db, q);
   const ordering = q.ordering ?? (filters.search ? 'relevance' : '-popularity');

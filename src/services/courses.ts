@@ -21,13 +21,7 @@ export function assertCourseVisible<T extends { is_published: boolean; instructo
 export async function listCategories(deps: Deps): Promise<Schemas['CatalogCategoryList']> {
   const rows = await listCategoriesWithCounts(deps.db);
   return {
-    results: rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      slug: r.slug,
-      description: r.description ?? '',
-      course_count: r.course_count,
-    })),
+    results: rows.map((r) => ({ id: r.id, name: r.name, slug: r.slug, description: r.description ?? '', course_count: r.course_count })),
   };
 }
 
@@ -38,11 +32,7 @@ const RECENT_REVIEWS = 5;
  * course, then the instructor's figures, the curriculum with the viewer's progress, the recent reviews and the
  * viewer's status in parallel.
  */
-export async function courseView(
-  db: Db,
-  idOrSlug: string,
-  viewerId: string | null,
-): Promise<Schemas['CatalogCourseDetail']> {
+export async function courseView(db: Db, idOrSlug: string, viewerId: string | null): Promise<Schemas['CatalogCourseDetail']> {
   const row = assertCourseVisible(await findCourseDetail(db, idOrSlug), viewerId);
   const [stats, lessons, recentReviews, viewer] = await Promise.all([
     instructorStats(db, row.instructor_id),
@@ -50,20 +40,9 @@ export async function courseView(
     listReviews(db, row.id, { viewerId, ordering: '-created_at', limit: RECENT_REVIEWS, offset: 0 }),
     viewerCourseState(db, viewerId, row.id),
   ]);
-  return courseDetail({
-    row,
-    stats,
-    curriculum: lessons,
-    recentReviews,
-    viewer,
-    isInstructor: viewerId === row.instructor_id,
-  });
+  return courseDetail({ row, stats, curriculum: lessons, recentReviews, viewer, isInstructor: viewerId === row.instructor_id });
 }
 
-export function getCourse(
-  deps: Deps,
-  idOrSlug: string,
-  viewerId: string | null,
-): Promise<Schemas['CatalogCourseDetail']> {
+export function getCourse(deps: Deps, idOrSlug: string, viewerId: string | null): Promise<Schemas['CatalogCourseDetail']> {
   return courseView(deps.db, idOrSlug, viewerId);
 }

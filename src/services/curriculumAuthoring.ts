@@ -52,11 +52,7 @@ async function sectionView(trx: Knex.Transaction, section: SectionRow): Promise<
   return authoringSection(fresh, await lessonsWithOrder(trx, section.course_id, { sectionId: section.id }));
 }
 
-async function lessonView(
-  trx: Knex.Transaction,
-  courseId: string,
-  lessonId: string,
-): Promise<Schemas['AuthoringLesson']> {
+async function lessonView(trx: Knex.Transaction, courseId: string, lessonId: string): Promise<Schemas['AuthoringLesson']> {
   const [lesson] = await lessonsWithOrder(trx, courseId, { lessonId });
   if (!lesson) throw new AppError('LESSON_NOT_FOUND');
   return authoringLesson(lesson);
@@ -166,8 +162,7 @@ export async function updateLesson(
 
     const targetSection = input.section_id ?? lesson.section_id;
     if (targetSection !== lesson.section_id) {
-      if (!(await findSection(trx, courseId, targetSection)))
-        throw validationError({ section_id: ['Not a section of this course.'] });
+      if (!(await findSection(trx, courseId, targetSection))) throw validationError({ section_id: ['Not a section of this course.'] });
       await assertRoomForLesson(trx, courseId, targetSection, false);
       await shiftSiblings(trx, 'lessons', { column: 'section_id', id: lesson.section_id }, lesson.position, null);
       const position = clampPosition(input.position, (await countSectionLessons(trx, targetSection)) + 1);

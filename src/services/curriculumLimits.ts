@@ -25,19 +25,11 @@ export async function assertRoomForSection(trx: Knex.Transaction, courseId: stri
 }
 
 /** Room for one more lesson in `sectionId` (a new lesson, or one moved in); `newToCourse` counts the course too. */
-export async function assertRoomForLesson(
-  trx: Knex.Transaction,
-  courseId: string,
-  sectionId: string,
-  newToCourse: boolean,
-): Promise<void> {
+export async function assertRoomForLesson(trx: Knex.Transaction, courseId: string, sectionId: string, newToCourse: boolean): Promise<void> {
   if (newToCourse && (await countCourseLessons(trx, courseId)) >= CURRICULUM_LIMITS.lessonsPerCourse) {
     throw limitReached('lessons', `A course has at most ${CURRICULUM_LIMITS.lessonsPerCourse} lessons.`);
   }
   if ((await countSectionLessons(trx, sectionId)) >= CURRICULUM_LIMITS.lessonsPerSection) {
-    throw limitReached(
-      newToCourse ? 'lessons' : 'section_id',
-      `A section has at most ${CURRICULUM_LIMITS.lessonsPerSection} lessons.`,
-    );
+    throw limitReached(newToCourse ? 'lessons' : 'section_id', `A section has at most ${CURRICULUM_LIMITS.lessonsPerSection} lessons.`);
   }
 }

@@ -51,12 +51,7 @@ export async function continueLearning(deps: Deps, userId: string): Promise<Sche
   const now = new Date();
   const [profile, rows] = await Promise.all([
     learnerProfile(deps.db, userId),
-    listUnfinishedEnrollmentViews(
-      deps.db,
-      userId,
-      new Date(now.getTime() - PACE_WINDOW_DAYS * DAY_MS),
-      CONTINUE_LEARNING_LIMIT,
-    ),
+    listUnfinishedEnrollmentViews(deps.db, userId, new Date(now.getTime() - PACE_WINDOW_DAYS * DAY_MS), CONTINUE_LEARNING_LIMIT),
   ]);
   return { results: rows.map((row) => continueLearningItem(row, estimateCompletionDate(row, now, profile.timezone))) };
 }

@@ -6,12 +6,7 @@ import { enqueueJob } from '../jobs/outbox';
 import { type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { enrollmentDetail, enrollmentListItem } from '../presenters/enrollments';
 import { grantEnrollments, ownedCourseIds } from '../repositories/enrollmentGrants';
-import {
-  curriculumWithProgress,
-  type EnrollmentStatus,
-  findEnrollmentView,
-  listEnrollmentViews,
-} from '../repositories/enrollments';
+import { curriculumWithProgress, type EnrollmentStatus, findEnrollmentView, listEnrollmentViews } from '../repositories/enrollments';
 import { isFree } from '../repositories/sellableCourses';
 import { requirePublishedCourse } from './cart';
 
@@ -25,10 +20,7 @@ export async function listEnrollments(
 ): Promise<PageSlice<Schemas['EnrollmentListItem']>> {
   const req = pageRequest(query);
   const statuses = query.status ? [query.status] : DEFAULT_STATUSES;
-  const { rows, count } = await listEnrollmentViews(deps.db, userId, statuses, {
-    limit: req.pageSize,
-    offset: req.offset,
-  });
+  const { rows, count } = await listEnrollmentViews(deps.db, userId, statuses, { limit: req.pageSize, offset: req.offset });
   const baseUrl = deps.config.publicBaseUrl;
   return pageSlice(
     rows.map((row) => enrollmentListItem(row, baseUrl)),
@@ -38,11 +30,7 @@ export async function listEnrollments(
 }
 
 /** Another learner's enrollment answers exactly like an unknown one. */
-export async function getEnrollment(
-  deps: Deps,
-  userId: string,
-  enrollmentId: string,
-): Promise<Schemas['EnrollmentDetail']> {
+export async function getEnrollment(deps: Deps, userId: string, enrollmentId: string): Promise<Schemas['EnrollmentDetail']> {
   const row = await findEnrollmentView(deps.db, userId, enrollmentId);
   if (!row) throw new AppError('ENROLLMENT_NOT_FOUND');
   const lessons = await curriculumWithProgress(deps.db, row.id, row.course_id);
@@ -53,15 +41,10 @@ export async function getEnrollment(
  * Enrolls the user in a free course. Paid courses go through the cart; the unique (user_id, course_id) makes
  * concurrent calls one enrollment; a refunded enrollment comes back active with its progress.
  */
-export async function enrollInFreeCourse(
-  deps: Deps,
-  userId: string,
-  courseId: string,
-): Promise<Schemas['FreeEnrollment']> {
+export async function enrollInFreeCourse(deps: Deps, userId: string, courseId: string): Promise<Schemas['FreeEnrollment']> {
   return withTransaction(deps.db, async (trx) => {
     const course = await requirePublishedCourse(trx, courseId);
-    if (course.instructor_id === userId)
-      throw new AppError('CANNOT_BUY_OWN_COURSE', 'You cannot enroll in your own course');
+    if (course.instructor_id === userId) throw new AppError('CANNOT_BUY_OWN_COURSE', 'You cannot enroll in your own course');
     // Already enrolled says more than "not free", whatever the price; the insert below still decides races.
     if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw new AppError('ALREADY_ENROLLED');
     if (!isFree(course)) throw new AppError('PAYMENT_REQUIRED');

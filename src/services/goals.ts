@@ -22,9 +22,7 @@ export async function learnerProfile(db: Db, userId: string): Promise<LearnerPro
  */
 export function currentMonthSeconds(stats: LearnerStatsRow | undefined, timezone: string, now: Date): number {
   if (!stats) return 0;
-  return localDate(stats.computed_at, timezone).slice(0, 7) === localDate(now, timezone).slice(0, 7)
-    ? stats.this_month_seconds
-    : 0;
+  return localDate(stats.computed_at, timezone).slice(0, 7) === localDate(now, timezone).slice(0, 7) ? stats.this_month_seconds : 0;
 }
 
 export async function getGoals(deps: Deps, userId: string): Promise<Goals> {

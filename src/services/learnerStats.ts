@@ -14,12 +14,7 @@ import { localDate } from '../time/zones';
 import { addDays, computeStreaks } from './streaks';
 
 /** The learner's figures from their sources, as of `now` in their time zone. Pure, so a test can redo it. */
-export function buildLearnerStats(
-  userId: string,
-  sources: LearnerSources,
-  days: ActivityDay[],
-  now: Date,
-): LearnerStatsRow {
+export function buildLearnerStats(userId: string, sources: LearnerSources, days: ActivityDay[], now: Date): LearnerStatsRow {
   const today = localDate(now, sources.timezone);
   const month = today.slice(0, 7);
   const streaks = computeStreaks(
@@ -45,11 +40,7 @@ export function buildLearnerStats(
  * Rebuilds learner_stats for one learner from the source tables, read in one snapshot. Runs from scratch, so
  * an extra or repeated run is harmless. Returns what was stored, or undefined for a user that no longer exists.
  */
-export async function recomputeLearnerStats(
-  db: Knex,
-  userId: string,
-  now: Date = new Date(),
-): Promise<LearnerStatsRow | undefined> {
+export async function recomputeLearnerStats(db: Knex, userId: string, now: Date = new Date()): Promise<LearnerStatsRow | undefined> {
   return withTransaction(
     db,
     async (trx) => {
@@ -68,12 +59,7 @@ export async function recomputeLearnerStats(
  * `GET /dashboard/stats/` answer with this one figure: the stored learner_stats value lags behind (until the
  * next recompute after learning, or the daily close after a missed day), so two readers of it disagreed.
  */
-export async function currentStreakDays(
-  db: Knex,
-  userId: string,
-  timezone: string,
-  now: Date = new Date(),
-): Promise<number> {
+export async function currentStreakDays(db: Knex, userId: string, timezone: string, now: Date = new Date()): Promise<number> {
   const days = await activityDays(db, userId);
   return computeStreaks(
     days.map((d) => d.local_date),
@@ -88,10 +74,7 @@ export interface ProfileFigures {
 
 /** The figures `GET /auth/me/` shows in the profile: the stored stats, and the streak as of now. */
 export async function profileFigures(db: Knex, user: { id: string; timezone: string }): Promise<ProfileFigures> {
-  const [stats, streak] = await Promise.all([
-    findLearnerStats(db, user.id),
-    currentStreakDays(db, user.id, user.timezone),
-  ]);
+  const [stats, streak] = await Promise.all([findLearnerStats(db, user.id), currentStreakDays(db, user.id, user.timezone)]);
   return { stats, streak };
 }
 

@@ -82,30 +82,17 @@ export async function createOrderFromCart(
       lines.map((l) => l.course_id),
     );
     const ownedLine = lines.find((l) => owned.has(l.course_id));
-    if (ownedLine)
-      throw new AppError(
-        'ALREADY_ENROLLED',
-        `You are already enrolled in ${ownedLine.title}; remove it from your cart`,
-      );
+    if (ownedLine) throw new AppError('ALREADY_ENROLLED', `You are already enrolled in ${ownedLine.title}; remove it from your cart`);
 
     const fingerprint = cartFingerprint(lines);
     const existing = await findPendingOrderFor(trx, userId, fingerprint);
-    if (existing)
-      return {
-        order: await updateBillingAddress(trx, existing.id, billingAddress),
-        created: false,
-        cancelled: [] as string[],
-      };
+    if (existing) return { order: await updateBillingAddress(trx, existing.id, billingAddress), created: false, cancelled: [] as string[] };
     const order = await insertOrder(trx, {
       userId,
       currency: 'usd',
       billingAddress,
       cartFingerprint: fingerprint,
-      items: lines.map((l) => ({
-        courseId: l.course_id,
-        priceCents: l.price_cents as number,
-        originalPriceCents: l.original_price_cents,
-      })),
+      items: lines.map((l) => ({ courseId: l.course_id, priceCents: l.price_cents as number, originalPriceCents: l.original_price_cents })),
     });
     return { order, created: true, cancelled: await cancelPendingOrders(trx, userId, order.id) };
   });
@@ -124,10 +111,7 @@ async function cancelPaymentIntents(deps: Deps, orderIds: string[]): Promise<voi
       deps.stripe.paymentIntents
         .cancel(p.stripe_payment_intent_id, { cancellation_reason: 'abandoned' }, { maxNetworkRetries: 0 })
         .catch((err: Error) =>
-          deps.log.warn(
-            { err: err.message, orderId: p.order_id },
-            'could not cancel the PaymentIntent of a replaced order',
-          ),
+          deps.log.warn({ err: err.message, orderId: p.order_id }, 'could not cancel the PaymentIntent of a replaced order'),
         ),
     ),
   );

@@ -36,37 +36,24 @@ async function retrieveFromStripe<T>(
     return await retrieve();
   } catch (err) {
     if (isStripeNotFound(err)) return undefined;
-    deps.log.warn(
-      { err: (err as Error).message, [what.idField]: what.id },
-      `could not retrieve ${what.name} from Stripe`,
-    );
+    deps.log.warn({ err: (err as Error).message, [what.idField]: what.id }, `could not retrieve ${what.name} from Stripe`);
     throw providerError(err);
   }
 }
 
-export function retrieveIntentFromStripe(
-  deps: Pick<Deps, 'stripe' | 'log'>,
-  id: string,
-): Promise<Stripe.PaymentIntent | undefined> {
+export function retrieveIntentFromStripe(deps: Pick<Deps, 'stripe' | 'log'>, id: string): Promise<Stripe.PaymentIntent | undefined> {
   return retrieveFromStripe(deps, { name: 'a PaymentIntent', idField: 'paymentIntentId', id }, () =>
     deps.stripe.paymentIntents.retrieve(id),
   );
 }
 
-export function retrieveChargeFromStripe(
-  deps: Pick<Deps, 'stripe' | 'log'>,
-  id: string,
-): Promise<Stripe.Charge | undefined> {
-  return retrieveFromStripe(deps, { name: 'a charge', idField: 'chargeId', id }, () =>
-    deps.stripe.charges.retrieve(id),
-  );
+export function retrieveChargeFromStripe(deps: Pick<Deps, 'stripe' | 'log'>, id: string): Promise<Stripe.Charge | undefined> {
+  return retrieveFromStripe(deps, { name: 'a charge', idField: 'chargeId', id }, () => deps.stripe.charges.retrieve(id));
 }
 
 /** A declined card leaves the intent retryable with its error; a cancelled one is over. Both fail a pending order. */
 function intentFailed(intent: Stripe.PaymentIntent): boolean {
-  return (
-    intent.status === 'canceled' || (intent.status === 'requires_payment_method' && intent.last_payment_error != null)
-  );
+  return intent.status === 'canceled' || (intent.status === 'requires_payment_method' && intent.last_payment_error != null);
 }
 
 /**
@@ -75,18 +62,11 @@ function intentFailed(intent: Stripe.PaymentIntent): boolean {
  * path; failed or cancelled fails a pending order; anything else changes nothing. Used by the webhook (whose
  * event is only a hint) and by the reconciliation job, so whichever runs first does it, once.
  */
-export async function syncOrderWithIntent(
-  trx: Knex.Transaction,
-  log: Log,
-  intent: Stripe.PaymentIntent,
-): Promise<SyncOutcome> {
+export async function syncOrderWithIntent(trx: Knex.Transaction, log: Log, intent: Stripe.PaymentIntent): Promise<SyncOutcome> {
   const found = await orderOfIntent(trx, intent.id);
   if (!found) return 'unknown';
   if (!intentMatchesOrder(intent, found.order, found.payment)) {
-    log.error(
-      { paymentIntentId: intent.id, orderId: found.order.id },
-      'PaymentIntent does not match its order: nothing done',
-    );
+    log.error({ paymentIntentId: intent.id, orderId: found.order.id }, 'PaymentIntent does not match its order: nothing done');
     return 'mismatch';
   }
   if (intent.status === 'succeeded') {

@@ -18,11 +18,7 @@ export const orderNotPending = (status: string): AppError =>
  * buyer's), carrying the order in its metadata (and its buyer, which LearnFlow always writes: a different one
  * refuses it), for exactly the order's amount and currency.
  */
-export function intentMatchesOrder(
-  intent: Stripe.PaymentIntent,
-  order: OrderRow,
-  payment: PaymentRow | undefined,
-): boolean {
+export function intentMatchesOrder(intent: Stripe.PaymentIntent, order: OrderRow, payment: PaymentRow | undefined): boolean {
   return (
     payment?.stripe_payment_intent_id === intent.id &&
     intent.metadata?.order_id === order.id &&
@@ -36,11 +32,7 @@ export function intentMatchesOrder(
  * The order's one PaymentIntent, created at Stripe on the first call (the amount always from the order) with
  * an idempotency key derived from the order, so retries and concurrent calls get the same intent.
  */
-export async function createPaymentIntent(
-  deps: Deps,
-  userId: string,
-  orderId: string,
-): Promise<Schemas['PaymentIntent']> {
+export async function createPaymentIntent(deps: Deps, userId: string, orderId: string): Promise<Schemas['PaymentIntent']> {
   const order = await findUserOrder(deps.db, userId, orderId);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   if (order.status !== 'pending') throw orderNotPending(order.status);
@@ -58,10 +50,7 @@ export async function createPaymentIntent(
         )
       ).size > 0
     ) {
-      throw new AppError(
-        'ALREADY_ENROLLED',
-        'You already own a course of this order; create a new order from your cart',
-      );
+      throw new AppError('ALREADY_ENROLLED', 'You already own a course of this order; create a new order from your cart');
     }
     let intent: Stripe.PaymentIntent;
     try {
@@ -76,10 +65,7 @@ export async function createPaymentIntent(
         { idempotencyKey: `payment-intent-${order.id}` },
       );
     } catch (err) {
-      deps.log.warn(
-        { err: (err as Error).message, orderId: order.id },
-        'Stripe refused or failed to create a PaymentIntent',
-      );
+      deps.log.warn({ err: (err as Error).message, orderId: order.id }, 'Stripe refused or failed to create a PaymentIntent');
       throw providerError(err);
     }
     // Recorded under the order's lock, re-checking that it is still pending: create-from-cart may have replaced
@@ -102,9 +88,7 @@ export async function createPaymentIntent(
     if (stillPending !== true) {
       await deps.stripe.paymentIntents
         .cancel(intent.id, { cancellation_reason: 'abandoned' }, { maxNetworkRetries: 0 })
-        .catch((err: Error) =>
-          deps.log.warn({ err: err.message, orderId: order.id }, 'could not cancel the intent of a replaced order'),
-        );
+        .catch((err: Error) => deps.log.warn({ err: err.message, orderId: order.id }, 'could not cancel the intent of a replaced order'));
       throw orderNotPending(stillPending);
     }
     payment = (await findPaymentByOrder(deps.db, order.id)) as PaymentRow;
@@ -146,8 +130,7 @@ export async function confirmPayment(
     throw new AppError('PAYMENT_MISMATCH');
   }
   if (intent.status !== 'succeeded') {
-    if (order.status === 'pending')
-      throw new AppError('PAYMENT_NOT_SUCCEEDED', `The payment has not succeeded (status: ${intent.status})`);
+    if (order.status === 'pending') throw new AppError('PAYMENT_NOT_SUCCEEDED', `The payment has not succeeded (status: ${intent.status})`);
     throw orderNotPending(order.status);
   }
   const { order: after } = await withTransaction(deps.db, (trx) => fulfilOrder(trx, order.id));

@@ -33,11 +33,7 @@ const AUTO_COMPLETE_DENOMINATOR = 10;
  * The caller's enrollment, locked: every writer of an enrollment's progress takes this lock first, so the
  * recount below sees every committed completion and the snapshot stays exact under concurrent requests.
  */
-async function lockWritableEnrollment(
-  trx: Knex.Transaction,
-  userId: string,
-  enrollmentId: string,
-): Promise<EnrollmentRow> {
+async function lockWritableEnrollment(trx: Knex.Transaction, userId: string, enrollmentId: string): Promise<EnrollmentRow> {
   const enrollment = await lockOwnedEnrollment(trx, userId, enrollmentId);
   if (!enrollment) throw new AppError('ENROLLMENT_NOT_FOUND');
   if (enrollment.status === 'refunded') {
@@ -56,12 +52,7 @@ async function requireLesson(trx: Knex.Transaction, lessonId: string, courseId: 
  * After a lesson's progress changed: recount, store the snapshot, complete the enrollment (with its certificate)
  * when this was the last lesson, and queue the learner's stats. All in the caller's transaction.
  */
-async function applyLessonChange(
-  trx: Knex.Transaction,
-  enrollment: EnrollmentRow,
-  lessonId: string,
-  at: Date,
-): Promise<ProgressCounts> {
+async function applyLessonChange(trx: Knex.Transaction, enrollment: EnrollmentRow, lessonId: string, at: Date): Promise<ProgressCounts> {
   const counts = await countProgress(trx, enrollment.id, enrollment.course_id);
   const { completedNow } = await saveProgressSnapshot(trx, enrollment, counts, { at, lessonId });
   if (completedNow) await issueCertificate(trx, enrollment, at);
@@ -119,9 +110,7 @@ export function countedSeconds(input: {
   previousAt: Date | null;
   at: Date;
 }): number {
-  const elapsed = input.previousAt
-    ? Math.round((input.at.getTime() - input.previousAt.getTime()) / 1000)
-    : Number.POSITIVE_INFINITY;
+  const elapsed = input.previousAt ? Math.round((input.at.getTime() - input.previousAt.getTime()) / 1000) : Number.POSITIVE_INFINITY;
   return Math.max(0, Math.min(input.reported, elapsed, input.lengthSeconds - input.watched));
 }
 

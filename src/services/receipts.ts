@@ -9,15 +9,10 @@ import type { FileStorage } from '../storage/files';
 /** Seconds a client waits before asking again for a receipt the worker has not rendered yet. */
 export const RECEIPT_RETRY_AFTER_SECONDS = 5;
 
-const hasReceipt = (order: Pick<OrderRow, 'status'>): boolean =>
-  order.status === 'completed' || order.status === 'refunded';
+const hasReceipt = (order: Pick<OrderRow, 'status'>): boolean => order.status === 'completed' || order.status === 'refunded';
 
 /** The owner's receipt PDF; others get the same 404 as an unknown order. */
-export async function orderReceipt(
-  deps: Deps,
-  userId: string,
-  orderId: string,
-): Promise<{ filename: string; pdf: Buffer }> {
+export async function orderReceipt(deps: Deps, userId: string, orderId: string): Promise<{ filename: string; pdf: Buffer }> {
   const order = await findUserOrder(deps.db, userId, orderId);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
   if (!hasReceipt(order)) throw new AppError('RECEIPT_NOT_FOUND');

@@ -25,25 +25,16 @@ export async function reconcilePendingOrders(
   deps: { db: Knex; stripe: Stripe; log: Logger },
   opts: { afterMs: number; limit?: number },
 ): Promise<ReconcileReport> {
-  const payments = await paymentsToReconcile(deps.db, {
-    olderThanMs: opts.afterMs,
-    maxAgeMs: MAX_AGE_MS,
-    limit: opts.limit ?? BATCH,
-  });
+  const payments = await paymentsToReconcile(deps.db, { olderThanMs: opts.afterMs, maxAgeMs: MAX_AGE_MS, limit: opts.limit ?? BATCH });
   const report: ReconcileReport = { checked: payments.length, outcomes: {} };
   for (const payment of payments) {
     let outcome: SyncOutcome | 'error';
     try {
       const intent = await retrieveIntentFromStripe(deps, payment.stripe_payment_intent_id);
-      outcome = intent
-        ? await withTransaction(deps.db, (trx) => syncOrderWithIntent(trx, deps.log, intent))
-        : 'unknown';
+      outcome = intent ? await withTransaction(deps.db, (trx) => syncOrderWithIntent(trx, deps.log, intent)) : 'unknown';
       await markReconciled(deps.db, payment.id);
     } catch (err) {
-      deps.log.warn(
-        { err: (err as Error).message, orderId: payment.order_id },
-        'could not reconcile an order; the next run retries',
-      );
+      deps.log.warn({ err: (err as Error).message, orderId: payment.order_id }, 'could not reconcile an order; the next run retries');
       outcome = 'error';
     }
     report.outcomes[outcome] = (report.outcomes[outcome] ?? 0) + 1;

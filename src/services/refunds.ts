@@ -49,8 +49,7 @@ async function assertRefundable(trx: Knex.Transaction, order: OrderRow): Promise
   // this check and the refund (a learner at 29% cannot race past 30% while being refunded).
   await lockOrderEnrollments(trx, order.user_id, order.id);
   for (const course of await orderConsumption(trx, order)) {
-    const watchedEnough =
-      course.total_seconds > 0 && course.watched_seconds * 100 >= CONSUMED_LIMIT_PERCENT * course.total_seconds;
+    const watchedEnough = course.total_seconds > 0 && course.watched_seconds * 100 >= CONSUMED_LIMIT_PERCENT * course.total_seconds;
     if (course.progress_percent >= CONSUMED_LIMIT_PERCENT || watchedEnough) {
       throw notAllowed(`You have consumed ${CONSUMED_LIMIT_PERCENT}% or more of ${course.title}.`);
     }
@@ -78,11 +77,7 @@ export async function requestRefund(
     let refund: Stripe.Refund;
     try {
       refund = await deps.stripe.refunds.create(
-        {
-          payment_intent: payment.stripe_payment_intent_id,
-          reason: 'requested_by_customer',
-          metadata: { order_id: order.id },
-        },
+        { payment_intent: payment.stripe_payment_intent_id, reason: 'requested_by_customer', metadata: { order_id: order.id } },
         { idempotencyKey: `refund-${order.id}` },
       );
     } catch (err) {

@@ -126,15 +126,9 @@ export async function deleteReview(deps: Deps, userId: string, reviewId: string)
 }
 
 /** Anyone signed in but the author votes; reviews of an unpublished course exist for its instructor only. */
-export async function setHelpful(
-  deps: Deps,
-  userId: string,
-  reviewId: string,
-  helpful: boolean,
-): Promise<Schemas['ReviewHelpfulState']> {
+export async function setHelpful(deps: Deps, userId: string, reviewId: string, helpful: boolean): Promise<Schemas['ReviewHelpfulState']> {
   const review = await findReviewAccess(deps.db, reviewId);
-  if (!review || (!review.course_is_published && review.course_instructor_id !== userId))
-    throw new AppError('REVIEW_NOT_FOUND');
+  if (!review || (!review.course_is_published && review.course_instructor_id !== userId)) throw new AppError('REVIEW_NOT_FOUND');
   // A review hidden by its author's refund is not there for anyone else.
   if (!review.listed && review.user_id !== userId) throw new AppError('REVIEW_NOT_FOUND');
   if (review.user_id === userId) throw new AppError('PERMISSION_DENIED', 'You cannot vote on your own review.');

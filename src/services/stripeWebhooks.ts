@@ -20,10 +20,7 @@ async function onChargeRefunded(trx: Knex.Transaction, log: Deps['log'], charge:
   const found = intentId ? await orderOfIntent(trx, intentId) : undefined;
   if (!found || charge.amount_refunded <= 0) return;
   if (charge.currency !== found.order.currency || charge.amount !== found.order.total_cents) {
-    log.error(
-      { chargeId: charge.id, orderId: found.order.id },
-      'refunded charge does not match its order: nothing done',
-    );
+    log.error({ chargeId: charge.id, orderId: found.order.id }, 'refunded charge does not match its order: nothing done');
     return;
   }
   const stripeRefundId = charge.refunds?.data[0]?.id ?? null;
@@ -44,10 +41,7 @@ const INTENT_EVENTS = new Set(['payment_intent.succeeded', 'payment_intent.payme
  * The event's object as Stripe has it now. A signed event is only a hint (a leaked secret must not be able to
  * pay an order): its status, amount and metadata are never trusted; undefined when there is nothing to act on.
  */
-async function currentObject(
-  deps: Deps,
-  event: Stripe.Event,
-): Promise<Stripe.PaymentIntent | Stripe.Charge | undefined> {
+async function currentObject(deps: Deps, event: Stripe.Event): Promise<Stripe.PaymentIntent | Stripe.Charge | undefined> {
   const id = (event.data.object as { id?: unknown }).id;
   if (typeof id !== 'string' || id === '') return undefined;
   if (INTENT_EVENTS.has(event.type)) return retrieveIntentFromStripe(deps, id);
@@ -69,12 +63,7 @@ export async function handleStripeWebhook(
   let event: Stripe.Event;
   try {
     if (!rawBody || !signature) throw new Error('missing body or signature');
-    event = deps.stripe.webhooks.constructEvent(
-      rawBody,
-      signature,
-      deps.config.stripe.webhookSecret,
-      SIGNATURE_TOLERANCE_SECONDS,
-    );
+    event = deps.stripe.webhooks.constructEvent(rawBody, signature, deps.config.stripe.webhookSecret, SIGNATURE_TOLERANCE_SECONDS);
   } catch {
     throw new AppError('WEBHOOK_SIGNATURE_INVALID');
   }

@@ -11,7 +11,5 @@ export function isValidTimeZone(zone: string): boolean {
 /** The calendar date (YYYY-MM-DD) of `instant` in `zone`: a learner's "day" is their own local day. */
 export function localDate(instant: Date, zone: string): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
 }

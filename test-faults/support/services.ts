@@ -68,16 +68,7 @@ export class PrivatePostgres {
 
   async start(): Promise<void> {
     const opts = `-p ${PG_PORT} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
-    const [cmd, args] = asPostgres(pgBin('pg_ctl'), [
-      '-D',
-      `${this.dir}/data`,
-      '-o',
-      opts,
-      '-l',
-      `${this.dir}/log`,
-      '-w',
-      'start',
-    ]);
+    const [cmd, args] = asPostgres(pgBin('pg_ctl'), ['-D', `${this.dir}/data`, '-o', opts, '-l', `${this.dir}/log`, '-w', 'start']);
     execFileSync(cmd, args, { stdio: 'ignore' });
   }
 

@@ -132,12 +132,7 @@ export async function kill(proc: ChildProcess | undefined, signal: NodeJS.Signal
 }
 
 /** Polls `check` until it is true or `timeoutMs` passes (then fails with `what`). */
-export async function eventually(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  intervalMs = 100,
-): Promise<number> {
+export async function eventually(check: () => Promise<boolean>, timeoutMs: number, what: string, intervalMs = 100): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await check().catch(() => false)) return Date.now() - started;

@@ -10,12 +10,7 @@ const t = useTestServer();
 describe('register', () => {
   it('creates a learner and answers 201 with tokens, as the guide shows', async () => {
     const email = `john.${crypto.randomUUID()}@example.com`;
-    const res = await t.api.post('/auth/register/', {
-      email,
-      password: 'SecurePassword123!',
-      first_name: 'John',
-      last_name: 'Doe',
-    });
+    const res = await t.api.post('/auth/register/', { email, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' });
     assert.equal(res.status, 201);
     assert.equal(res.body.email, email);
     assert.equal(res.body.is_instructor, false);
@@ -158,13 +153,7 @@ describe('login and me', () => {
 
 describe('tokens', () => {
   const sign = (payload: object, opts: jwt.SignOptions = {}, secret = t.config.jwt.accessSecret): string =>
-    jwt.sign(payload, secret, {
-      algorithm: 'HS256',
-      issuer: t.config.jwt.issuer,
-      audience: t.config.jwt.audience,
-      expiresIn: 60,
-      ...opts,
-    });
+    jwt.sign(payload, secret, { algorithm: 'HS256', issuer: t.config.jwt.issuer, audience: t.config.jwt.audience, expiresIn: 60, ...opts });
 
   it("requires a token with the guide's AUTHENTICATION_REQUIRED body", async () => {
     const res = await t.api.get('/auth/me/');
@@ -179,9 +168,7 @@ describe('tokens', () => {
     const expired = sign({ token_type: 'access', user_id: user.id }, { subject: user.id, expiresIn: -10 });
     const res = await t.api.get('/auth/me/', { token: expired });
     assert.equal(res.status, 401);
-    assert.deepEqual(res.body, {
-      error: { code: 'TOKEN_EXPIRED', message: 'Token is invalid or expired', status: 401 },
-    });
+    assert.deepEqual(res.body, { error: { code: 'TOKEN_EXPIRED', message: 'Token is invalid or expired', status: 401 } });
   });
 
   it('answers TOKEN_INVALID for tampered, alg:none, wrong-audience and refresh tokens', async () => {
@@ -190,10 +177,7 @@ describe('tokens', () => {
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: crypto.randomUUID() })).toString('base64url')}.${s}`;
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
-    const wrongAudience = sign(
-      { token_type: 'access', user_id: user.id },
-      { subject: user.id, audience: 'someone-else' },
-    );
+    const wrongAudience = sign({ token_type: 'access', user_id: user.id }, { subject: user.id, audience: 'someone-else' });
     const wrongSecret = sign({ token_type: 'access', user_id: user.id }, { subject: user.id }, 'another-secret');
     for (const token of [tampered, none, wrongAudience, wrongSecret, user.refresh, 'garbage']) {
       const res = await t.api.get('/auth/me/', { token });
@@ -266,23 +250,14 @@ describe('tokens', () => {
     );
     assert.equal(res.status, 422);
     assert.equal(res.body.error.code, 'VALIDATION_ERROR');
-    assert.deepEqual(res.body.error.details, {
-      new_password: ['The new password must differ from the current password.'],
-    });
-    assert.equal(
-      (await t.api.post('/auth/refresh/', { refresh_token: user.refresh })).status,
-      200,
-      'nothing was revoked',
-    );
+    assert.deepEqual(res.body.error.details, { new_password: ['The new password must differ from the current password.'] });
+    assert.equal((await t.api.post('/auth/refresh/', { refresh_token: user.refresh })).status, 200, 'nothing was revoked');
   });
 });
 
 describe('HTTP edges', () => {
   it('answers 400 BAD_REQUEST for malformed JSON', async () => {
-    const res = await t.api.request('POST', '/auth/login/', {
-      rawBody: '{"email": ',
-      headers: { 'content-type': 'application/json' },
-    });
+    const res = await t.api.request('POST', '/auth/login/', { rawBody: '{"email": ', headers: { 'content-type': 'application/json' } });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'BAD_REQUEST');
   });

@@ -3,9 +3,7 @@ import { it } from 'node:test';
 import { useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
-const t = useTestServer({
-  env: { RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: '3', RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '4' },
-});
+const t = useTestServer({ env: { RATE_LIMIT_LOGIN_FAILURES_PER_EMAIL: '3', RATE_LIMIT_REGISTER_PER_IP_PER_HOUR: '4' } });
 
 it('limits login failures per email with 429, retry_after and Retry-After', async () => {
   const user = await registerLearner(t.api);
@@ -28,20 +26,13 @@ it('keys the login lockout on email and address: failures from elsewhere never l
   const owner = await registerLearner(t.api);
   const attacker = { localAddress: '127.0.0.2' };
   for (let i = 0; i < 3; i++) {
-    assert.equal(
-      (await t.api.post('/auth/login/', { email: owner.email, password: 'wrong-password' }, attacker)).status,
-      401,
-    );
+    assert.equal((await t.api.post('/auth/login/', { email: owner.email, password: 'wrong-password' }, attacker)).status, 401);
   }
   const blocked = await t.api.post('/auth/login/', { email: owner.email, password: owner.password }, attacker);
   assert.equal(blocked.status, 429, 'the guessing address is locked out of this email');
   assert.equal(blocked.body.error.code, 'RATE_LIMIT_EXCEEDED');
 
-  const home = await t.api.post(
-    '/auth/login/',
-    { email: owner.email, password: owner.password },
-    { localAddress: '127.0.0.3' },
-  );
+  const home = await t.api.post('/auth/login/', { email: owner.email, password: owner.password }, { localAddress: '127.0.0.3' });
   assert.equal(home.status, 200, 'the owner, at their own address, still logs in');
   const changed = await t.api.post(
     '/auth/change-password/',

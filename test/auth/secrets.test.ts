@@ -37,12 +37,7 @@ after(async () => {
 });
 
 const sign = (claims: object, secret: string, opts: jwt.SignOptions = {}): string =>
-  jwt.sign(claims, secret, {
-    algorithm: 'HS256',
-    issuer: t.config.jwt.issuer,
-    audience: t.config.jwt.audience,
-    ...opts,
-  });
+  jwt.sign(claims, secret, { algorithm: 'HS256', issuer: t.config.jwt.issuer, audience: t.config.jwt.audience, ...opts });
 
 describe('secrets of an install with nothing configured', () => {
   it('are random, generated once into a private file, and the same after a restart', () => {
@@ -95,11 +90,10 @@ describe('secrets of an install with nothing configured', () => {
     assert.equal(me.status, 401);
     assert.equal(me.body.error.code, 'TOKEN_INVALID');
     const refreshClaims = jwt.decode(learner.refresh) as jwt.JwtPayload;
-    const refresh = sign(
-      { token_type: 'refresh', user_id: learner.id, family_id: refreshClaims.family_id },
-      t.config.jwt.refreshSecret,
-      { subject: learner.id, jwtid: refreshClaims.jti as string },
-    );
+    const refresh = sign({ token_type: 'refresh', user_id: learner.id, family_id: refreshClaims.family_id }, t.config.jwt.refreshSecret, {
+      subject: learner.id,
+      jwtid: refreshClaims.jti as string,
+    });
     const refreshed = await t.api.post('/auth/refresh/', { refresh_token: refresh });
     assert.equal(refreshed.status, 401);
     assert.equal(refreshed.body.error.code, 'TOKEN_INVALID');
@@ -107,18 +101,11 @@ describe('secrets of an install with nothing configured', () => {
 });
 
 describe('production configuration', () => {
-  const prod = {
-    NODE_ENV: 'production',
-    JWT_ACCESS_SECRET: 'a'.repeat(64),
-    JWT_REFRESH_SECRET: 'b'.repeat(64),
-  } as NodeJS.ProcessEnv;
+  const prod = { NODE_ENV: 'production', JWT_ACCESS_SECRET: 'a'.repeat(64), JWT_REFRESH_SECRET: 'b'.repeat(64) } as NodeJS.ProcessEnv;
 
   it('refuses to start with a real Stripe key but no webhook signing secret', () => {
     assert.throws(() => loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x' }), /STRIPE_WEBHOOK_SECRET/);
-    assert.throws(
-      () => loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: '' }),
-      /STRIPE_WEBHOOK_SECRET/,
-    );
+    assert.throws(() => loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: '' }), /STRIPE_WEBHOOK_SECRET/);
     const ok = loadConfig({ ...prod, STRIPE_SECRET_KEY: 'sk_live_x', STRIPE_WEBHOOK_SECRET: 'whsec_real' });
     assert.equal(ok.stripe.webhookSecret, 'whsec_real');
   });

@@ -44,22 +44,13 @@ describe('URL fields', () => {
     const { courseId, sectionId, lessonId } = await courseWithLesson();
     const learner = await registerLearner(t.api);
     const targets: Array<{ send: (url: string) => Promise<{ status: number; body: any }>; field: string }> = [
-      {
-        field: 'thumbnail',
-        send: (url) => t.api.post('/courses/', { title: 'A new course', thumbnail: url }, { token: teacher }),
-      },
+      { field: 'thumbnail', send: (url) => t.api.post('/courses/', { title: 'A new course', thumbnail: url }, { token: teacher }) },
       {
         field: 'preview_video_url',
         send: (url) => t.api.post('/courses/', { title: 'A new course', preview_video_url: url }, { token: teacher }),
       },
-      {
-        field: 'thumbnail',
-        send: (url) => t.api.patch(`/courses/${courseId}/`, { thumbnail: url }, { token: teacher }),
-      },
-      {
-        field: 'preview_video_url',
-        send: (url) => t.api.patch(`/courses/${courseId}/`, { preview_video_url: url }, { token: teacher }),
-      },
+      { field: 'thumbnail', send: (url) => t.api.patch(`/courses/${courseId}/`, { thumbnail: url }, { token: teacher }) },
+      { field: 'preview_video_url', send: (url) => t.api.patch(`/courses/${courseId}/`, { preview_video_url: url }, { token: teacher }) },
       {
         field: 'video_url',
         send: (url) =>
@@ -84,8 +75,7 @@ describe('URL fields', () => {
       },
       {
         field: 'resources.0',
-        send: (url) =>
-          t.api.patch(`/courses/${courseId}/lessons/${lessonId}/`, { resources: [url] }, { token: teacher }),
+        send: (url) => t.api.patch(`/courses/${courseId}/lessons/${lessonId}/`, { resources: [url] }, { token: teacher }),
       },
       {
         field: 'profile.profile_picture',
@@ -106,10 +96,7 @@ describe('URL fields', () => {
     const { courseId, lessonId } = await courseWithLesson();
     const course = await t.api.patch(
       `/courses/${courseId}/`,
-      {
-        thumbnail: 'https://cdn.example.com/t.png?w=400&q=80',
-        preview_video_url: 'http://videos.example.com/promo.mp4',
-      },
+      { thumbnail: 'https://cdn.example.com/t.png?w=400&q=80', preview_video_url: 'http://videos.example.com/promo.mp4' },
       { token: teacher },
     );
     assert.equal(course.status, 200, JSON.stringify(course.body));
@@ -127,12 +114,7 @@ describe('curriculum limits', () => {
   const lessonBody = { title: 'One more', duration_minutes: 5 };
 
   it('refuses a 31st section with CURRICULUM_LIMIT_REACHED', async () => {
-    const course = await insertCourse(t.db, {
-      instructorId: teacherId,
-      sections: 30,
-      lessonsPerSection: 1,
-      published: false,
-    });
+    const course = await insertCourse(t.db, { instructorId: teacherId, sections: 30, lessonsPerSection: 1, published: false });
     const res = await t.api.post(`/courses/${course.id}/sections/`, { title: 'Thirty-first' }, { token: teacher });
     assert.equal(res.status, 422, JSON.stringify(res.body));
     assert.equal(res.body.error.code, 'CURRICULUM_LIMIT_REACHED');
@@ -140,12 +122,7 @@ describe('curriculum limits', () => {
   });
 
   it('refuses a 51st lesson in a section, created there or moved in', async () => {
-    const course = await insertCourse(t.db, {
-      instructorId: teacherId,
-      sections: 2,
-      lessonsPerSection: 50,
-      published: false,
-    });
+    const course = await insertCourse(t.db, { instructorId: teacherId, sections: 2, lessonsPerSection: 50, published: false });
     const [full, other] = course.sectionIds as [string, string];
     await t.db('lessons').where({ section_id: other }).whereNot({ position: 1 }).delete();
     const created = await t.api.post(`/courses/${course.id}/sections/${full}/lessons/`, lessonBody, { token: teacher });
@@ -153,11 +130,7 @@ describe('curriculum limits', () => {
     assert.equal(created.body.error.code, 'CURRICULUM_LIMIT_REACHED');
     assert.deepEqual(created.body.error.details, { lessons: ['A section has at most 50 lessons.'] });
     const moving = course.lessonIds[50] as string;
-    const moved = await t.api.patch(
-      `/courses/${course.id}/lessons/${moving}/`,
-      { section_id: full },
-      { token: teacher },
-    );
+    const moved = await t.api.patch(`/courses/${course.id}/lessons/${moving}/`, { section_id: full }, { token: teacher });
     assert.equal(moved.status, 422, JSON.stringify(moved.body));
     assert.deepEqual(moved.body.error.details, { section_id: ['A section has at most 50 lessons.'] });
     // Room in the other section: a lesson still goes there.
@@ -166,15 +139,8 @@ describe('curriculum limits', () => {
   });
 
   it('refuses a 201st lesson in a course even when its section has room', async () => {
-    const course = await insertCourse(t.db, {
-      instructorId: teacherId,
-      sections: 5,
-      lessonsPerSection: 40,
-      published: false,
-    });
-    const res = await t.api.post(`/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`, lessonBody, {
-      token: teacher,
-    });
+    const course = await insertCourse(t.db, { instructorId: teacherId, sections: 5, lessonsPerSection: 40, published: false });
+    const res = await t.api.post(`/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`, lessonBody, { token: teacher });
     assert.equal(res.status, 422, JSON.stringify(res.body));
     assert.equal(res.body.error.code, 'CURRICULUM_LIMIT_REACHED');
     assert.deepEqual(res.body.error.details, { lessons: ['A course has at most 200 lessons.'] });
@@ -184,16 +150,8 @@ describe('curriculum limits', () => {
     const course = await insertCourse(t.db, { instructorId: teacherId, published: false });
     const url = 'https://example.com/r.pdf';
     const cases: Array<[ApiPath<'post'>, Record<string, unknown>, string]> = [
-      [
-        `/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`,
-        { ...lessonBody, resources: Array(6).fill(url) },
-        'resources',
-      ],
-      [
-        `/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`,
-        { ...lessonBody, description: 'x'.repeat(1001) },
-        'description',
-      ],
+      [`/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`, { ...lessonBody, resources: Array(6).fill(url) }, 'resources'],
+      [`/courses/${course.id}/sections/${course.sectionIds[0]}/lessons/`, { ...lessonBody, description: 'x'.repeat(1001) }, 'description'],
       [`/courses/${course.id}/sections/`, { title: 'Section', description: 'x'.repeat(1001) }, 'description'],
     ];
     for (const [path, body, field] of cases) {
@@ -263,9 +221,7 @@ describe('curriculum limits', () => {
     for (let i = 0; i < 5; i++) {
       const reviewer = await insertLearner(t.db, { first: worst(150), last: worst(150) });
       await insertEnrollment(t.db, reviewer, { ...course, lessonIds: [] });
-      await t
-        .db('reviews')
-        .insert({ user_id: reviewer, course_id: course.id, rating: 5, title: worst(120), comment: worst(5000) });
+      await t.db('reviews').insert({ user_id: reviewer, course_id: course.id, rating: 5, title: worst(120), comment: worst(5000) });
     }
     const viewer = await insertLearner(t.db);
     await insertEnrollment(t.db, viewer, { ...course, lessonIds: [] });

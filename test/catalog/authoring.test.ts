@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  insertCourse,
-  insertEnrollment,
-  insertInstructor,
-  insertLearner,
-  upsertCategory,
-} from '../support/factories/catalog';
+import { insertCourse, insertEnrollment, insertInstructor, insertLearner, upsertCategory } from '../support/factories/catalog';
 import { useTestServer } from '../support/harness';
 import { registerInstructor, registerLearner } from '../support/users';
 
@@ -22,11 +16,7 @@ const t = useTestServer({}, async () => {
   categoryId = await upsertCategory(t.db, 'Development');
 });
 
-async function newCourse(
-  title = 'Mastering TypeScript Generics',
-  token = teacher,
-  extra: Record<string, unknown> = {},
-): Promise<any> {
+async function newCourse(title = 'Mastering TypeScript Generics', token = teacher, extra: Record<string, unknown> = {}): Promise<any> {
   const res = await t.api.post('/courses/', { title, ...extra }, { token });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body;
@@ -38,13 +28,7 @@ async function section(courseId: string, title: string, extra: Record<string, un
   return res.body;
 }
 
-async function lesson(
-  courseId: string,
-  sectionId: string,
-  title: string,
-  minutes = 10,
-  extra: Record<string, unknown> = {},
-): Promise<any> {
+async function lesson(courseId: string, sectionId: string, title: string, minutes = 10, extra: Record<string, unknown> = {}): Promise<any> {
   const res = await t.api.post(
     `/courses/${courseId}/sections/${sectionId}/lessons/`,
     { title, duration_minutes: minutes, ...extra },
@@ -142,20 +126,14 @@ describe('createCourse', () => {
       Array(8).fill(201),
     );
     const slugs = results.map((r) => r.body.slug).sort();
-    assert.deepEqual(
-      slugs,
-      ['race-condition-course', ...[2, 3, 4, 5, 6, 7, 8].map((n) => `race-condition-course-${n}`)].sort(),
-    );
+    assert.deepEqual(slugs, ['race-condition-course', ...[2, 3, 4, 5, 6, 7, 8].map((n) => `race-condition-course-${n}`)].sort());
   });
 
   it('rejects privileged and derived fields, unknown categories, short titles and bad amounts', async () => {
     const cases: Array<[Record<string, unknown>, Record<string, string[]>]> = [
       [{ title: 'Valid Title', rating: 5 }, { rating: ['This field is not allowed.'] }],
       [{ title: 'Valid Title', duration_hours: 3 }, { duration_hours: ['This field is not allowed.'] }],
-      [
-        { title: 'Valid Title', category_id: '00000000-0000-4000-8000-000000000000' },
-        { category_id: ['Unknown category.'] },
-      ],
+      [{ title: 'Valid Title', category_id: '00000000-0000-4000-8000-000000000000' }, { category_id: ['Unknown category.'] }],
       [{ title: '   abc   ' }, { title: ['Ensure this field has at least 5 characters.'] }],
       [{ title: 'Valid Title', price: 10.005 }, { price: ['Ensure that there are no more than 2 decimal places.'] }],
       [{ title: 'Valid Title', price: 50, original_price: 40 }, { original_price: ['Must be greater than price.'] }],
@@ -208,11 +186,7 @@ describe('updateCourse', () => {
         `/courses/${course.id}/unpublish/`,
         `/courses/${course.id}/sections/`,
       ] as const) {
-        assert.equal(
-          (await t.api.post(path, path.endsWith('sections/') ? { title: 'X' } : undefined, { token })).status,
-          403,
-          path,
-        );
+        assert.equal((await t.api.post(path, path.endsWith('sections/') ? { title: 'X' } : undefined, { token })).status, 403, path);
       }
     }
     assert.equal((await t.db('courses').where({ id: course.id }).first()).title, 'Published Target');
@@ -271,10 +245,7 @@ describe('publishCourse and unpublishCourse', () => {
     await t.api.post(`/courses/${course.id}/publish/`, undefined, { token: teacher });
     assert.deepEqual((await t.db('courses').where({ id: course.id }).first()).published_at, firstPublishedAt);
     // Each real change of publication (not the no-op repeats) asks the stats worker to re-rank the category.
-    const jobs = await t
-      .db('outbox')
-      .where({ job_name: 'recompute-course-stats' })
-      .whereRaw(`payload->>'courseId' = ?`, [course.id]);
+    const jobs = await t.db('outbox').where({ job_name: 'recompute-course-stats' }).whereRaw(`payload->>'courseId' = ?`, [course.id]);
     assert.equal(jobs.length, 3);
   });
 });
@@ -293,11 +264,7 @@ describe('sections and lessons', () => {
       ['A', 2],
       ['B', 3],
     ]);
-    const moved = await t.api.patch(
-      `/courses/${course.id}/sections/${c.id}/`,
-      { order: 99, title: 'C2' },
-      { token: teacher },
-    );
+    const moved = await t.api.patch(`/courses/${course.id}/sections/${c.id}/`, { order: 99, title: 'C2' }, { token: teacher });
     assert.deepEqual([moved.status, moved.body.order, moved.body.title], [200, 3, 'C2']);
     assert.deepEqual(await order(), [
       ['A', 1],
@@ -409,13 +376,8 @@ describe('sections and lessons', () => {
       { section_id: (await section((await newCourse('Foreign Course')).id, 'F')).id },
       { token: teacher },
     );
-    assert.deepEqual(
-      [foreign.status, foreign.body.error.details],
-      [422, { section_id: ['Not a section of this course.'] }],
-    );
-    const missing = await t.api.delete(`/courses/${course.id}/lessons/00000000-0000-4000-8000-000000000000/`, {
-      token: teacher,
-    });
+    assert.deepEqual([foreign.status, foreign.body.error.details], [422, { section_id: ['Not a section of this course.'] }]);
+    const missing = await t.api.delete(`/courses/${course.id}/lessons/00000000-0000-4000-8000-000000000000/`, { token: teacher });
     assert.deepEqual([missing.status, missing.body.error.code], [404, 'LESSON_NOT_FOUND']);
     const noSection = await t.api.post(
       `/courses/${course.id}/sections/00000000-0000-4000-8000-000000000000/lessons/`,
@@ -508,10 +470,7 @@ describe('listMyTaughtCourses', () => {
     assert.deepEqual([res.body.count, res.body.total_pages, res.body.results[0].id], [2, 2, first.id]);
     const page2 = await t.api.get('/instructor/courses/', { token, query: { page_size: 1, page: 2 } });
     assert.equal(page2.body.results[0].id, second.id);
-    assert.equal(
-      (await t.api.get('/instructor/courses/', { token, query: { page: 3, page_size: 1 } })).body.error.code,
-      'PAGE_NOT_FOUND',
-    );
+    assert.equal((await t.api.get('/instructor/courses/', { token, query: { page: 3, page_size: 1 } })).body.error.code, 'PAGE_NOT_FOUND');
     const refused = await t.api.get('/instructor/courses/', { token: learner });
     assert.deepEqual([refused.status, refused.body.error.code], [403, 'PERMISSION_DENIED']);
   });
@@ -520,11 +479,7 @@ describe('listMyTaughtCourses', () => {
 describe('catalog facet counts', () => {
   it('stay equal to a recount of the published courses after every kind of change', async () => {
     const { course } = await publishable('Facet Course');
-    await t.api.patch(
-      `/courses/${course.id}/`,
-      { price: 10, level: 'Beginner', language: 'French' },
-      { token: teacher },
-    );
+    await t.api.patch(`/courses/${course.id}/`, { price: 10, level: 'Beginner', language: 'French' }, { token: teacher });
     await t.api.post(`/courses/${course.id}/unpublish/`, undefined, { token: teacher });
     await t.api.post(`/courses/${course.id}/publish/`, undefined, { token: teacher });
     await t.db('categories').where({ id: categoryId }).update({ name: 'Development' });

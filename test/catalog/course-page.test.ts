@@ -50,8 +50,7 @@ type Lesson = {
   completed: boolean;
   watch_time_seconds: number;
 };
-const lessonsOf = (body: { curriculum: Array<{ lessons: Lesson[] }> }): Lesson[] =>
-  body.curriculum.flatMap((s) => s.lessons);
+const lessonsOf = (body: { curriculum: Array<{ lessons: Lesson[] }> }): Lesson[] => body.curriculum.flatMap((s) => s.lessons);
 
 describe('getCourse', () => {
   it('shows an anonymous viewer the curriculum in order with preview videos only, and no instructor email', async () => {
@@ -84,13 +83,7 @@ describe('getCourse', () => {
         [course.lessonIds[3], 4, false, null, []],
       ],
     );
-    assert.deepEqual(body.user_status, {
-      enrolled: false,
-      progress: null,
-      in_cart: false,
-      in_wishlist: false,
-      enrollment_date: null,
-    });
+    assert.deepEqual(body.user_status, { enrolled: false, progress: null, in_cart: false, in_wishlist: false, enrollment_date: null });
     assert.deepEqual(
       [body.outcomes, body.requirements, body.preview_video_url],
       [['Build sites'], ['A computer'], 'https://player.example.com/promo'],
@@ -118,13 +111,7 @@ describe('getCourse', () => {
       [true, false, false, false],
     );
     assert.equal(res.body.instructor.email, null);
-    assert.deepEqual(res.body.user_status, {
-      enrolled: false,
-      progress: null,
-      in_cart: true,
-      in_wishlist: false,
-      enrollment_date: null,
-    });
+    assert.deepEqual(res.body.user_status, { enrolled: false, progress: null, in_cart: true, in_wishlist: false, enrollment_date: null });
   });
 
   it('unlocks every lesson for an enrolled learner and shows their own progress only', async () => {
@@ -132,19 +119,11 @@ describe('getCourse', () => {
     const other = await insertLearner(t.db);
     const enrollment = await insertEnrollment(t.db, learner, course);
     const otherEnrollment = await insertEnrollment(t.db, other, course);
-    await t
-      .db('enrollments')
-      .where({ id: enrollment })
-      .update({ progress_percent: 25, enrolled_at: '2026-01-15T10:00:00Z' });
+    await t.db('enrollments').where({ id: enrollment }).update({ progress_percent: 25, enrolled_at: '2026-01-15T10:00:00Z' });
     await t.db('lesson_progress').insert([
       { enrollment_id: enrollment, lesson_id: course.lessonIds[1], watch_time_seconds: 840, completed_at: new Date() },
       { enrollment_id: enrollment, lesson_id: course.lessonIds[2], watch_time_seconds: 60 },
-      {
-        enrollment_id: otherEnrollment,
-        lesson_id: course.lessonIds[3],
-        watch_time_seconds: 900,
-        completed_at: new Date(),
-      },
+      { enrollment_id: otherEnrollment, lesson_id: course.lessonIds[3], watch_time_seconds: 900, completed_at: new Date() },
     ]);
     const res = await t.api.get(`/courses/${course.slug}/`, { token: token(learner) });
     assert.deepEqual(
@@ -183,11 +162,7 @@ describe('getCourse', () => {
   });
 
   it('shows an unpublished course to its instructor only', async () => {
-    const draft = await insertCourse(t.db, {
-      title: 'Draft Course',
-      instructorId: course.instructorId,
-      published: false,
-    });
+    const draft = await insertCourse(t.db, { title: 'Draft Course', instructorId: course.instructorId, published: false });
     assert.equal((await t.api.get(`/courses/${draft.id}/`, { token: instructorToken })).status, 200);
     for (const tok of [undefined, token(await insertLearner(t.db)), token(await insertInstructor(t.db))]) {
       const res = await t.api.get(`/courses/${draft.slug}/`, { token: tok });
@@ -202,20 +177,12 @@ describe('getCourse', () => {
     for (const [i, rating] of ratings.entries()) {
       const learner = await insertLearner(t.db, { first: `R${i}`, last: 'Viewer' });
       await insertEnrollment(t.db, learner, reviewed);
-      const res = await t.api.post(
-        `/courses/${reviewed.id}/reviews/`,
-        { rating, title: `Review ${i}` },
-        { token: token(learner) },
-      );
+      const res = await t.api.post(`/courses/${reviewed.id}/reviews/`, { rating, title: `Review ${i}` }, { token: token(learner) });
       assert.equal(res.status, 201);
     }
     const res = await t.api.get(`/courses/${reviewed.id}/`);
     assert.deepEqual(
-      {
-        count: res.body.reviews.count,
-        average: res.body.reviews.average_rating,
-        distribution: res.body.reviews.distribution,
-      },
+      { count: res.body.reviews.count, average: res.body.reviews.average_rating, distribution: res.body.reviews.distribution },
       { count: 6, average: 3.8, distribution: { '1': 1, '2': 0, '3': 1, '4': 1, '5': 3 } },
     );
     assert.deepEqual([res.body.rating, res.body.rating_count, res.body.review_count], [3.8, 6, 6]);
@@ -235,14 +202,12 @@ describe('listCategories', () => {
     await insertCourse(t.db, { title: 'Unpublished Zoology', categoryName: 'Zoology', published: false });
     const res = await t.api.get('/categories/');
     assert.equal(res.status, 200);
-    const rows = res.body.results.map(
-      (r: { name: string; slug: string; course_count: number; description: string }) => [
-        r.name,
-        r.slug,
-        r.course_count,
-        r.description,
-      ],
-    );
+    const rows = res.body.results.map((r: { name: string; slug: string; course_count: number; description: string }) => [
+      r.name,
+      r.slug,
+      r.course_count,
+      r.description,
+    ]);
     assert.deepEqual(rows, [
       ['Development', 'development', 2, ''],
       ['Zoology', 'zoology', 0, ''],

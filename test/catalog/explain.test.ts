@@ -60,9 +60,7 @@ let client: pg.Client;
 
 before(async () => {
   t = await startTestServer();
-  await t.db.raw(
-    `INSERT INTO categories (name, slug) SELECT 'Category ' || g, 'category-' || g FROM generate_series(1, 12) g`,
-  );
+  await t.db.raw(`INSERT INTO categories (name, slug) SELECT 'Category ' || g, 'category-' || g FROM generate_series(1, 12) g`);
   await t.db.raw(`
     INSERT INTO users (email, password_hash, first_name, last_name, is_instructor)
     SELECT 'explain-instructor-' || g || '@example.com', 'x', (ARRAY['Angela', 'Max', 'Kent', 'Sarah'])[1 + g % 4], 'Teacher' || g, true
@@ -114,8 +112,7 @@ function nodes(plan: PlanNode): PlanNode[] {
 async function plansOf(query: Record<string, string | number>): Promise<Array<{ sql: string; nodes: PlanNode[] }>> {
   const statements: Array<{ sql: string; bindings: unknown[] }> = [];
   const listener = (q: { sql: string; bindings?: unknown[] }): void => {
-    if (/\bcourses\b/.test(q.sql) && /^\s*select/i.test(q.sql))
-      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    if (/\bcourses\b/.test(q.sql) && /^\s*select/i.test(q.sql)) statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
   };
   t.db.on('query', listener);
   try {

@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  type CourseFixture,
-  insertCourse,
-  insertEnrollment,
-  insertInstructor,
-  insertLearner,
-} from '../support/factories/catalog';
+import { type CourseFixture, insertCourse, insertEnrollment, insertInstructor, insertLearner } from '../support/factories/catalog';
 import { useTestServer } from '../support/harness';
 
 const DAY = 86_400_000;
@@ -143,13 +137,10 @@ describe('listCourses filters', () => {
   it('filters by level in any case, all-levels spellings included, and refuses an unknown level', async () => {
     assert.deepEqual(await titles({ level: 'beginner' }), named(['A', 'D']));
     assert.deepEqual(await titles({ level: 'ADVANCED' }), named(['B', 'H']));
-    for (const spelling of ['all levels', 'all-levels', 'ALL_LEVELS'])
-      assert.deepEqual(await titles({ level: spelling }), named(['E']));
+    for (const spelling of ['all levels', 'all-levels', 'ALL_LEVELS']) assert.deepEqual(await titles({ level: spelling }), named(['E']));
     const bad = await t.api.get('/courses/', { query: { level: 'expert' } });
     assert.equal(bad.status, 422);
-    assert.deepEqual(bad.body.error.details, {
-      level: ['Must be one of: Beginner, Intermediate, Advanced, All Levels.'],
-    });
+    assert.deepEqual(bad.body.error.details, { level: ['Must be one of: Beginner, Intermediate, Advanced, All Levels.'] });
   });
 
   it('filters by language in any case', async () => {
@@ -335,10 +326,7 @@ describe('listCourses items, facets and pages', () => {
 
   it('pages with absolute links that keep the filters; a page past the end is 404 and page_size over 100 is 422', async () => {
     const first = await t.api.get('/courses/', { query: { page_size: 3, language: 'english' } });
-    assert.deepEqual(
-      [first.body.count, first.body.total_pages, first.body.current_page, first.body.previous],
-      [5, 2, 1, null],
-    );
+    assert.deepEqual([first.body.count, first.body.total_pages, first.body.current_page, first.body.previous], [5, 2, 1, null]);
     const next = new URL(first.body.next);
     assert.equal(next.pathname, '/api/v1/courses/');
     assert.deepEqual(Object.fromEntries(next.searchParams), { page_size: '3', language: 'english', page: '2' });

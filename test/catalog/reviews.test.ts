@@ -7,10 +7,7 @@ const t = useTestServer();
 const token = (userId: string): string => t.deps.tokens.signAccess(userId);
 
 /** A learner row enrolled in the course, and their token. */
-async function enrolled(
-  course: CourseFixture,
-  name?: { first: string; last: string },
-): Promise<{ id: string; token: string }> {
+async function enrolled(course: CourseFixture, name?: { first: string; last: string }): Promise<{ id: string; token: string }> {
   const id = await insertLearner(t.db, name);
   await insertEnrollment(t.db, id, course);
   return { id, token: token(id) };
@@ -91,18 +88,11 @@ describe('createCourseReview', () => {
       assert.equal(res.status, 422, JSON.stringify(body));
       assert.ok(res.body.error.details[field], JSON.stringify(res.body));
     }
-    const missing = await t.api.post(
-      '/courses/00000000-0000-4000-8000-000000000000/reviews/',
-      { rating: 4 },
-      { token: learner.token },
-    );
+    const missing = await t.api.post('/courses/00000000-0000-4000-8000-000000000000/reviews/', { rating: 4 }, { token: learner.token });
     assert.deepEqual([missing.status, missing.body.error.code], [404, 'COURSE_NOT_FOUND']);
     const draft = await insertCourse(t.db, { published: false });
     const draftLearner = await enrolled(draft);
-    assert.equal(
-      (await t.api.post(`/courses/${draft.id}/reviews/`, { rating: 4 }, { token: draftLearner.token })).status,
-      404,
-    );
+    assert.equal((await t.api.post(`/courses/${draft.id}/reviews/`, { rating: 4 }, { token: draftLearner.token })).status, 404);
   });
 
   it('keeps the figures exact under 50 concurrent reviews by 50 learners', async () => {
@@ -129,9 +119,7 @@ describe('createCourseReview', () => {
     const course = await insertCourse(t.db);
     const learner = await enrolled(course);
     const results = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        t.api.post(`/courses/${course.id}/reviews/`, { rating: 4 }, { token: learner.token }),
-      ),
+      Array.from({ length: 10 }, () => t.api.post(`/courses/${course.id}/reviews/`, { rating: 4 }, { token: learner.token })),
     );
     assert.deepEqual(results.map((r) => r.status).sort(), [201, ...Array(9).fill(409)]);
     const { stored, recount } = await figures(course.id);
@@ -212,10 +200,7 @@ describe('listCourseReviews', () => {
     try {
       const res = await t.api.get(`/courses/${course.id}/reviews/`);
       assert.deepEqual([res.status, res.body.error.code], [404, 'COURSE_NOT_FOUND']);
-      assert.equal(
-        (await t.api.get(`/courses/${course.id}/reviews/`, { token: token(course.instructorId) })).status,
-        200,
-      );
+      assert.equal((await t.api.get(`/courses/${course.id}/reviews/`, { token: token(course.instructorId) })).status, 200);
       const vote = await t.api.post(`/reviews/${ids.r1}/helpful/`, undefined, { token: voter.token });
       assert.deepEqual([vote.status, vote.body.error.code], [404, 'REVIEW_NOT_FOUND']);
     } finally {
@@ -229,9 +214,7 @@ describe('updateReview and deleteReview', () => {
     const course = await insertCourse(t.db);
     const author = await enrolled(course);
     const other = await enrolled(course);
-    const created = (
-      await t.api.post(`/courses/${course.id}/reviews/`, { rating: 5, title: 'Great' }, { token: author.token })
-    ).body;
+    const created = (await t.api.post(`/courses/${course.id}/reviews/`, { rating: 5, title: 'Great' }, { token: author.token })).body;
     await t.api.post(`/courses/${course.id}/reviews/`, { rating: 2 }, { token: other.token });
 
     const stranger = await t.api.patch(`/reviews/${created.id}/`, { rating: 1 }, { token: other.token });
@@ -244,10 +227,7 @@ describe('updateReview and deleteReview', () => {
       { token: author.token },
     );
     assert.equal(edited.status, 200);
-    assert.deepEqual(
-      [edited.body.rating, edited.body.title, edited.body.comment],
-      [3, 'Great', 'Better than expected.'],
-    );
+    assert.deepEqual([edited.body.rating, edited.body.title, edited.body.comment], [3, 'Great', 'Better than expected.']);
     assert.ok(edited.body.updated_at > created.updated_at);
     let f = await figures(course.id);
     assert.deepEqual(f.stored, f.recount);
@@ -257,10 +237,7 @@ describe('updateReview and deleteReview', () => {
     assert.equal((await t.api.delete(`/reviews/${created.id}/`, { token: author.token })).status, 204);
     f = await figures(course.id);
     assert.deepEqual(f.stored, [1, 1, 2, 0, 1, 0, 0, 0]);
-    assert.equal(
-      (await t.api.post(`/courses/${course.id}/reviews/`, { rating: 4 }, { token: author.token })).status,
-      201,
-    );
+    assert.equal((await t.api.post(`/courses/${course.id}/reviews/`, { rating: 4 }, { token: author.token })).status, 201);
   });
 
   it("keeps the reviews of an unpublished course out of their authors' reach too", async () => {
@@ -282,28 +259,18 @@ describe('markReviewHelpful and unmarkReviewHelpful', () => {
     const review = (await t.api.post(`/courses/${course.id}/reviews/`, { rating: 5 }, { token: author.token })).body;
     const voter = token(await insertLearner(t.db));
     const own = await t.api.post(`/reviews/${review.id}/helpful/`, undefined, { token: author.token });
-    assert.deepEqual(own.body, {
-      error: { code: 'PERMISSION_DENIED', message: 'You cannot vote on your own review.', status: 403 },
-    });
+    assert.deepEqual(own.body, { error: { code: 'PERMISSION_DENIED', message: 'You cannot vote on your own review.', status: 403 } });
     assert.equal((await t.api.delete(`/reviews/${review.id}/helpful/`, { token: author.token })).status, 403);
 
     for (let i = 0; i < 2; i++) {
       const res = await t.api.post(`/reviews/${review.id}/helpful/`, undefined, { token: voter });
-      assert.deepEqual(
-        [res.status, res.body],
-        [200, { review_id: review.id, helpful_count: 1, is_helpful_by_me: true }],
-      );
+      assert.deepEqual([res.status, res.body], [200, { review_id: review.id, helpful_count: 1, is_helpful_by_me: true }]);
     }
     for (let i = 0; i < 2; i++) {
       const res = await t.api.delete(`/reviews/${review.id}/helpful/`, { token: voter });
-      assert.deepEqual(
-        [res.status, res.body],
-        [200, { review_id: review.id, helpful_count: 0, is_helpful_by_me: false }],
-      );
+      assert.deepEqual([res.status, res.body], [200, { review_id: review.id, helpful_count: 0, is_helpful_by_me: false }]);
     }
-    const missing = await t.api.post('/reviews/00000000-0000-4000-8000-000000000000/helpful/', undefined, {
-      token: voter,
-    });
+    const missing = await t.api.post('/reviews/00000000-0000-4000-8000-000000000000/helpful/', undefined, { token: voter });
     assert.deepEqual([missing.status, missing.body.error.code], [404, 'REVIEW_NOT_FOUND']);
   });
 

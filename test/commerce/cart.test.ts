@@ -34,11 +34,7 @@ describe('cart', () => {
     // 0.10 + 0.20 + 89.99 in floats is 90.28999999999999; in cents it is 9029.
     const a = await insertCourse(t.db, { title: 'Ten cents', priceCents: 10 });
     const b = await insertCourse(t.db, { title: 'Twenty cents', priceCents: 20, originalPriceCents: 50 });
-    const c = await insertCourse(t.db, {
-      title: 'Complete Web Development Bootcamp 2026',
-      priceCents: 8999,
-      originalPriceCents: 12999,
-    });
+    const c = await insertCourse(t.db, { title: 'Complete Web Development Bootcamp 2026', priceCents: 8999, originalPriceCents: 12999 });
     const added = await t.api.post('/cart/items/', { course_id: c.id }, { token: learner.access });
     assert.equal(added.status, 201);
     assert.equal(added.body.course.id, c.id);
@@ -67,17 +63,9 @@ describe('cart', () => {
     assert.equal((await t.api.post('/cart/items/', { course_id: course.id }, { token: learner.access })).status, 201);
     const duplicate = await t.api.post('/cart/items/', { course_id: course.id }, { token: learner.access });
     assert.equal(duplicate.status, 409);
-    assert.deepEqual(duplicate.body.error, {
-      code: 'ITEM_ALREADY_IN_CART',
-      message: 'This course is already in your cart',
-      status: 409,
-    });
+    assert.deepEqual(duplicate.body.error, { code: 'ITEM_ALREADY_IN_CART', message: 'This course is already in your cart', status: 409 });
 
-    const unknown = await t.api.post(
-      '/cart/items/',
-      { course_id: '00000000-0000-4000-8000-000000000000' },
-      { token: learner.access },
-    );
+    const unknown = await t.api.post('/cart/items/', { course_id: '00000000-0000-4000-8000-000000000000' }, { token: learner.access });
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.code, 'COURSE_NOT_FOUND');
     const draft = await insertCourse(t.db, { published: false });
@@ -172,10 +160,7 @@ describe('wishlist', () => {
     assert.equal(dup.status, 409);
     assert.equal(dup.body.error.code, 'ITEM_ALREADY_IN_WISHLIST');
     const draft = await insertCourse(t.db, { published: false });
-    assert.equal(
-      (await t.api.post('/wishlist/items/', { course_id: draft.id }, { token: learner.access })).status,
-      404,
-    );
+    assert.equal((await t.api.post('/wishlist/items/', { course_id: draft.id }, { token: learner.access })).status, 404);
 
     const list = await t.api.get('/wishlist/', { token: learner.access });
     assert.equal(list.status, 200);
@@ -202,13 +187,10 @@ describe('wishlist', () => {
     const course = await insertCourse(t.db, { priceCents: 5999 });
     const item = await t.api.post('/wishlist/items/', { course_id: course.id }, { token: learner.access });
     assert.equal(
-      (await t.api.post(`/wishlist/items/${item.body.id}/move-to-cart/`, undefined, { token: other.access })).body.error
-        .code,
+      (await t.api.post(`/wishlist/items/${item.body.id}/move-to-cart/`, undefined, { token: other.access })).body.error.code,
       'WISHLIST_ITEM_NOT_FOUND',
     );
-    const moved = await t.api.post(`/wishlist/items/${item.body.id}/move-to-cart/`, undefined, {
-      token: learner.access,
-    });
+    const moved = await t.api.post(`/wishlist/items/${item.body.id}/move-to-cart/`, undefined, { token: learner.access });
     assert.equal(moved.status, 201);
     assert.equal(moved.body.course.id, course.id);
     assert.equal((await t.api.get('/wishlist/', { token: learner.access })).body.count, 0);
@@ -216,18 +198,14 @@ describe('wishlist', () => {
 
     // Saved again while already in the cart: the move is refused and the item stays saved.
     const again = await t.api.post('/wishlist/items/', { course_id: course.id }, { token: learner.access });
-    const refused = await t.api.post(`/wishlist/items/${again.body.id}/move-to-cart/`, undefined, {
-      token: learner.access,
-    });
+    const refused = await t.api.post(`/wishlist/items/${again.body.id}/move-to-cart/`, undefined, { token: learner.access });
     assert.equal(refused.status, 409);
     assert.equal(refused.body.error.code, 'ITEM_ALREADY_IN_CART');
     assert.equal((await t.api.get('/wishlist/', { token: learner.access })).body.count, 1);
 
     const free = await insertCourse(t.db, { priceCents: 0 });
     const freeItem = await t.api.post('/wishlist/items/', { course_id: free.id }, { token: learner.access });
-    const freeMove = await t.api.post(`/wishlist/items/${freeItem.body.id}/move-to-cart/`, undefined, {
-      token: learner.access,
-    });
+    const freeMove = await t.api.post(`/wishlist/items/${freeItem.body.id}/move-to-cart/`, undefined, { token: learner.access });
     assert.equal(freeMove.status, 422);
     assert.equal((await t.api.get('/wishlist/', { token: learner.access })).body.count, 2);
   });

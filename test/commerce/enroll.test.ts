@@ -11,12 +11,7 @@ const enroll = (courseId: string, token: string) => t.api.post(`/courses/${cours
 
 describe('free enrollment', () => {
   it('enrolls in a free course, as the guide shows', async () => {
-    const course = await insertCourse(t.db, {
-      title: 'Python Programming Masterclass',
-      priceCents: 0,
-      sections: 5,
-      lessonsPerSection: 7,
-    });
+    const course = await insertCourse(t.db, { title: 'Python Programming Masterclass', priceCents: 0, sections: 5, lessonsPerSection: 7 });
     const learner = await registerLearner(t.api);
     const res = await enroll(course.id, learner.access);
     assert.equal(res.status, 201);
@@ -53,17 +48,11 @@ describe('free enrollment', () => {
       message: 'This course is not free. Add it to your cart to buy it.',
       status: 402,
     });
-    assert.equal(
-      (await enroll('00000000-0000-4000-8000-000000000000', learner.access)).body.error.code,
-      'COURSE_NOT_FOUND',
-    );
+    assert.equal((await enroll('00000000-0000-4000-8000-000000000000', learner.access)).body.error.code, 'COURSE_NOT_FOUND');
     const draft = await enroll((await insertCourse(t.db, { priceCents: 0, published: false })).id, learner.access);
     assert.equal(draft.status, 404);
     const instructor = await registerInstructor(t.api);
-    const own = await enroll(
-      (await insertCourse(t.db, { priceCents: 0, instructorId: instructor.id })).id,
-      instructor.access,
-    );
+    const own = await enroll((await insertCourse(t.db, { priceCents: 0, instructorId: instructor.id })).id, instructor.access);
     assert.equal(own.status, 422);
     assert.equal(own.body.error.code, 'CANNOT_BUY_OWN_COURSE');
     assert.equal(await countRows(t, 'enrollments', { user_id: learner.id }), 0);
@@ -86,10 +75,7 @@ describe('free enrollment', () => {
     const course = await insertCourse(t.db, { priceCents: 0 });
     const learner = await registerLearner(t.api);
     const first = await enroll(course.id, learner.access);
-    await t
-      .db('enrollments')
-      .where({ id: first.body.id })
-      .update({ status: 'refunded', progress_percent: 25, lessons_completed: 1 });
+    await t.db('enrollments').where({ id: first.body.id }).update({ status: 'refunded', progress_percent: 25, lessons_completed: 1 });
     const back = await enroll(course.id, learner.access);
     assert.equal(back.status, 201);
     assert.equal(back.body.id, first.body.id);

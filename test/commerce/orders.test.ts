@@ -44,10 +44,7 @@ describe('create-from-cart', () => {
       { token: learner.access },
     );
     assert.equal(smuggled.status, 422);
-    assert.deepEqual(smuggled.body.error.details, {
-      total_amount: ['This field is not allowed.'],
-      items: ['This field is not allowed.'],
-    });
+    assert.deepEqual(smuggled.body.error.details, { total_amount: ['This field is not allowed.'], items: ['This field is not allowed.'] });
     assert.equal(await countRows(t, 'orders', { user_id: learner.id }), 0);
   });
 
@@ -64,13 +61,7 @@ describe('create-from-cart', () => {
     const repeat = await create(learner.access, { ...minimal, first_name: 'Jane' });
     assert.equal(repeat.status, 201);
     assert.equal(repeat.body.id, order.id);
-    assert.deepEqual(repeat.body.billing_address, {
-      ...minimal,
-      first_name: 'Jane',
-      address_line2: null,
-      phone: null,
-      state: null,
-    });
+    assert.deepEqual(repeat.body.billing_address, { ...minimal, first_name: 'Jane', address_line2: null, phone: null, state: null });
 
     // The catalog price changes: the pending order keeps its price, and a new call is a new order.
     await t.db('courses').where({ id: course.id }).update({ price_cents: 9999 });

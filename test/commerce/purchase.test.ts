@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { insertCourse, insertEnrollment } from '../support/factories/catalog';
-import {
-  BILLING,
-  countRows,
-  deliverWebhook,
-  orderCourses,
-  outboxJobs,
-  payAtStripe,
-  paymentIntentFor,
-} from '../support/factories/commerce';
+import { BILLING, countRows, deliverWebhook, orderCourses, outboxJobs, payAtStripe, paymentIntentFor } from '../support/factories/commerce';
 import { eventually, startTestServer, type TestServer, useTestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
@@ -17,16 +9,8 @@ const t = useTestServer({ stripe: true });
 
 describe('buying courses through the API and the Stripe test server', () => {
   it('goes from cart to enrollment, with amounts computed by the server in cents', async () => {
-    const web = await insertCourse(t.db, {
-      title: 'Complete Web Development Bootcamp 2026',
-      priceCents: 8999,
-      originalPriceCents: 12999,
-    });
-    const ux = await insertCourse(t.db, {
-      title: 'UI/UX Design Fundamentals',
-      priceCents: 7999,
-      originalPriceCents: 11999,
-    });
+    const web = await insertCourse(t.db, { title: 'Complete Web Development Bootcamp 2026', priceCents: 8999, originalPriceCents: 12999 });
+    const ux = await insertCourse(t.db, { title: 'UI/UX Design Fundamentals', priceCents: 7999, originalPriceCents: 11999 });
     const learner = await registerLearner(t.api);
 
     const order = await orderCourses(t, learner, [web.id, ux.id]);
@@ -119,11 +103,7 @@ describe('buying courses through the API and the Stripe test server', () => {
     const course = await insertCourse(t.db, { priceCents: 8999 });
     const learner = await registerLearner(t.api);
     const order = await orderCourses(t, learner, [course.id]);
-    const cheap = await t.api.post(
-      '/payments/create-payment-intent/',
-      { order_id: order.id, amount: 1 },
-      { token: learner.access },
-    );
+    const cheap = await t.api.post('/payments/create-payment-intent/', { order_id: order.id, amount: 1 }, { token: learner.access });
     assert.equal(cheap.status, 422);
     assert.equal(cheap.body.error.code, 'VALIDATION_ERROR');
     assert.deepEqual(cheap.body.error.details, { amount: ['This field is not allowed.'] });
@@ -146,9 +126,7 @@ describe('buying courses through the API and the Stripe test server', () => {
     const order = await orderCourses(t, learner, [course.id]);
     const before = t.stripe!.account.paymentIntents.size;
     const results = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        t.api.post('/payments/create-payment-intent/', { order_id: order.id }, { token: learner.access }),
-      ),
+      Array.from({ length: 10 }, () => t.api.post('/payments/create-payment-intent/', { order_id: order.id }, { token: learner.access })),
     );
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([201]));
     assert.equal(new Set(results.map((r) => r.body.payment_intent_id)).size, 1);
@@ -200,11 +178,7 @@ describe('buying courses through the API and the Stripe test server', () => {
     const owner = await registerLearner(t.api);
     const other = await registerLearner(t.api);
     const order = await orderCourses(t, owner, [course.id]);
-    const foreign = await t.api.post(
-      '/payments/create-payment-intent/',
-      { order_id: order.id },
-      { token: other.access },
-    );
+    const foreign = await t.api.post('/payments/create-payment-intent/', { order_id: order.id }, { token: other.access });
     assert.equal(foreign.status, 404);
     assert.equal(foreign.body.error.code, 'ORDER_NOT_FOUND');
     const unknown = await t.api.post(
@@ -268,9 +242,7 @@ describe('with Stripe unreachable', () => {
   let down: TestServer;
   before(async () => {
     // Nothing listens on port 9 (discard): every call to "Stripe" fails to connect.
-    down = await startTestServer({
-      env: { STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: '9', STRIPE_API_PROTOCOL: 'http' },
-    });
+    down = await startTestServer({ env: { STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: '9', STRIPE_API_PROTOCOL: 'http' } });
   });
   after(async () => {
     await down.close();
@@ -280,11 +252,7 @@ describe('with Stripe unreachable', () => {
     const course = await insertCourse(down.db, { priceCents: 2500 });
     const learner = await registerLearner(down.api);
     const order = await orderCourses(down, learner, [course.id]);
-    const res = await down.api.post(
-      '/payments/create-payment-intent/',
-      { order_id: order.id },
-      { token: learner.access },
-    );
+    const res = await down.api.post('/payments/create-payment-intent/', { order_id: order.id }, { token: learner.access });
     assert.equal(res.status, 502);
     assert.equal(res.body.error.code, 'PAYMENT_PROVIDER_ERROR');
     assert.equal(await countRows(down, 'payments', {}), 0);

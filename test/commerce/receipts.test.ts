@@ -29,10 +29,7 @@ describe('receipts', () => {
       'the receipt',
     );
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
-    assert.equal(
-      pdf.headers.get('content-disposition'),
-      `attachment; filename="LearnFlow-receipt-${order.order_number}.pdf"`,
-    );
+    assert.equal(pdf.headers.get('content-disposition'), `attachment; filename="LearnFlow-receipt-${order.order_number}.pdf"`);
     assert.equal(pdf.raw.subarray(0, 5).toString(), '%PDF-');
     assert.ok(pdf.raw.length > 1000);
 
@@ -57,11 +54,7 @@ describe('receipts', () => {
     assert.equal((await renderReceipt(t.db, t.deps.storage, pending.id)).outcome, 'unpaid');
 
     const orderId = await purchase(t, learner, [(await insertCourse(t.db, { priceCents: 2000 })).id]);
-    await eventually(
-      async () => (await t.db('orders').where({ id: orderId }).first()).receipt_path,
-      15_000,
-      'the receipt',
-    );
+    await eventually(async () => (await t.db('orders').where({ id: orderId }).first()).receipt_path, 15_000, 'the receipt');
     // As if the worker had not run yet.
     await t.db('orders').where({ id: orderId }).update({ receipt_path: null });
     const notReady = await t.api.get(`/orders/${orderId}/receipt/`, { token: learner.access });

@@ -17,11 +17,7 @@ import { reconcilePendingOrders } from '../../src/services/reconciliation';
 let t: TestServer;
 before(async () => {
   // The real worker runs orders.reconcile every 300 ms for any order whose intent is older than 1 s.
-  t = await startTestServer({
-    stripe: true,
-    workers: true,
-    env: { RECONCILE_INTERVAL_MS: '300', RECONCILE_AFTER_MS: '1000' },
-  });
+  t = await startTestServer({ stripe: true, workers: true, env: { RECONCILE_INTERVAL_MS: '300', RECONCILE_AFTER_MS: '1000' } });
   // No webhook reaches the API: as if it was down when Stripe took the money.
   t.stripe!.deliverWebhooks = false;
 });
@@ -29,13 +25,7 @@ after(async () => {
   await t.close();
 });
 
-async function pendingOrder(): Promise<{
-  learner: TestUser;
-  orderId: string;
-  intentId: string;
-  courseId: string;
-  intentAskedAt: number;
-}> {
+async function pendingOrder(): Promise<{ learner: TestUser; orderId: string; intentId: string; courseId: string; intentAskedAt: number }> {
   const course = await insertCourse(t.db, { priceCents: 3100 });
   const learner = await registerLearner(t.api);
   const order = await orderCourses(t, learner, [course.id]);
@@ -45,18 +35,13 @@ async function pendingOrder(): Promise<{
 }
 
 const orderStatus = async (id: string): Promise<string> => (await t.db('orders').where({ id }).first()).status;
-const reconcileNow = (afterMs = 0) =>
-  reconcilePendingOrders({ db: t.db, stripe: t.deps.stripe, log: t.deps.log }, { afterMs });
+const reconcileNow = (afterMs = 0) => reconcilePendingOrders({ db: t.db, stripe: t.deps.stripe, log: t.deps.log }, { afterMs });
 
 describe('orders.reconcile', () => {
   it('fulfils, through the real worker, an order paid at Stripe whose webhook and confirmation never came', async () => {
     const { learner, orderId, intentId, courseId, intentAskedAt } = await pendingOrder();
     await payAtStripe(t, intentId);
-    await eventually(
-      async () => (await orderStatus(orderId)) === 'completed',
-      10_000,
-      'the reconciliation job to fulfil the order',
-    );
+    await eventually(async () => (await orderStatus(orderId)) === 'completed', 10_000, 'the reconciliation job to fulfil the order');
     // The threshold counts from the intent's creation, which came after intentAskedAt.
     assert.ok(Date.now() - intentAskedAt >= 1000, 'not before the threshold (the intent is 1 s old at the earliest)');
     assert.equal(await countRows(t, 'enrollments', { user_id: learner.id, course_id: courseId, status: 'active' }), 1);
@@ -78,11 +63,7 @@ describe('orders.reconcile', () => {
     const declined = await pendingOrder();
     await assert.rejects(payAtStripe(t, declined.intentId, 'pm_card_chargeDeclined'));
     const unpaid = await pendingOrder();
-    await eventually(
-      async () => (await orderStatus(declined.orderId)) === 'failed',
-      10_000,
-      'the declined order to fail',
-    );
+    await eventually(async () => (await orderStatus(declined.orderId)) === 'failed', 10_000, 'the declined order to fail');
     assert.equal(await countRows(t, 'enrollments', { user_id: declined.learner.id }), 0);
     await eventually(
       async () => (await t.db('payments').where({ order_id: unpaid.orderId }).first()).reconciled_at,

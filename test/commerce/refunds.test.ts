@@ -19,8 +19,7 @@ async function bought(courses: CourseFixture[]): Promise<{ learner: TestUser; or
   };
 }
 
-const refund = (user: TestUser, orderId: string, body?: unknown) =>
-  t.api.post(`/orders/${orderId}/refund/`, body, { token: user.access });
+const refund = (user: TestUser, orderId: string, body?: unknown) => t.api.post(`/orders/${orderId}/refund/`, body, { token: user.access });
 
 describe('refunds', () => {
   it('refunds a recent, barely started order through Stripe: order refunded, access lost, refund confirmed by webhook', async () => {
@@ -54,11 +53,7 @@ describe('refunds', () => {
       (
         await deliverWebhook(
           t,
-          stripeEvent(
-            t,
-            'charge.refunded',
-            t.stripe!.account.paymentIntents.get(payment.stripe_payment_intent_id)!.latest_charge!,
-          ),
+          stripeEvent(t, 'charge.refunded', t.stripe!.account.paymentIntents.get(payment.stripe_payment_intent_id)!.latest_charge!),
         )
       ).status,
       200,
@@ -117,22 +112,12 @@ describe('refunds', () => {
   it('counts the video watched, each lesson up to its length, against the 30%', async () => {
     /** A bought course of 4 lessons of 10 minutes (2400 s), with these seconds watched of its first lessons. */
     async function watched(title: string, seconds: number[]): Promise<{ status: number; body: any }> {
-      const course = await insertCourse(t.db, {
-        title,
-        priceCents: 1000,
-        sections: 1,
-        lessonsPerSection: 4,
-        lessonMinutes: 10,
-      });
+      const course = await insertCourse(t.db, { title, priceCents: 1000, sections: 1, lessonsPerSection: 4, lessonMinutes: 10 });
       const { learner, orderId } = await bought([course]);
       const enrollment = await t.db('enrollments').where({ user_id: learner.id }).first();
-      await t.db('lesson_progress').insert(
-        seconds.map((s, i) => ({
-          enrollment_id: enrollment.id,
-          lesson_id: course.lessonIds[i],
-          watch_time_seconds: s,
-        })),
-      );
+      await t
+        .db('lesson_progress')
+        .insert(seconds.map((s, i) => ({ enrollment_id: enrollment.id, lesson_id: course.lessonIds[i], watch_time_seconds: s })));
       return refund(learner, orderId);
     }
     assert.equal((await watched('Just Under', [600, 119])).status, 200, '719 s of 2400 s is under 30%');
@@ -190,8 +175,7 @@ describe('refunds', () => {
     const course = await insertCourse(t.db, { priceCents: 2500, published: true });
     const fan = await bought([course]);
     const buyer = await bought([course]);
-    const review = async (user: TestUser, body: object) =>
-      t.api.post(`/courses/${course.id}/reviews/`, body, { token: user.access });
+    const review = async (user: TestUser, body: object) => t.api.post(`/courses/${course.id}/reviews/`, body, { token: user.access });
     assert.equal((await review(fan.learner, { rating: 5, title: 'Great' })).status, 201);
     const oneStar = await review(buyer.learner, { rating: 1, title: 'Awful' });
     assert.equal(oneStar.status, 201);
@@ -233,10 +217,7 @@ describe('refunds', () => {
     };
     assert.deepEqual(await figures(), hidden);
     const stored = await t.db('courses').where({ id: course.id }).first();
-    assert.deepEqual(
-      [stored.review_count, stored.rating_count, Number(stored.rating_avg), stored.rating_1],
-      [1, 1, 5, 0],
-    );
+    assert.deepEqual([stored.review_count, stored.rating_count, Number(stored.rating_avg), stored.rating_1], [1, 1, 5, 0]);
     // Nobody can vote on it; its author can still withdraw it, or see it come back by buying the course again.
     const vote = await t.api.post(`/reviews/${oneStar.body.id}/helpful/`, undefined, { token: fan.learner.access });
     assert.deepEqual([vote.status, vote.body.error?.code], [404, 'REVIEW_NOT_FOUND']);

@@ -21,11 +21,7 @@ before(async () => {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       try {
-        const event = Stripe.webhooks.constructEvent(
-          raw,
-          req.headers['stripe-signature'] as string,
-          KEYS.webhookSecret,
-        );
+        const event = Stripe.webhooks.constructEvent(raw, req.headers['stripe-signature'] as string, KEYS.webhookSecret);
         received.push({ type: event.type, verified: true });
       } catch {
         received.push({ type: 'unverified', verified: false });
@@ -34,17 +30,8 @@ before(async () => {
     });
   });
   await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-  server = await startStripeTestServer({
-    ...KEYS,
-    webhookUrl: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/`,
-  });
-  stripe = new Stripe(KEYS.secretKey, {
-    host: server.host,
-    port: server.port,
-    protocol: 'http',
-    telemetry: false,
-    maxNetworkRetries: 0,
-  });
+  server = await startStripeTestServer({ ...KEYS, webhookUrl: `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/` });
+  stripe = new Stripe(KEYS.secretKey, { host: server.host, port: server.port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
 });
 after(async () => {
   await server.close();
@@ -53,15 +40,12 @@ after(async () => {
 
 describe('the Stripe test server', () => {
   it("decodes Stripe's bracketed form bodies", () => {
-    assert.deepEqual(
-      decodeForm('amount=100&metadata%5Border_id%5D=o1&payment_method_types%5B0%5D=card&expand[]=x&__proto__[a]=1'),
-      {
-        amount: '100',
-        metadata: { order_id: 'o1' },
-        payment_method_types: ['card'],
-        expand: ['x'],
-      },
-    );
+    assert.deepEqual(decodeForm('amount=100&metadata%5Border_id%5D=o1&payment_method_types%5B0%5D=card&expand[]=x&__proto__[a]=1'), {
+      amount: '100',
+      metadata: { order_id: 'o1' },
+      payment_method_types: ['card'],
+      expand: ['x'],
+    });
   });
 
   it('creates, confirms and refunds a PaymentIntent through the official SDK, and signs each event', async () => {
@@ -79,10 +63,7 @@ describe('the Stripe test server', () => {
     assert.equal(paid.amount_received, 16998);
     const refund = await stripe.refunds.create({ payment_intent: intent.id });
     assert.equal(refund.amount, 16998);
-    await assert.rejects(
-      stripe.refunds.create({ payment_intent: intent.id }),
-      (err: any) => err.code === 'charge_already_refunded',
-    );
+    await assert.rejects(stripe.refunds.create({ payment_intent: intent.id }), (err: any) => err.code === 'charge_already_refunded');
     await server.webhooks.settled();
     assert.ok(received.every((r) => r.verified));
     assert.deepEqual(
@@ -93,21 +74,15 @@ describe('the Stripe test server', () => {
 
   it("declines pm_card_chargeDeclined with Stripe's card error and leaves the intent retryable", async () => {
     const intent = await stripe.paymentIntents.create({ amount: 500, currency: 'usd' });
-    await assert.rejects(
-      stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }),
-      (err: any) => {
-        assert.equal(err.type, 'StripeCardError');
-        assert.equal(err.code, 'card_declined');
-        assert.equal(err.raw.payment_intent.status, 'requires_payment_method');
-        return true;
-      },
-    );
+    await assert.rejects(stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_chargeDeclined' }), (err: any) => {
+      assert.equal(err.type, 'StripeCardError');
+      assert.equal(err.code, 'card_declined');
+      assert.equal(err.raw.payment_intent.status, 'requires_payment_method');
+      return true;
+    });
     const after = await stripe.paymentIntents.retrieve(intent.id);
     assert.equal(after.last_payment_error?.code, 'card_declined');
-    assert.equal(
-      (await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' })).status,
-      'succeeded',
-    );
+    assert.equal((await stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' })).status, 'succeeded');
     await assert.rejects(
       stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' }),
       (err: any) => err.code === 'payment_intent_unexpected_state',
@@ -131,32 +106,15 @@ describe('the Stripe test server', () => {
     assert.equal((await fetch(url)).status, 401);
     assert.equal((await fetch(url, { headers: { authorization: 'Bearer sk_test_wrong' } })).status, 401);
     assert.equal(
-      (
-        await fetch(url, {
-          headers: { authorization: `Basic ${Buffer.from(`${KEYS.secretKey}:`).toString('base64')}` },
-        })
-      ).status,
+      (await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`${KEYS.secretKey}:`).toString('base64')}` } })).status,
       200,
     );
-    const publishable = {
-      authorization: `Bearer ${KEYS.publishableKey}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    };
+    const publishable = { authorization: `Bearer ${KEYS.publishableKey}`, 'content-type': 'application/x-www-form-urlencoded' };
     assert.equal(
-      (
-        await fetch(`${server.url}/v1/payment_intents`, {
-          method: 'POST',
-          headers: publishable,
-          body: 'amount=1&currency=usd',
-        })
-      ).status,
+      (await fetch(`${server.url}/v1/payment_intents`, { method: 'POST', headers: publishable, body: 'amount=1&currency=usd' })).status,
       401,
     );
-    const noSecret = await fetch(`${url}/confirm`, {
-      method: 'POST',
-      headers: publishable,
-      body: 'payment_method=pm_card_visa',
-    });
+    const noSecret = await fetch(`${url}/confirm`, { method: 'POST', headers: publishable, body: 'payment_method=pm_card_visa' });
     assert.equal(noSecret.status, 404);
     const withSecret = await fetch(`${url}/confirm`, {
       method: 'POST',

@@ -21,9 +21,7 @@ const t = useTestServer({ stripe: true }, async () => {
 });
 
 /** A pending order of a new learner for one new course, with its PaymentIntent. */
-async function pendingOrder(
-  priceCents = 4999,
-): Promise<{ learner: TestUser; order: any; intentId: string; courseId: string }> {
+async function pendingOrder(priceCents = 4999): Promise<{ learner: TestUser; order: any; intentId: string; courseId: string }> {
   const course = await insertCourse(t.db, { priceCents });
   const learner = await registerLearner(t.api);
   const order = await orderCourses(t, learner, [course.id]);
@@ -89,11 +87,7 @@ describe('the Stripe webhook', () => {
     await payAtStripe(t, intentId);
     const event = stripeEvent(t, 'payment_intent.succeeded', intentId);
     const confirm = () =>
-      t.api.post(
-        '/payments/confirm-payment/',
-        { order_id: order.id, payment_intent_id: intentId },
-        { token: learner.access },
-      );
+      t.api.post('/payments/confirm-payment/', { order_id: order.id, payment_intent_id: intentId }, { token: learner.access });
     const results = await Promise.all([
       ...Array.from({ length: 10 }, confirm),
       ...Array.from({ length: 10 }, () => deliverWebhook(t, event)),
@@ -126,11 +120,7 @@ describe('the Stripe webhook', () => {
     );
     assert.equal(confirm.status, 409);
     assert.equal(confirm.body.error.code, 'ORDER_NOT_PENDING');
-    const again = await t.api.post(
-      '/payments/create-payment-intent/',
-      { order_id: order.id },
-      { token: learner.access },
-    );
+    const again = await t.api.post('/payments/create-payment-intent/', { order_id: order.id }, { token: learner.access });
     assert.equal(again.status, 409);
 
     // The same payment sheet retried with a good card: a received payment always grants access.
@@ -233,11 +223,7 @@ describe('the Stripe webhook', () => {
   it('ignores a succeeded intent that LearnFlow did not create for the order', async () => {
     const { order, intentId } = await pendingOrder(4999);
     // A PaymentIntent made outside the API, claiming the order in its metadata, for less money.
-    const rogue = await t.deps.stripe.paymentIntents.create({
-      amount: 100,
-      currency: 'usd',
-      metadata: { order_id: order.id },
-    });
+    const rogue = await t.deps.stripe.paymentIntents.create({ amount: 100, currency: 'usd', metadata: { order_id: order.id } });
     await payAtStripe(t, rogue.id);
     const res = await deliverWebhook(t, stripeEvent(t, 'payment_intent.succeeded', rogue.id));
     assert.equal(res.status, 200);
@@ -253,11 +239,7 @@ describe('the Stripe webhook', () => {
     const oldIntent = await paymentIntentFor(t, learner, old.id);
     const added = await t.api.post('/cart/items/', { course_id: second.id }, { token: learner.access });
     assert.equal(added.status, 201);
-    const fresh = await t.api.post(
-      '/orders/create-from-cart/',
-      { billing_address: BILLING },
-      { token: learner.access },
-    );
+    const fresh = await t.api.post('/orders/create-from-cart/', { billing_address: BILLING }, { token: learner.access });
     assert.equal(fresh.status, 201);
     assert.notEqual(fresh.body.id, old.id);
     assert.equal(await orderStatus(old.id), 'cancelled');
@@ -265,23 +247,12 @@ describe('the Stripe webhook', () => {
 
     // Had the old intent been paid before its cancellation reached Stripe, the payment is honoured.
     const paidOld = await pendingOrder(1500);
-    await t.api.post(
-      '/cart/items/',
-      { course_id: (await insertCourse(t.db, { priceCents: 999 })).id },
-      { token: paidOld.learner.access },
-    );
+    await t.api.post('/cart/items/', { course_id: (await insertCourse(t.db, { priceCents: 999 })).id }, { token: paidOld.learner.access });
     await payAtStripe(t, paidOld.intentId);
     await t.api.post('/orders/create-from-cart/', { billing_address: BILLING }, { token: paidOld.learner.access });
     assert.equal(await orderStatus(paidOld.order.id), 'cancelled');
     assert.equal((await deliverWebhook(t, stripeEvent(t, 'payment_intent.succeeded', paidOld.intentId))).status, 200);
-    await eventually(
-      async () => (await orderStatus(paidOld.order.id)) === 'completed',
-      5000,
-      'the cancelled but paid order to complete',
-    );
-    assert.equal(
-      await countRows(t, 'enrollments', { user_id: paidOld.learner.id, course_id: paidOld.courseId, status: 'active' }),
-      1,
-    );
+    await eventually(async () => (await orderStatus(paidOld.order.id)) === 'completed', 5000, 'the cancelled but paid order to complete');
+    assert.equal(await countRows(t, 'enrollments', { user_id: paidOld.learner.id, course_id: paidOld.courseId, status: 'active' }), 1);
   });
 });

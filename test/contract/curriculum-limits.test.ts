@@ -10,16 +10,8 @@ it('the curriculum limits of the server are the maxItems of the contract', () =>
   assert.equal(items('CatalogCourseDetail', 'curriculum'), CURRICULUM_LIMITS.sectionsPerCourse);
   assert.equal(items('CatalogCurriculumSection', 'lessons'), CURRICULUM_LIMITS.lessonsPerSection);
   assert.equal(items('AuthoringSection', 'lessons'), CURRICULUM_LIMITS.lessonsPerSection);
-  for (const schema of [
-    'AuthoringLessonCreateRequest',
-    'AuthoringLessonUpdateRequest',
-    'AuthoringLesson',
-    'CatalogCurriculumLesson',
-  ]) {
+  for (const schema of ['AuthoringLessonCreateRequest', 'AuthoringLessonUpdateRequest', 'AuthoringLesson', 'CatalogCurriculumLesson']) {
     assert.equal(items(schema, 'resources'), CURRICULUM_LIMITS.resourcesPerLesson, schema);
   }
-  assert.match(
-    schemas.CatalogCourseDetail.description as string,
-    new RegExp(`${CURRICULUM_LIMITS.lessonsPerCourse} lessons per course`),
-  );
+  assert.match(schemas.CatalogCourseDetail.description as string, new RegExp(`${CURRICULUM_LIMITS.lessonsPerCourse} lessons per course`));
 });

@@ -76,10 +76,7 @@ describe('error examples use codes of their response status', () => {
     const statuses = ERROR_STATUS as Record<string, number>;
     const wrong = examples
       .filter((ex) => statuses[ex.code] !== ex.status || ex.bodyStatus !== ex.status)
-      .map(
-        (ex) =>
-          `${ex.where}: ${ex.code} (status ${statuses[ex.code] ?? 'unknown'}, body says ${String(ex.bodyStatus)})`,
-      );
+      .map((ex) => `${ex.where}: ${ex.code} (status ${statuses[ex.code] ?? 'unknown'}, body says ${String(ex.bodyStatus)})`);
     assert.deepEqual(wrong, []);
   });
 
@@ -90,14 +87,8 @@ describe('error examples use codes of their response status', () => {
     // conflict differently from the server, which predates it (a contract fix, not a refactoring).
     const known = new Set(['RATE_LIMIT_EXCEEDED', 'PAYMENT_NOT_SUCCEEDED', 'EMAIL_ALREADY_REGISTERED']);
     const differ = [...shown]
-      .filter(
-        ([code, messages]) =>
-          !known.has(code) && messages.size === 1 && !messages.has(ERRORS[code as ErrorCode].message),
-      )
-      .map(
-        ([code, messages]) =>
-          `${code}: contract says ${[...messages][0]}, catalogue says ${ERRORS[code as ErrorCode].message}`,
-      );
+      .filter(([code, messages]) => !known.has(code) && messages.size === 1 && !messages.has(ERRORS[code as ErrorCode].message))
+      .map(([code, messages]) => `${code}: contract says ${[...messages][0]}, catalogue says ${ERRORS[code as ErrorCode].message}`);
     assert.deepEqual(differ, []);
   });
 

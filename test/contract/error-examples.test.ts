@@ -90,15 +90,9 @@ describe("the contract's error examples are the server's answers to the requests
 
   for (const example of withRequest) {
     it(example.title, async () => {
-      const path = example.path.replace(/\{(\w+)\}/g, (_m, name: string) =>
-        encodeURIComponent(example.request.path?.[name] ?? NOWHERE),
-      );
+      const path = example.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(example.request.path?.[name] ?? NOWHERE));
       const token = example.secured && example.request.auth !== 'none' ? learner.access : undefined;
-      const res = await t.api.request(example.method, path, {
-        token,
-        query: example.request.query,
-        body: example.request.body,
-      });
+      const res = await t.api.request(example.method, path, { token, query: example.request.query, body: example.request.body });
       assert.deepEqual({ status: res.status, body: res.body }, { status: example.status, body: example.value });
     });
   }

@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Ajv, { type ValidateFunction } from 'ajv';
 import { configureAjv } from '../../src/api/ajv';
-import {
-  at,
-  type DocOperation,
-  type Json,
-  operations,
-  pointerSegment,
-  readBundle,
-  resolve,
-  response,
-} from '../support/document';
+import { at, type DocOperation, type Json, operations, pointerSegment, readBundle, resolve, response } from '../support/document';
 
 /**
  * The contract's own quality bar, checked on the bundle the server routes with: every example validates
@@ -49,11 +40,7 @@ function examplesOf(node: Json, pointer: string, schemaPointer: string): Example
   for (const [name, entry] of Object.entries((node.examples ?? {}) as Json)) {
     const resolved = resolve(doc, entry as Json);
     if ('value' in resolved)
-      found.push({
-        where: `${pointer}/examples/${pointerSegment(name)}`,
-        value: resolved.value,
-        schema: schemaPointer,
-      });
+      found.push({ where: `${pointer}/examples/${pointerSegment(name)}`, value: resolved.value, schema: schemaPointer });
   }
   return found;
 }
@@ -86,8 +73,7 @@ function operationExamples(op: DocOperation): Example[] {
 /** Schema-level `example`s of the component schemas and of everything nested in them. */
 function schemaExamples(schema: Json, pointer: string): Example[] {
   if (!schema || typeof schema !== 'object' || '$ref' in schema) return [];
-  const found: Example[] =
-    'example' in schema ? [{ where: `${pointer}/example`, value: schema.example, schema: pointer }] : [];
+  const found: Example[] = 'example' in schema ? [{ where: `${pointer}/example`, value: schema.example, schema: pointer }] : [];
   for (const [name, sub] of Object.entries((schema.properties ?? {}) as Json))
     found.push(...schemaExamples(sub as Json, `${pointer}/properties/${pointerSegment(name)}`));
   if (schema.items) found.push(...schemaExamples(schema.items as Json, `${pointer}/items`));
@@ -95,8 +81,7 @@ function schemaExamples(schema: Json, pointer: string): Example[] {
     found.push(...schemaExamples(schema.additionalProperties as Json, `${pointer}/additionalProperties`));
   }
   for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
-    for (const [i, sub] of ((schema[key] ?? []) as Json[]).entries())
-      found.push(...schemaExamples(sub, `${pointer}/${key}/${i}`));
+    for (const [i, sub] of ((schema[key] ?? []) as Json[]).entries()) found.push(...schemaExamples(sub, `${pointer}/${key}/${i}`));
   }
   return found;
 }
@@ -153,8 +138,7 @@ function objectLevels(schema: Json, where: string, seen = new Set<Json>()): { wh
     levels.push(...objectLevels(sub as Json, `${where}.${name}`, seen));
   if (node.items) levels.push(...objectLevels(node.items as Json, `${where}[]`, seen));
   for (const key of ['allOf', 'oneOf', 'anyOf'] as const) {
-    for (const [i, sub] of ((node[key] ?? []) as Json[]).entries())
-      levels.push(...objectLevels(sub, `${where}<${key}${i}>`, seen));
+    for (const [i, sub] of ((node[key] ?? []) as Json[]).entries()) levels.push(...objectLevels(sub, `${where}<${key}${i}>`, seen));
   }
   return levels;
 }
@@ -168,10 +152,9 @@ describe('request bodies forbid unknown properties at every object level', () =>
   it('finds the request bodies', () => {
     assert.ok(withBodies.length >= 20, `only ${withBodies.length} request bodies found`);
     const order = ops.find((op) => op.operationId === 'createOrderFromCart')!;
-    const levels = objectLevels(
-      resolve(doc, order.operation.requestBody as Json).content['application/json'].schema as Json,
-      'body',
-    ).map((l) => l.where);
+    const levels = objectLevels(resolve(doc, order.operation.requestBody as Json).content['application/json'].schema as Json, 'body').map(
+      (l) => l.where,
+    );
     assert.deepEqual(levels, ['body', 'body.billing_address'], 'nested objects are walked');
   });
 
@@ -222,9 +205,7 @@ describe('every operation is fully described', () => {
 
   it('the security decisions name defined schemes', () => {
     const schemes = Object.keys((doc.components?.securitySchemes ?? {}) as Json);
-    const used = ops.flatMap((op) =>
-      ((op.operation.security ?? doc.security) as Json[]).flatMap((req) => Object.keys(req)),
-    );
+    const used = ops.flatMap((op) => ((op.operation.security ?? doc.security) as Json[]).flatMap((req) => Object.keys(req)));
     assert.deepEqual(
       [...new Set(used)].filter((name) => !schemes.includes(name)),
       [],

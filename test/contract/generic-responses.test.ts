@@ -16,8 +16,7 @@ it('every operation documents every status the server can answer for it', () => 
       security: op.operation.security as unknown[] | undefined,
       hasPathParameters: op.parameters.some((p) => p.parameter.in === 'path'),
     });
-    for (const status of statuses)
-      if (!(String(status) in op.operation.responses)) missing.push(`${op.operationId} ${status}`);
+    for (const status of statuses) if (!(String(status) in op.operation.responses)) missing.push(`${op.operationId} ${status}`);
   }
   assert.deepEqual(missing, [], 'run `npx tsx scripts/document-generic-responses.ts && npm run generate`');
 });

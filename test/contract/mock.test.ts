@@ -88,9 +88,7 @@ function preferFor(example: GuideExample, operation: Operation): string | undefi
   // A success is never asked for: Prism serves the lowest documented 2xx, which must be the guide's status
   // (a frontend using the mock sends no Prefer header).
   if (example.status < 400) return undefined;
-  const media = (operation.responses?.[String(example.status)] as Json | undefined)?.content?.['application/json'] as
-    | Json
-    | undefined;
+  const media = (operation.responses?.[String(example.status)] as Json | undefined)?.content?.['application/json'] as Json | undefined;
   const named = Object.entries((media?.examples ?? {}) as Json).find(([, ex]) => errorCode(ex.value) === code)?.[0];
   return named ? `code=${example.status}, example=${named}` : `code=${example.status}`;
 }
@@ -122,11 +120,7 @@ describe('the Prism mock answers every curl example of the guide', () => {
       const text = await res.text();
       const received = contentType.startsWith('application/json') && text ? (JSON.parse(text) as unknown) : text;
       const violations = res.headers.get('sl-violations');
-      assert.equal(
-        res.status,
-        example.status,
-        `Prism answered ${res.status} (${violations ?? 'no violations'}): ${text.slice(0, 500)}`,
-      );
+      assert.equal(res.status, example.status, `Prism answered ${res.status} (${violations ?? 'no violations'}): ${text.slice(0, 500)}`);
       assertMatchesContract(example.method, path, res.status, contentType, received);
       const code = errorCode(example.response);
       if (code) assert.equal(errorCode(received), code, `the guide's error code is ${code}`);

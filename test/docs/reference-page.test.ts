@@ -82,10 +82,7 @@ it('renders every tag and a sample operation, and "Try it out" calls this server
   await status.waitFor({ timeout: 15_000 });
   assert.equal((await status.textContent())?.trim(), '200');
   const body = (await tryIt.locator('.live-responses-table .response-col_description pre').first().textContent()) ?? '';
-  assert.ok(
-    body.includes('Reference Page Category'),
-    `the live answer does not list the category: ${body.slice(0, 500)}`,
-  );
+  assert.ok(body.includes('Reference Page Category'), `the live answer does not list the category: ${body.slice(0, 500)}`);
   assert.equal((await tryIt.locator('.request-url pre').textContent())?.trim(), `${t.baseUrl}/api/v1/categories/`);
   assert.ok(requested.includes(`${t.baseUrl}/api/v1/categories/`), 'the try-it request went through the browser');
 

@@ -128,29 +128,13 @@ const rawVariants = fc.constantFrom<{ rawBody: string | Buffer; headers: Record<
   { rawBody: '{"broken": ', headers: { 'content-type': 'application/json' }, variant: 'malformed JSON' },
   { rawBody: 'course_id=1', headers: { 'content-type': 'text/plain' }, variant: 'text body' },
   { rawBody: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' }, variant: 'form body' },
-  {
-    rawBody: '{"a": 1}',
-    headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
-    variant: 'gzip that is not gzip',
-  },
-  {
-    rawBody: '{"a": 1}',
-    headers: { 'content-type': 'application/json', 'content-encoding': 'br, zstd' },
-    variant: 'unknown encoding',
-  },
+  { rawBody: '{"a": 1}', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, variant: 'gzip that is not gzip' },
+  { rawBody: '{"a": 1}', headers: { 'content-type': 'application/json', 'content-encoding': 'br, zstd' }, variant: 'unknown encoding' },
   { rawBody: '{"a": 1}', headers: { 'content-type': 'application/json; charset=latin-9' }, variant: 'unknown charset' },
   { rawBody: deepNest(3000), headers: { 'content-type': 'application/json' }, variant: 'nested 3000 deep' },
-  {
-    rawBody: `[${'['.repeat(40)}${']'.repeat(40)}]`,
-    headers: { 'content-type': 'application/json' },
-    variant: 'nested arrays',
-  },
+  { rawBody: `[${'['.repeat(40)}${']'.repeat(40)}]`, headers: { 'content-type': 'application/json' }, variant: 'nested arrays' },
   { rawBody: `{"x": "${'a'.repeat(150_000)}"}`, headers: { 'content-type': 'application/json' }, variant: 'too large' },
-  {
-    rawBody: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]),
-    headers: { 'content-type': 'application/json' },
-    variant: 'invalid UTF-8',
-  },
+  { rawBody: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]), headers: { 'content-type': 'application/json' }, variant: 'invalid UTF-8' },
   { rawBody: '"just a string"', headers: { 'content-type': 'application/json' }, variant: 'JSON string body' },
   { rawBody: 'null', headers: { 'content-type': 'application/json' }, variant: 'JSON null body' },
   { rawBody: '', headers: { 'content-type': 'application/json' }, variant: 'empty JSON body' },
@@ -173,10 +157,7 @@ export function requestArbitrary(doc: Json, op: DocOperation, world: World): fc.
   const path = fc
     .tuple(...pathParams.map((p) => pathValue(p).map((v) => [p.name as string, v] as const)))
     .map((pairs) =>
-      pairs.reduce(
-        (acc, [name, v]) => acc.replace(`{${name}}`, encodeURIComponent(Buffer.from(v, 'utf8').toString('utf8'))),
-        op.path,
-      ),
+      pairs.reduce((acc, [name, v]) => acc.replace(`{${name}}`, encodeURIComponent(Buffer.from(v, 'utf8').toString('utf8'))), op.path),
     );
 
   const queryEntry = (p: Json): fc.Arbitrary<[string, string] | undefined> =>
@@ -190,9 +171,7 @@ export function requestArbitrary(doc: Json, op: DocOperation, world: World): fc.
       },
       {
         weight: 1,
-        arbitrary: invalid(doc, p.schema as Json, world.pools).map(
-          (v) => [p.name as string, queryValue(v)] as [string, string],
-        ),
+        arbitrary: invalid(doc, p.schema as Json, world.pools).map((v) => [p.name as string, queryValue(v)] as [string, string]),
       },
     );
   const query = fc
@@ -200,15 +179,10 @@ export function requestArbitrary(doc: Json, op: DocOperation, world: World): fc.
       fc.tuple(...queryParams.map(queryEntry)),
       fc.oneof(
         { weight: 9, arbitrary: fc.constant(undefined) },
-        {
-          weight: 1,
-          arbitrary: fc.tuple(fc.constantFrom('unexpected', 'page[size]', 'format', '_'), junk.map(queryValue)),
-        },
+        { weight: 1, arbitrary: fc.tuple(fc.constantFrom('unexpected', 'page[size]', 'format', '_'), junk.map(queryValue)) },
       ),
     )
-    .map(([entries, extra]) =>
-      Object.fromEntries([...entries, extra].filter((e): e is [string, string] => Boolean(e))),
-    );
+    .map(([entries, extra]) => Object.fromEntries([...entries, extra].filter((e): e is [string, string] => Boolean(e))));
 
   const canHaveBody = op.method !== 'get';
   type BodyPart = Pick<FuzzRequest, 'body' | 'rawBody' | 'headers' | 'variant'>;
@@ -227,17 +201,9 @@ export function requestArbitrary(doc: Json, op: DocOperation, world: World): fc.
   if (canHaveBody) bodies.push({ weight: 1, arbitrary: rawVariants.map((r) => ({ ...r, headers: { ...r.headers } })) });
 
   return fc.record({ path, query, role, part: fc.oneof(...bodies) }).map(({ path: p, query: q, role: r, part }) => {
-    const request: FuzzRequest = {
-      method: op.method.toUpperCase(),
-      path: p,
-      role: r,
-      query: q,
-      ...part,
-      headers: { ...part.headers },
-    };
+    const request: FuzzRequest = { method: op.method.toUpperCase(), path: p, role: r, query: q, ...part, headers: { ...part.headers } };
     // Half of the webhook's valid bodies are signed as Stripe would, so that the handler itself is reached.
-    if (op.operationId === 'handleStripeWebhook' && part.variant === 'valid body' && r !== 'anonymous')
-      request.variant = 'signed webhook';
+    if (op.operationId === 'handleStripeWebhook' && part.variant === 'valid body' && r !== 'anonymous') request.variant = 'signed webhook';
     return request;
   });
 }
@@ -255,21 +221,13 @@ export interface FuzzReport {
 }
 
 /** Draws `perOperation` requests for each operation (seeded per operation) and sends them, collecting what breaks. */
-export async function fuzz(
-  t: TestServer,
-  world: World,
-  filter: (op: DocOperation) => boolean,
-  perOperation: number,
-): Promise<FuzzReport> {
+export async function fuzz(t: TestServer, world: World, filter: (op: DocOperation) => boolean, perOperation: number): Promise<FuzzReport> {
   const doc = readBundle();
   const report: FuzzReport = { requests: 0, statuses: {}, findings: [] };
   const jobs: Array<{ op: DocOperation; request: FuzzRequest }> = [];
   for (const op of operations(doc).filter(filter)) {
     const seed = SEED ^ parseInt(crypto.createHash('sha1').update(op.operationId).digest('hex').slice(0, 7), 16);
-    for (const request of fc.sample(requestArbitrary(doc, op, world), {
-      seed,
-      numRuns: Math.round(perOperation * SCALE),
-    }))
+    for (const request of fc.sample(requestArbitrary(doc, op, world), { seed, numRuns: Math.round(perOperation * SCALE) }))
       jobs.push({ op, request });
   }
   let next = 0;
@@ -283,13 +241,7 @@ export async function fuzz(
   return report;
 }
 
-async function send(
-  t: TestServer,
-  world: World,
-  op: DocOperation,
-  request: FuzzRequest,
-  report: FuzzReport,
-): Promise<void> {
+async function send(t: TestServer, world: World, op: DocOperation, request: FuzzRequest, report: FuzzReport): Promise<void> {
   let { rawBody, headers } = request;
   if (request.variant === 'signed webhook') ({ rawBody, headers } = signedWebhook(t, request.body));
   const describe = `${request.method} ${request.path}?${new URLSearchParams(request.query).toString()} as ${request.role} (${request.variant}) ${JSON.stringify(rawBody === undefined ? request.body : String(rawBody).slice(0, 200))?.slice(0, 400)}`;
@@ -309,11 +261,7 @@ async function send(
         problem: `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
       });
   } catch (err) {
-    report.findings.push({
-      operationId: op.operationId,
-      request: describe,
-      problem: (err as Error).message.slice(0, 600),
-    });
+    report.findings.push({ operationId: op.operationId, request: describe, problem: (err as Error).message.slice(0, 600) });
   }
 }
 

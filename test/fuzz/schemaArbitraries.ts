@@ -57,17 +57,13 @@ function stringFor(schema: Json): fc.Arbitrary<string> {
     case 'email':
       return fc.emailAddress().filter((e) => e.length <= ((schema.maxLength as number | undefined) ?? 254));
     case 'date-time':
-      return fc
-        .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
-        .map((d) => d.toISOString());
+      return fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString());
     case 'date':
       return fc
         .date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true })
         .map((d) => d.toISOString().slice(0, 10));
     case 'uri':
-      return fc
-        .webUrl({ validSchemes: ['http', 'https'] })
-        .filter((u) => u.length <= ((schema.maxLength as number | undefined) ?? 2048));
+      return fc.webUrl({ validSchemes: ['http', 'https'] }).filter((u) => u.length <= ((schema.maxLength as number | undefined) ?? 2048));
     default:
   }
   if (typeof schema.pattern === 'string') {
@@ -92,8 +88,7 @@ function numberFor(schema: Json, integer: boolean): fc.Arbitrary<number> {
     (schema.minimum as number | undefined) ??
     (schema.exclusiveMinimum === undefined ? -1_000_000 : (schema.exclusiveMinimum as number) + 1);
   const hi =
-    (schema.maximum as number | undefined) ??
-    (schema.exclusiveMaximum === undefined ? 1_000_000 : (schema.exclusiveMaximum as number) - 1);
+    (schema.maximum as number | undefined) ?? (schema.exclusiveMaximum === undefined ? 1_000_000 : (schema.exclusiveMaximum as number) - 1);
   if (integer) return fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) });
   // Amounts carry at most two decimals: draw cents.
   return fc.integer({ min: Math.ceil(lo * 100), max: Math.floor(hi * 100) }).map((c) => c / 100);
@@ -105,9 +100,7 @@ export function valid(doc: Json, node: Json, pools: Pools, name?: string, depth 
   const real = name ? pools[name] : undefined;
   const own = validOwn(doc, schema, pools, depth);
   const withReal = real && real.length > 0 ? fc.oneof(fc.constantFrom(...real), own) : own;
-  return schema.nullable
-    ? fc.oneof({ weight: 5, arbitrary: withReal }, { weight: 1, arbitrary: fc.constant(null) })
-    : withReal;
+  return schema.nullable ? fc.oneof({ weight: 5, arbitrary: withReal }, { weight: 1, arbitrary: fc.constant(null) }) : withReal;
 }
 
 function validOwn(doc: Json, schema: Json, pools: Pools, depth: number): fc.Arbitrary<unknown> {
@@ -126,10 +119,7 @@ function validOwn(doc: Json, schema: Json, pools: Pools, depth: number): fc.Arbi
       return fc.boolean();
     case 'array': {
       const minLength = (schema.minItems as number | undefined) ?? 0;
-      const maxLength = Math.min(
-        (schema.maxItems as number | undefined) ?? minLength + MAX_EXTRA_ITEMS,
-        minLength + MAX_EXTRA_ITEMS,
-      );
+      const maxLength = Math.min((schema.maxItems as number | undefined) ?? minLength + MAX_EXTRA_ITEMS, minLength + MAX_EXTRA_ITEMS);
       const items = valid(doc, (schema.items ?? {}) as Json, pools, undefined, depth + 1);
       return schema.uniqueItems
         ? fc.uniqueArray(items, { minLength, maxLength, selector: (v) => JSON.stringify(v) })
@@ -140,14 +130,8 @@ function validOwn(doc: Json, schema: Json, pools: Pools, depth: number): fc.Arbi
       if (Object.keys(properties).length === 0)
         return depth > 2
           ? fc.constant({})
-          : fc.dictionary(
-              fc.string({ maxLength: 8 }),
-              fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean()),
-              { maxKeys: 3 },
-            );
-      const model = Object.fromEntries(
-        Object.entries(properties).map(([k, s]) => [k, valid(doc, s, pools, k, depth + 1)]),
-      );
+          : fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 8 }), fc.integer(), fc.boolean()), { maxKeys: 3 });
+      const model = Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, valid(doc, s, pools, k, depth + 1)]));
       const required = ((schema.required ?? []) as string[]).filter((k) => k in model);
       const record = fc.record(model, { requiredKeys: required });
       const minProperties = (schema.minProperties as number | undefined) ?? 0;
@@ -171,22 +155,7 @@ function merge(doc: Json, parts: Json[]): Json {
 
 /** A value of the wrong kind for almost any schema: other types, junk strings, extremes. */
 export const junk: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(
-    ...NASTY_STRINGS,
-    null,
-    true,
-    false,
-    0,
-    -1,
-    1.5,
-    1e308,
-    -1e308,
-    2 ** 53 + 1,
-    [],
-    {},
-    [null],
-    { '': '' },
-  ),
+  fc.constantFrom<unknown>(...NASTY_STRINGS, null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 1, [], {}, [null], { '': '' }),
   fc.string({ maxLength: 30, unit: 'binary' }),
   fc.integer(),
   fc.double(),
@@ -200,9 +169,7 @@ function invalidString(schema: Json): fc.Arbitrary<unknown> {
   if (schema.maxLength !== undefined) breaks.push(fc.constant('x'.repeat((schema.maxLength as number) + 1)));
   if (schema.minLength) breaks.push(fc.constant(''.padEnd((schema.minLength as number) - 1, 'x')));
   if (schema.format || schema.pattern)
-    breaks.push(
-      fc.constantFrom('not-a-valid-value', 'javascript:alert(1)', '/relative', '00000000-0000-0000-0000-00000000000g'),
-    );
+    breaks.push(fc.constantFrom('not-a-valid-value', 'javascript:alert(1)', '/relative', '00000000-0000-0000-0000-00000000000g'));
   return fc.oneof(...breaks);
 }
 
@@ -232,11 +199,7 @@ export function invalid(doc: Json, node: Json, pools: Pools): fc.Arbitrary<unkno
         schema.maxItems !== undefined
           ? fc.array(items, { minLength: (schema.maxItems as number) + 1, maxLength: (schema.maxItems as number) + 1 })
           : fc.array(items, { maxLength: 2 });
-      return fc.oneof(
-        junk,
-        tooMany,
-        fc.array(invalid(doc, (schema.items ?? {}) as Json, pools), { minLength: 1, maxLength: 2 }),
-      );
+      return fc.oneof(junk, tooMany, fc.array(invalid(doc, (schema.items ?? {}) as Json, pools), { minLength: 1, maxLength: 2 }));
     }
     default:
   }
@@ -255,17 +218,11 @@ export function invalid(doc: Json, node: Json, pools: Pools): fc.Arbitrary<unkno
       const required = ((schema.required ?? []) as string[]).filter((k) => k in obj);
       return required.length === 0
         ? fc.constant({ ...obj, unexpected_field: 1 })
-        : fc
-            .constantFrom(...required)
-            .map((k) => Object.fromEntries(Object.entries(obj).filter(([name]) => name !== k)));
+        : fc.constantFrom(...required).map((k) => Object.fromEntries(Object.entries(obj).filter(([name]) => name !== k)));
     }),
     // A field the contract does not know, privileged-sounding or odd.
     fc
-      .tuple(
-        base,
-        fc.constantFrom('is_instructor', 'price', 'rating', 'id', 'user_id', 'status', '__proto__', 'constructor', ''),
-        junk,
-      )
+      .tuple(base, fc.constantFrom('is_instructor', 'price', 'rating', 'id', 'user_id', 'status', '__proto__', 'constructor', ''), junk)
       .map(([obj, key, value]) => {
         const out: Record<string, unknown> = { ...obj };
         Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });

@@ -22,8 +22,7 @@ it('marks the token answers of register, login and refresh no-store', async () =
   assert.equal(login.status, 200);
   const refresh = await t.api.post('/auth/refresh/', { refresh_token: user.refresh });
   assert.equal(refresh.status, 200);
-  for (const res of [register, login, refresh])
-    assert.ok(noStore(res), res.headers.get('cache-control') ?? 'no Cache-Control');
+  for (const res of [register, login, refresh]) assert.ok(noStore(res), res.headers.get('cache-control') ?? 'no Cache-Control');
 });
 
 it('marks every authenticated read no-store, its 401 included', async () => {

@@ -34,18 +34,10 @@ it('answers a page too far out to compute as past the end, on every paginated li
 it('answers a malformed path id with the 404 of the resource that id names', async () => {
   const instructor = await registerInstructor(t.api);
   const uuid = '00000000-0000-4000-8000-000000000000';
-  const badCourse = await t.api.patch(
-    `/courses/not-a-uuid/lessons/${uuid}/`,
-    { title: 'New title' },
-    { token: instructor.access },
-  );
+  const badCourse = await t.api.patch(`/courses/not-a-uuid/lessons/${uuid}/`, { title: 'New title' }, { token: instructor.access });
   assert.equal(badCourse.status, 404);
   assert.equal(badCourse.body.error.code, 'COURSE_NOT_FOUND');
-  const badLesson = await t.api.patch(
-    `/courses/${uuid}/lessons/not-a-uuid/`,
-    { title: 'New title' },
-    { token: instructor.access },
-  );
+  const badLesson = await t.api.patch(`/courses/${uuid}/lessons/not-a-uuid/`, { title: 'New title' }, { token: instructor.access });
   assert.equal(badLesson.status, 404);
   assert.equal(badLesson.body.error.code, 'LESSON_NOT_FOUND');
   const badOrder = await t.api.get('/orders/not-a-uuid/', { token: instructor.access });
@@ -54,15 +46,8 @@ it('answers a malformed path id with the 404 of the resource that id names', asy
 
 it('refuses a JSON body nested thousands of levels deep with 400 in the envelope, not a stack overflow', async () => {
   const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
-  for (const rawBody of [
-    deep(20_000),
-    `{"email": ${deep(20_000)}, "password": "x"}`,
-    `${`{"a":`.repeat(5000)}1${'}'.repeat(5000)}`,
-  ]) {
-    const res = await t.api.post('/auth/register/', undefined, {
-      rawBody,
-      headers: { 'content-type': 'application/json' },
-    });
+  for (const rawBody of [deep(20_000), `{"email": ${deep(20_000)}, "password": "x"}`, `${`{"a":`.repeat(5000)}1${'}'.repeat(5000)}`]) {
+    const res = await t.api.post('/auth/register/', undefined, { rawBody, headers: { 'content-type': 'application/json' } });
     assert.equal(res.status, 400);
     assert.equal(res.body.error.code, 'BAD_REQUEST');
     assert.match(res.body.error.message, /nested/);

@@ -10,12 +10,7 @@ import { precompileRouter } from '../../src/api/precompiledRouter';
  * same 404/405 error.
  */
 async function backend(): Promise<OpenAPIBackend> {
-  const api = new OpenAPIBackend({
-    definition: loadDefinition(),
-    quick: true,
-    validate: false,
-    ignoreTrailingSlashes: false,
-  });
+  const api = new OpenAPIBackend({ definition: loadDefinition(), quick: true, validate: false, ignoreTrailingSlashes: false });
   await api.init();
   return api;
 }
@@ -34,16 +29,7 @@ it('routes every documented path and method as openapi-backend does', async () =
   precompileRouter(precompiled.router);
 
   const fills = ['abc', '3f0b6a0e-8a55-4c8e-9f43-1d2c3b4a5e6f', 'react-for-beginners', '42', 'a.b'];
-  const paths = new Set<string>([
-    '/',
-    '',
-    '/nope/',
-    '/courses',
-    '/courses/x/y/z/',
-    '//courses/',
-    '/courses//',
-    '/health',
-  ]);
+  const paths = new Set<string>(['/', '', '/nope/', '/courses', '/courses/x/y/z/', '//courses/', '/courses//', '/health']);
   for (const op of library.router.getOperations()) {
     paths.add(op.path);
     for (const fill of fills) paths.add(op.path.replace(/\{[^}]+\}/g, fill));

@@ -15,11 +15,7 @@ let b: TestServer;
 before(async () => {
   [a, b] = await Promise.all([startTestServer({ env }), startTestServer({ env })]);
   // Until its Redis connection is ready a process counts in memory (the insurance limiter), which is not shared.
-  await eventually(
-    async () => a.deps.redis.status === 'ready' && b.deps.redis.status === 'ready',
-    10_000,
-    'Redis ready',
-  );
+  await eventually(async () => a.deps.redis.status === 'ready' && b.deps.redis.status === 'ready', 10_000, 'Redis ready');
 });
 after(async () => {
   await Promise.all([a.close(), b.close()]);

@@ -22,10 +22,7 @@ after(async () => {
   await t.close();
 });
 
-function relayOn(
-  server: TestServer,
-  redisUrl: string,
-): { relay: OutboxRelay; queue: Queue; close: () => Promise<void> } {
+function relayOn(server: TestServer, redisUrl: string): { relay: OutboxRelay; queue: Queue; close: () => Promise<void> } {
   const connection = createRedis(redisUrl, { failFast: true });
   connection.on('error', () => undefined);
   const queue = createQueue(connection, server.config.queuePrefix);
@@ -109,9 +106,6 @@ it('costs a request a bounded moment, not a stall, while Redis is down (memory r
   const downMs = await run(down, 'down');
   for (const name of Object.keys(up) as (keyof typeof up)[]) {
     const bound = 2 * up[name] + 750;
-    assert.ok(
-      downMs[name] < bound,
-      `${name} took ${Math.round(downMs[name])} ms with Redis down, ${Math.round(up[name])} ms with it up`,
-    );
+    assert.ok(downMs[name] < bound, `${name} took ${Math.round(downMs[name])} ms with Redis down, ${Math.round(up[name])} ms with it up`);
   }
 });

@@ -36,11 +36,7 @@ it('keeps every BullMQ key under the hash-tagged queue prefix, in one Redis Clus
   const orderId = crypto.randomUUID();
   const jobId = await t.db.transaction((trx) => enqueueJob(trx, 'render-receipt', { orderId }));
   // The job ran: the worker (the Worker's keys) took what the relay (the Queue's keys) added.
-  await eventually(
-    async () => (await redis.hget(`${prefix}:${QUEUE_NAME}:${jobId}`, 'finishedOn')) !== null,
-    15_000,
-    'the job',
-  );
+  await eventually(async () => (await redis.hget(`${prefix}:${QUEUE_NAME}:${jobId}`, 'finishedOn')) !== null, 15_000, 'the job');
 
   const keys = await redis.keys(`${prefix}:*`);
   assert.ok(keys.length >= 3, `expected the queue's keys, found ${keys.join(', ')}`);
@@ -54,9 +50,6 @@ it('defaults the queue prefix to {learnflow} and refuses one without a hash tag'
   assert.equal(loadConfig({ NODE_ENV: 'test' }).queuePrefix, '{learnflow}');
   assert.equal(loadConfig({ NODE_ENV: 'test', QUEUE_PREFIX: 'a{b}' }).queuePrefix, 'a{b}');
   for (const bad of ['learnflow', '{}learnflow', 'learn}flow{']) {
-    assert.throws(
-      () => loadConfig({ NODE_ENV: 'test', QUEUE_PREFIX: bad }),
-      /QUEUE_PREFIX must contain a Redis hash tag/,
-    );
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', QUEUE_PREFIX: bad }), /QUEUE_PREFIX must contain a Redis hash tag/);
   }
 });

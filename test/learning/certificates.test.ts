@@ -22,10 +22,7 @@ async function finishCourse(f: LearnerFixture): Promise<void> {
 
 async function readyCertificateUrl(f: LearnerFixture): Promise<string> {
   return eventually(
-    async () =>
-      (await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url as
-        | string
-        | null,
+    async () => (await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url as string | null,
     15_000,
     'the certificate to be rendered',
   );
@@ -33,11 +30,7 @@ async function readyCertificateUrl(f: LearnerFixture): Promise<string> {
 
 describe('certificates', () => {
   it('issues exactly one certificate when the last lesson is completed, downloadable and verifiable', async () => {
-    const f = await enrolledLearner(t, {
-      first_name: 'Ἀλέξανδρος',
-      last_name: 'Петров',
-      course: { title: 'Complete Web Development' },
-    });
+    const f = await enrolledLearner(t, { first_name: 'Ἀλέξανδρος', last_name: 'Петров', course: { title: 'Complete Web Development' } });
     await finishCourse(f);
     const rows = await t.db('certificates').where({ enrollment_id: f.enrollmentId });
     assert.equal(rows.length, 1);
@@ -70,10 +63,7 @@ describe('certificates', () => {
     const pdf = await t.api.get(`/certificates/${cert.id}/download/`, { token: f.user.access });
     assert.equal(pdf.status, 200);
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
-    assert.equal(
-      pdf.headers.get('content-disposition'),
-      `attachment; filename="learnflow-certificate-${cert.verification_code}.pdf"`,
-    );
+    assert.equal(pdf.headers.get('content-disposition'), `attachment; filename="learnflow-certificate-${cert.verification_code}.pdf"`);
     assert.equal(pdf.raw.subarray(0, 4).toString('latin1'), '%PDF');
     assert.ok(pdf.raw.includes(Buffer.from('DejaVuSans')), 'the name is set in the embedded DejaVu font');
 
@@ -94,12 +84,7 @@ describe('certificates', () => {
       'a rerun changes nothing',
     );
     assert.equal(
-      (
-        await t
-          .db('outbox')
-          .where({ job_name: 'render-certificate' })
-          .whereRaw("payload->>'certificateId' = ?", [cert.id])
-      ).length,
+      (await t.db('outbox').where({ job_name: 'render-certificate' }).whereRaw("payload->>'certificateId' = ?", [cert.id])).length,
       1,
     );
   });
@@ -109,11 +94,7 @@ describe('certificates', () => {
     await finishCourse(f);
     const cert = await t.db('certificates').where({ enrollment_id: f.enrollmentId }).first();
     const stranger = await registerLearner(t.api);
-    for (const path of [
-      `/certificates/${cert.id}/`,
-      `/certificates/${cert.id}/download/`,
-      '/certificates/not-a-uuid/',
-    ] as const) {
+    for (const path of [`/certificates/${cert.id}/`, `/certificates/${cert.id}/download/`, '/certificates/not-a-uuid/'] as const) {
       const res = await t.api.get(path, { token: stranger.access });
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error.code, 'CERTIFICATE_NOT_FOUND');
@@ -145,10 +126,7 @@ describe('certificates', () => {
     assert.equal(res.status, 409);
     assert.equal(res.body.error.code, 'CERTIFICATE_NOT_READY');
     assert.equal(res.headers.get('retry-after'), '5');
-    assert.equal(
-      (await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url,
-      null,
-    );
+    assert.equal((await t.api.get(`/enrollments/${f.enrollmentId}/`, { token: f.user.access })).body.certificate_url, null);
 
     assert.equal(await renderCertificate(t.db, t.deps.storage, t.config.publicBaseUrl, cert.id), 'rendered');
     const ok = await t.api.get(`/certificates/${cert.id}/download/`, { token: f.user.access });

@@ -46,11 +46,7 @@ describe('learning goals', () => {
       assert.equal(res.status, 422, String(value));
       assert.ok(res.body.error.details.target_hours_per_month);
     }
-    const unknown = await t.api.put(
-      '/dashboard/goals/',
-      { target_hours_per_month: 10, is_instructor: true },
-      { token: user.access },
-    );
+    const unknown = await t.api.put('/dashboard/goals/', { target_hours_per_month: 10, is_instructor: true }, { token: user.access });
     assert.equal(unknown.status, 422);
     assert.equal((await t.db('users').where({ id: user.id }).first()).target_hours_per_month, null);
   });
@@ -87,23 +83,11 @@ describe('continue learning', () => {
       .whereIn('id', [pacedId, idleId, doneId])
       .update({ enrolled_at: new Date('2026-01-01T00:00:00Z') });
 
-    await t.api.post(
-      `/enrollments/${doneId}/mark-lesson-complete/`,
-      { lesson_id: done.lessonIds[0] },
-      { token: token() },
-    );
+    await t.api.post(`/enrollments/${doneId}/mark-lesson-complete/`, { lesson_id: done.lessonIds[0] }, { token: token() });
     // Two one-hour lessons done over the last 30 days: 4 minutes a day; 8 hours left take 120 days.
     mock.timers.setTime(Date.parse('2026-04-10T12:00:00Z'));
-    await t.api.post(
-      `/enrollments/${pacedId}/mark-lesson-complete/`,
-      { lesson_id: paced.lessonIds[0] },
-      { token: token() },
-    );
-    await t.api.post(
-      `/enrollments/${pacedId}/mark-lesson-complete/`,
-      { lesson_id: paced.lessonIds[1] },
-      { token: token() },
-    );
+    await t.api.post(`/enrollments/${pacedId}/mark-lesson-complete/`, { lesson_id: paced.lessonIds[0] }, { token: token() });
+    await t.api.post(`/enrollments/${pacedId}/mark-lesson-complete/`, { lesson_id: paced.lessonIds[1] }, { token: token() });
     await t.api.post(
       `/enrollments/${pacedId}/lesson-progress/`,
       { lesson_id: paced.lessonIds[6], position_seconds: 90, seconds_watched: 90 },
@@ -130,12 +114,7 @@ describe('continue learning', () => {
     assert.equal(first.estimated_completion_date, '2026-08-28');
     assert.equal(second.last_accessed, null);
     assert.equal(second.estimated_completion_date, null, 'no pace yet');
-    assert.deepEqual(second.current_lesson, {
-      id: idle.lessonIds[0],
-      title: 'Lesson 1.1',
-      order: 1,
-      duration_minutes: 10,
-    });
+    assert.deepEqual(second.current_lesson, { id: idle.lessonIds[0], title: 'Lesson 1.1', order: 1, duration_minutes: 10 });
   });
 });
 
@@ -183,8 +162,7 @@ describe('recommendations', () => {
     // React Next: next level in the category plus some co-enrollment; UX Lab: all of Web Basics' learners took it;
     // Node Deep Dive: same category, a level further; CSS Art: nothing but being in the catalog.
     assert.deepEqual(mine, [c.reactNext.id, c.uxLab.id, c.nodeDeep.id, c.cssArt.id]);
-    const reason = (id: string): string =>
-      res.body.results.find((r: { id: string }) => r.id === id).recommendation_reason;
+    const reason = (id: string): string => res.body.results.find((r: { id: string }) => r.id === id).recommendation_reason;
     assert.equal(reason(c.reactNext.id), 'You completed Web Basics. This is a natural next step.');
     assert.equal(reason(c.uxLab.id), 'Learners who took Web Basics also took this course.');
     assert.equal(reason(c.nodeDeep.id), 'Because you are learning Development.');

@@ -8,11 +8,8 @@ const t = learningTestServer();
 
 const complete = (token: string, enrollmentId: string, lessonId: string) =>
   t.api.post(`/enrollments/${enrollmentId}/mark-lesson-complete/`, { lesson_id: lessonId }, { token });
-const report = (
-  token: string,
-  enrollmentId: string,
-  body: { lesson_id: string; position_seconds: number; seconds_watched: number },
-) => t.api.post(`/enrollments/${enrollmentId}/lesson-progress/`, body, { token });
+const report = (token: string, enrollmentId: string, body: { lesson_id: string; position_seconds: number; seconds_watched: number }) =>
+  t.api.post(`/enrollments/${enrollmentId}/lesson-progress/`, body, { token });
 const outboxCount = async (name: string): Promise<number> =>
   Number((await t.db('outbox').where({ job_name: name }).count({ n: '*' }))[0]?.n);
 
@@ -80,12 +77,7 @@ describe('mark-lesson-complete', () => {
     assert.equal((await t.db('certificates').where({ enrollment_id: enrollmentId })).length, 1);
     const cert = await t.db('certificates').where({ enrollment_id: enrollmentId }).first();
     assert.equal(
-      (
-        await t
-          .db('outbox')
-          .where({ job_name: 'render-certificate' })
-          .whereRaw("payload->>'certificateId' = ?", [cert.id])
-      ).length,
+      (await t.db('outbox').where({ job_name: 'render-certificate' }).whereRaw("payload->>'certificateId' = ?", [cert.id])).length,
       1,
     );
   });
@@ -97,11 +89,7 @@ describe('mark-lesson-complete', () => {
       const res = await complete(user.access, enrollmentId, lessonId);
       assert.equal(res.status, 404);
       assert.equal(res.body.error.code, 'LESSON_NOT_FOUND');
-      const progress = await report(user.access, enrollmentId, {
-        lesson_id: lessonId,
-        position_seconds: 10,
-        seconds_watched: 10,
-      });
+      const progress = await report(user.access, enrollmentId, { lesson_id: lessonId, position_seconds: 10, seconds_watched: 10 });
       assert.equal(progress.status, 404);
       assert.equal(progress.body.error.code, 'LESSON_NOT_FOUND');
     }
@@ -144,13 +132,8 @@ describe('mark-lesson-complete', () => {
     assert.equal(detail.status, 200);
     assert.equal(detail.body.status, 'refunded');
     assert.equal(detail.body.lessons_completed, 1);
-    for (const section of detail.body.course.curriculum)
-      for (const lesson of section.lessons) assert.equal(lesson.video_url, null);
-    assert.equal(
-      (await t.api.get('/enrollments/', { token: user.access })).body.count,
-      0,
-      'refunded ones are not listed by default',
-    );
+    for (const section of detail.body.course.curriculum) for (const lesson of section.lessons) assert.equal(lesson.video_url, null);
+    assert.equal((await t.api.get('/enrollments/', { token: user.access })).body.count, 0, 'refunded ones are not listed by default');
     const refunded = await t.api.get('/enrollments/', { token: user.access, query: { status: 'refunded' } });
     assert.deepEqual(
       refunded.body.results.map((e: { id: string }) => e.id),
@@ -180,55 +163,27 @@ describe('lesson-progress', () => {
     });
 
     at(30);
-    const seekBack = await report(token(), enrollmentId, {
-      lesson_id: lesson,
-      position_seconds: 20,
-      seconds_watched: 30,
-    });
+    const seekBack = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 20, seconds_watched: 30 });
     assert.equal(seekBack.body.position_seconds, 20, 'the position follows a seek back');
     assert.equal(seekBack.body.watch_time_seconds, 90, 'watch time still grows');
 
-    const replay = await report(token(), enrollmentId, {
-      lesson_id: lesson,
-      position_seconds: 50,
-      seconds_watched: 30,
-    });
+    const replay = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 50, seconds_watched: 30 });
     assert.equal(replay.body.watch_time_seconds, 90, 'a replayed report within the same second adds nothing');
 
     at(40);
-    const inflated = await report(token(), enrollmentId, {
-      lesson_id: lesson,
-      position_seconds: 400,
-      seconds_watched: 3600,
-    });
-    assert.equal(
-      inflated.body.watch_time_seconds,
-      100,
-      'no more than the 10 s of wall-clock time since the previous report',
-    );
+    const inflated = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 400, seconds_watched: 3600 });
+    assert.equal(inflated.body.watch_time_seconds, 100, 'no more than the 10 s of wall-clock time since the previous report');
 
     at(3600);
-    const pastTheEnd = await report(token(), enrollmentId, {
-      lesson_id: lesson,
-      position_seconds: 5000,
-      seconds_watched: 3600,
-    });
+    const pastTheEnd = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 5000, seconds_watched: 3600 });
     assert.equal(pastTheEnd.body.watch_time_seconds, 600, 'capped at the lesson length');
     assert.equal(pastTheEnd.body.position_seconds, 600);
     assert.equal(pastTheEnd.body.completed, true);
     assert.equal(pastTheEnd.body.enrollment_progress, 25);
 
     at(7200);
-    const rewatch = await report(token(), enrollmentId, {
-      lesson_id: lesson,
-      position_seconds: 10,
-      seconds_watched: 10,
-    });
-    assert.deepEqual(
-      [rewatch.body.watch_time_seconds, rewatch.body.completed],
-      [600, true],
-      'never backwards, never uncompleted',
-    );
+    const rewatch = await report(token(), enrollmentId, { lesson_id: lesson, position_seconds: 10, seconds_watched: 10 });
+    assert.deepEqual([rewatch.body.watch_time_seconds, rewatch.body.completed], [600, true], 'never backwards, never uncompleted');
 
     const activity = await t.db('learning_activity').where({ user_id: user.id });
     assert.deepEqual(
@@ -242,22 +197,11 @@ describe('lesson-progress', () => {
     freezeClock('2026-05-05T10:00:00Z');
     const { user, course, enrollmentId } = await enrolledLearner(t, { course: { lessonMinutes: 10 } });
     const lesson = course.lessonIds[0] as string;
-    const below = await report(user.access, enrollmentId, {
-      lesson_id: lesson,
-      position_seconds: 539,
-      seconds_watched: 539,
-    });
+    const below = await report(user.access, enrollmentId, { lesson_id: lesson, position_seconds: 539, seconds_watched: 539 });
     assert.equal(below.body.completed, false);
     mock.timers.setTime(Date.parse('2026-05-05T10:10:00Z'));
-    const reached = await report(user.access, enrollmentId, {
-      lesson_id: lesson,
-      position_seconds: 540,
-      seconds_watched: 1,
-    });
-    assert.deepEqual(
-      [reached.body.watch_time_seconds, reached.body.completed, reached.body.enrollment_progress],
-      [540, true, 25],
-    );
+    const reached = await report(user.access, enrollmentId, { lesson_id: lesson, position_seconds: 540, seconds_watched: 1 });
+    assert.deepEqual([reached.body.watch_time_seconds, reached.body.completed, reached.body.enrollment_progress], [540, true, 25]);
     const row = await t.db('lesson_progress').where({ enrollment_id: enrollmentId, lesson_id: lesson }).first();
     assert.equal(row.completed_at.toISOString(), '2026-05-05T10:10:00.000Z');
   });

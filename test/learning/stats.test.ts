@@ -30,12 +30,7 @@ after(async () => {
 /** learner_stats as a recomputation from the source tables right now would write it (computed_at aside). */
 async function fromScratch(userId: string): Promise<Record<string, unknown>> {
   const sources = await learnerSources(t.db, userId);
-  const { computed_at: _c, ...stats } = buildLearnerStats(
-    userId,
-    sources!,
-    await activityDays(t.db, userId),
-    new Date(),
-  );
+  const { computed_at: _c, ...stats } = buildLearnerStats(userId, sources!, await activityDays(t.db, userId), new Date());
   return stats;
 }
 
@@ -48,10 +43,7 @@ async function stored(userId: string): Promise<Record<string, unknown> | undefin
 
 describe('learner stats', () => {
   it('equal a recomputation from scratch after a burst of 100 concurrent progress updates, in far fewer runs', async () => {
-    const f = await enrolledLearner(t, {
-      timezone: 'Europe/Berlin',
-      course: { sections: 4, lessonsPerSection: 5, lessonMinutes: 1 },
-    });
+    const f = await enrolledLearner(t, { timezone: 'Europe/Berlin', course: { sections: 4, lessonsPerSection: 5, lessonMinutes: 1 } });
     const other = await insertCourse(t.db);
     await insertEnrollment(t.db, f.user.id, other);
     await insertReview(t.db, f.user.id, other.id, 4);
@@ -68,15 +60,8 @@ describe('learner stats', () => {
     );
     assert.deepEqual(new Set(results.map((r) => r.status)), new Set([200]));
     const enrollment = await t.db('enrollments').where({ id: f.enrollmentId }).first();
-    const completedRows = await t
-      .db('lesson_progress')
-      .where({ enrollment_id: f.enrollmentId })
-      .whereNotNull('completed_at');
-    assert.equal(
-      enrollment.lessons_completed,
-      completedRows.length,
-      'the snapshot matches the rows, however the requests interleaved',
-    );
+    const completedRows = await t.db('lesson_progress').where({ enrollment_id: f.enrollmentId }).whereNotNull('completed_at');
+    assert.equal(enrollment.lessons_completed, completedRows.length, 'the snapshot matches the rows, however the requests interleaved');
     assert.equal(enrollment.progress_percent, Math.floor((100 * completedRows.length) / 20));
 
     const expected = await fromScratch(f.user.id);
@@ -90,10 +75,7 @@ describe('learner stats', () => {
     assert.equal(stats.status, 200);
     assert.equal(stats.body.courses_enrolled, 2);
     assert.equal(stats.body.average_rating_given, 4.5);
-    assert.equal(
-      stats.body.total_hours_learned,
-      Math.round(((expected.total_seconds_learned as number) / 3600) * 10) / 10,
-    );
+    assert.equal(stats.body.total_hours_learned, Math.round(((expected.total_seconds_learned as number) / 3600) * 10) / 10);
     assert.equal(stats.body.current_streak_days, 1);
     assert.equal(stats.body.certificates_earned, expected.certificates_earned);
 
@@ -110,20 +92,13 @@ describe('learner stats', () => {
       (j) => j.name === 'recompute-learner-stats' && j.data.userId === f.user.id,
     );
     assert.ok(outboxRows >= 100, `${outboxRows} outbox rows`);
-    assert.ok(
-      runs.length >= 1 && runs.length < outboxRows / 4,
-      `bursts collapse: ${runs.length} runs for ${outboxRows} changes`,
-    );
+    assert.ok(runs.length >= 1 && runs.length < outboxRows / 4, `bursts collapse: ${runs.length} runs for ${outboxRows} changes`);
   });
 
   it('counts the certificate and the completed course once the course is finished', async () => {
     const f = await enrolledLearner(t, { course: { sections: 1, lessonsPerSection: 2 } });
     for (const id of f.course.lessonIds) {
-      await t.api.post(
-        `/enrollments/${f.enrollmentId}/mark-lesson-complete/`,
-        { lesson_id: id },
-        { token: f.user.access },
-      );
+      await t.api.post(`/enrollments/${f.enrollmentId}/mark-lesson-complete/`, { lesson_id: id }, { token: f.user.access });
     }
     const stats = await eventually(
       async () => {
@@ -155,11 +130,7 @@ describe('learner stats after reviews', () => {
     assert.equal(edited.status, 200);
     await eventually(async () => (await stored(f.user.id))?.average_rating_given === 2, 10_000, 'the edit to count');
     assert.equal((await t.api.delete(`/reviews/${posted.body.id}/`, { token: f.user.access })).status, 204);
-    await eventually(
-      async () => (await stored(f.user.id))?.average_rating_given === null,
-      10_000,
-      'the deletion to count',
-    );
+    await eventually(async () => (await stored(f.user.id))?.average_rating_given === null, 10_000, 'the deletion to count');
     const stats = await t.api.get('/dashboard/stats/', { token: f.user.access });
     assert.equal(stats.body.average_rating_given, null);
   });
@@ -175,9 +146,7 @@ describe('course stats', () => {
       for (let i = 0; i < k; i++) await insertPeer(t.db, [course]);
     }
     const refunded = await insertPeer(t.db, []);
-    await t
-      .db('enrollments')
-      .insert({ user_id: refunded, course_id: courses[11]!.id, source: 'seed', status: 'refunded' });
+    await t.db('enrollments').insert({ user_id: refunded, course_id: courses[11]!.id, source: 'seed', status: 'refunded' });
     await t.db.transaction(async (trx) => {
       for (const course of courses) await enqueueJob(trx, 'recompute-course-stats', { courseId: course.id });
     });

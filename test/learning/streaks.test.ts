@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { closeBrokenStreaks, recomputeLearnerStats } from '../../src/services/learnerStats';
 import { addDays, computeStreaks, isStreakAlive } from '../../src/services/streaks';
-import {
-  enrolledLearner,
-  insertActivity,
-  type LearnerFixture,
-  learningTestServer,
-} from '../support/factories/learning';
+import { enrolledLearner, insertActivity, type LearnerFixture, learningTestServer } from '../support/factories/learning';
 
 describe('computeStreaks (pure, over local dates)', () => {
   it('counts a run ending today or yesterday as current, and the longest run ever', () => {
@@ -18,15 +13,12 @@ describe('computeStreaks (pure, over local dates)', () => {
       lastDate: '2026-01-10',
     });
     assert.equal(computeStreaks(['2026-01-08', '2026-01-09'], '2026-01-10').current, 2, 'today is not over yet');
-    assert.deepEqual(computeStreaks(['2026-01-07', '2026-01-08'], '2026-01-10'), {
-      current: 0,
-      longest: 2,
-      lastDate: '2026-01-08',
+    assert.deepEqual(computeStreaks(['2026-01-07', '2026-01-08'], '2026-01-10'), { current: 0, longest: 2, lastDate: '2026-01-08' });
+    assert.deepEqual(computeStreaks(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-05', '2026-01-06'], '2026-01-06'), {
+      current: 2,
+      longest: 3,
+      lastDate: '2026-01-06',
     });
-    assert.deepEqual(
-      computeStreaks(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-05', '2026-01-06'], '2026-01-06'),
-      { current: 2, longest: 3, lastDate: '2026-01-06' },
-    );
   });
 
   it('works on calendar dates: DST days, month and year ends, duplicates, any order', () => {
@@ -99,10 +91,7 @@ describe("streaks through HTTP, on the learner's own midnight", () => {
     mock.timers.setTime(Date.parse('2026-01-12T07:30:00Z'));
     await closeBrokenStreaks(t.db);
     assert.equal((await t.db('learner_stats').where({ user_id: la.user.id }).first()).current_streak_days, 1);
-    assert.equal(
-      (await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(la.user.id) })).body.current_streak_days,
-      1,
-    );
+    assert.equal((await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(la.user.id) })).body.current_streak_days, 1);
 
     // An hour later it is Jan 12 in Los Angeles: the streak is broken there, but not in Tokyo (17:30 Jan 12).
     mock.timers.setTime(Date.parse('2026-01-12T08:30:00Z'));
@@ -114,11 +103,7 @@ describe("streaks through HTTP, on the learner's own midnight", () => {
     await closeBrokenStreaks(t.db);
     assert.equal((await t.db('learner_stats').where({ user_id: la.user.id }).first()).current_streak_days, 0);
     assert.equal((await t.db('learner_stats').where({ user_id: tokyo.user.id }).first()).current_streak_days, 2);
-    assert.equal(
-      (await t.db('learner_stats').where({ user_id: la.user.id }).first()).longest_streak_days,
-      1,
-      'the longest run is kept',
-    );
+    assert.equal((await t.db('learner_stats').where({ user_id: la.user.id }).first()).longest_streak_days, 1, 'the longest run is kept');
 
     // 15:30Z is 00:30 Jan 13 in Tokyo: now theirs is broken too.
     mock.timers.setTime(Date.parse('2026-01-12T15:30:00Z'));
@@ -189,9 +174,6 @@ describe("streaks through HTTP, on the learner's own midnight", () => {
     assert.deepEqual(await both(), [0, 0]);
     await closeBrokenStreaks(t.db);
     assert.deepEqual(await both(), [0, 0]);
-    assert.equal(
-      (await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(f.user.id) })).body.longest_streak_days,
-      10,
-    );
+    assert.equal((await t.api.get('/dashboard/stats/', { token: t.deps.tokens.signAccess(f.user.id) })).body.longest_streak_days, 10);
   });
 });

@@ -91,9 +91,7 @@ it('backs up, and a restore into a new database gives back exactly the data of t
   const back = await picture(connect(restored));
   assert.deepEqual(back.counts, atBackup.counts);
   assert.deepEqual(back.rows, atBackup.rows);
-  const [user] = back.rows.users!.filter((u) => (u as { id: string }).id === learner.id) as Array<{
-    first_name: string;
-  }>;
+  const [user] = back.rows.users!.filter((u) => (u as { id: string }).id === learner.id) as Array<{ first_name: string }>;
   assert.equal(user?.first_name, 'Backed');
 });
 

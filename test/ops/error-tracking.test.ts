@@ -38,11 +38,7 @@ it('reports an unexpected request error once, tagged with the request id and ope
   assert.equal(res.status, 500);
   assert.equal(res.body.error.code, 'INTERNAL_ERROR');
 
-  const event = await eventually(
-    async () => capture.events.find((e) => e.tags?.request_id === requestId),
-    10_000,
-    'the request event',
-  );
+  const event = await eventually(async () => capture.events.find((e) => e.tags?.request_id === requestId), 10_000, 'the request event');
   assert.equal(event.tags?.operation_id, 'changePassword');
   assert.equal(event.tags?.method, 'POST');
   assert.equal(event.tags?.role, 'api');
@@ -68,29 +64,17 @@ it('reports a job once, when its last attempt fails, tagged with the job name an
   try {
     await events.waitUntilReady();
     // Two attempts with no delay: the first failure is retried (not reported), the second is final (reported).
-    const job = await queue.add(
-      'recompute-learner-stats',
-      { userId: user.id },
-      { attempts: 2, backoff: { type: 'fixed', delay: 10 } },
-    );
+    const job = await queue.add('recompute-learner-stats', { userId: user.id }, { attempts: 2, backoff: { type: 'fixed', delay: 10 } });
     await job.waitUntilFinished(events).then(
       () => assert.fail('the job should fail'),
       (err: Error) => assert.match(err.message, /learner_stats/),
     );
-    const event = await eventually(
-      async () => capture.events.find((e) => e.tags?.job_id === job.id),
-      10_000,
-      'the job event',
-    );
+    const event = await eventually(async () => capture.events.find((e) => e.tags?.job_id === job.id), 10_000, 'the job event');
     assert.equal(event.tags?.job_name, 'recompute-learner-stats');
     assert.equal(event.tags?.attempts, '2');
     assert.match(event.exception?.values?.[0]?.value ?? '', /learner_stats/);
     await flushErrorTracking();
-    assert.equal(
-      capture.events.filter((e) => e.tags?.job_id === job.id).length,
-      1,
-      'reported once, not once per attempt',
-    );
+    assert.equal(capture.events.filter((e) => e.tags?.job_id === job.id).length, 1, 'reported once, not once per attempt');
   } finally {
     await events.close();
     await queue.close();
@@ -108,11 +92,7 @@ it('scrubs card data, tokens and secrets wherever they appear in an event', () =
       data: '{"card_number":"4242424242424242"}',
       cookies: { s: '1' },
     },
-    exception: {
-      values: [
-        { type: 'Error', value: `charge 4242 4242 4242 4242 failed for ${jwt} with sk_test_abc123 and whsec_xyz` },
-      ],
-    },
+    exception: { values: [{ type: 'Error', value: `charge 4242 4242 4242 4242 failed for ${jwt} with sk_test_abc123 and whsec_xyz` }] },
     extra: { password: 'p', nested: { refresh_token: 'r', cvc: '123', note: 'Bearer abc.def' } },
     breadcrumbs: [{ message: 'card 5555-5555-5555-4444, order 1796218844325' }],
   });

@@ -58,24 +58,15 @@ it('counts requests by operationId and status, and times them', async () => {
   const text = await scrape();
   assert.equal(sample(text, 'learnflow_http_request_duration_seconds_count', LIST_COURSES_OK), before + 3);
   assert.ok((sample(text, 'learnflow_http_request_duration_seconds_sum', LIST_COURSES_OK) ?? 0) > 0);
-  assert.equal(
-    sample(text, 'learnflow_http_request_duration_seconds_bucket', { ...LIST_COURSES_OK, le: '+Inf' }),
-    before + 3,
-  );
-  assert.ok(
-    sample(text, 'learnflow_http_request_duration_seconds_count', { status: '404', method: 'GET' }),
-    'the 404 is counted too',
-  );
+  assert.equal(sample(text, 'learnflow_http_request_duration_seconds_bucket', { ...LIST_COURSES_OK, le: '+Inf' }), before + 3);
+  assert.ok(sample(text, 'learnflow_http_request_duration_seconds_count', { status: '404', method: 'GET' }), 'the 404 is counted too');
 });
 
 it('labels a request no route matched as "unrouted", never with the client\'s path', async () => {
   const res = await fetch(`${t.baseUrl}/api/v1/no-such-thing-${Date.now()}/`);
   assert.equal(res.status, 404);
   const text = await scrape();
-  assert.ok(
-    (sample(text, 'learnflow_http_request_duration_seconds_count', { operation_id: 'unrouted', status: '404' }) ?? 0) >=
-      1,
-  );
+  assert.ok((sample(text, 'learnflow_http_request_duration_seconds_count', { operation_id: 'unrouted', status: '404' }) ?? 0) >= 1);
   assert.doesNotMatch(text, /no-such-thing/);
 });
 
@@ -87,10 +78,7 @@ it('shows the database pool, the event loop and the queue', async () => {
     assert.ok(value !== undefined && value >= 0, `${name} is present`);
   }
   assert.equal(sample(text, 'learnflow_db_pool_max'), 10);
-  assert.ok(
-    (sample(text, 'learnflow_db_pool_free') ?? 0) + (sample(text, 'learnflow_db_pool_used') ?? 0) >= 1,
-    'a connection was opened',
-  );
+  assert.ok((sample(text, 'learnflow_db_pool_free') ?? 0) + (sample(text, 'learnflow_db_pool_used') ?? 0) >= 1, 'a connection was opened');
   assert.ok(sample(text, 'nodejs_eventloop_lag_seconds') !== undefined, 'event-loop lag');
   assert.ok(sample(text, 'nodejs_eventloop_lag_p99_seconds') !== undefined);
   assert.equal(sample(text, 'learnflow_queue_probe_up'), 1);
@@ -105,9 +93,7 @@ it('reports the outbox backlog and the age of its oldest row', async () => {
   const backlog = sample(text, 'learnflow_outbox_backlog') ?? -1;
   assert.ok(backlog >= 0);
   // No relay runs in this file's server: the row stays in the outbox.
-  await t.db.transaction((trx) =>
-    enqueueJob(trx, 'recompute-course-stats', { courseId: '00000000-0000-4000-8000-000000000002' }),
-  );
+  await t.db.transaction((trx) => enqueueJob(trx, 'recompute-course-stats', { courseId: '00000000-0000-4000-8000-000000000002' }));
   await t
     .db('outbox')
     .whereNull('sent_at')
@@ -142,10 +128,7 @@ it('is not served on the public API port, and the listener serves nothing else',
 it('times jobs in the worker process, by job name and outcome', async () => {
   const registry = createRegistry('worker');
   registerPoolMetrics(registry, t.db);
-  const runtime = startWorkers(t.config, t.db, t.deps.log, {
-    relayIntervalMs: 50,
-    jobMetrics: registerJobMetrics(registry),
-  });
+  const runtime = startWorkers(t.config, t.db, t.deps.log, { relayIntervalMs: 50, jobMetrics: registerJobMetrics(registry) });
   const workerMetrics = await startMetricsServer(registry, { port: 0, host: '127.0.0.1' });
   try {
     const learner = await registerLearner(t.api);

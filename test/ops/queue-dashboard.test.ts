@@ -60,11 +60,7 @@ it('lets a browser in through the login form, with an HttpOnly SameSite=Strict c
   assert.equal(form.status, 200);
   assert.match(await form.text(), /<form method="post" action="\/admin\/login">/);
   const post = (email: string, password: string): Promise<Response> =>
-    fetch(`${t.baseUrl}/admin/login`, {
-      method: 'POST',
-      redirect: 'manual',
-      body: new URLSearchParams({ email, password }),
-    });
+    fetch(`${t.baseUrl}/admin/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ email, password }) });
 
   const res = await post(staff.email, staff.password);
   assert.equal(res.status, 303);

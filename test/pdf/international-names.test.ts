@@ -16,18 +16,8 @@ describe('PDFs print names in any script', () => {
   it('sets a certificate in the fonts of the learner name, the course title and the instructor name', async () => {
     const cases = [
       { first: '小明', last: '王', title: 'ภาษาไทยเบื้องต้น', fonts: ['NotoSansHans-Bold', 'NotoSansThai-Bold'] },
-      {
-        first: '민준',
-        last: '김',
-        title: '한국어 기초 — Korean basics',
-        fonts: ['NotoSansKR-Bold', 'DejaVuSans-Bold'],
-      },
-      {
-        first: 'राहुल',
-        last: 'शर्मा',
-        title: 'হাতে-কলমে বাংলা',
-        fonts: ['NotoSansDevanagari-Bold', 'NotoSansBengali-Bold'],
-      },
+      { first: '민준', last: '김', title: '한국어 기초 — Korean basics', fonts: ['NotoSansKR-Bold', 'DejaVuSans-Bold'] },
+      { first: 'राहुल', last: 'शर्मा', title: 'হাতে-কলমে বাংলা', fonts: ['NotoSansDevanagari-Bold', 'NotoSansBengali-Bold'] },
     ];
     for (const c of cases) {
       const instructorId = await insertInstructor(t.db, { first: '太郎', last: '山田' });
@@ -69,19 +59,8 @@ describe('PDFs print names in any script', () => {
     ];
     for (const course of courses)
       assert.equal((await t.api.post('/cart/items/', { course_id: course.id }, { token: learner.access })).status, 201);
-    const billing = {
-      ...BILLING,
-      first_name: '小明',
-      last_name: '王',
-      address_line1: 'ถนนสุขุมวิท 12',
-      city: '北京',
-      country: 'CN',
-    };
-    const order = await t.api.post(
-      '/orders/create-from-cart/',
-      { billing_address: billing },
-      { token: learner.access },
-    );
+    const billing = { ...BILLING, first_name: '小明', last_name: '王', address_line1: 'ถนนสุขุมวิท 12', city: '北京', country: 'CN' };
+    const order = await t.api.post('/orders/create-from-cart/', { billing_address: billing }, { token: learner.access });
     assert.equal(order.status, 201, JSON.stringify(order.body));
     const intent = await paymentIntentFor(t, learner, order.body.id);
     await payAtStripe(t, intent.payment_intent_id);
@@ -102,13 +81,7 @@ describe('PDFs print names in any script', () => {
     );
     assert.equal(pdf.headers.get('content-type'), 'application/pdf');
     const fonts = embeddedFonts(pdf.raw);
-    for (const font of [
-      'NotoSansHans-Regular',
-      'NotoSansThai-Regular',
-      'NotoSansKR-Regular',
-      'NotoSansDevanagari-Regular',
-      'DejaVuSans',
-    ]) {
+    for (const font of ['NotoSansHans-Regular', 'NotoSansThai-Regular', 'NotoSansKR-Regular', 'NotoSansDevanagari-Regular', 'DejaVuSans']) {
       assert.ok(fonts.has(font), `${font} in ${[...fonts]}`);
     }
   });

@@ -4,8 +4,7 @@ import PDFDocument from 'pdfkit';
 import { BASE_FONT, FONT_CHAIN, type FontFile, loadFont } from '../../src/pdf/fonts';
 import { textRuns, widthOfText, writeText } from '../../src/pdf/textRuns';
 
-const runs = (text: string, weight: 'regular' | 'bold' = 'regular') =>
-  textRuns(text, weight).map((r) => [r.text, r.font.name]);
+const runs = (text: string, weight: 'regular' | 'bold' = 'regular') => textRuns(text, weight).map((r) => [r.text, r.font.name]);
 const fontNamed = (name: string): FontFile => {
   const file = [...FONT_CHAIN.regular, ...FONT_CHAIN.bold].find((f) => f.name === name);
   assert.ok(file, name);
@@ -50,18 +49,13 @@ describe('text runs', () => {
     for (const [text, font] of samples) {
       assert.deepEqual(runs(text), [[text, font]], text);
       const file = fontNamed(font);
-      for (const char of text)
-        assert.ok(loadFont(file).hasGlyphForCodePoint(char.codePointAt(0) as number), `${font} has ${char}`);
+      for (const char of text) assert.ok(loadFont(file).hasGlyphForCodePoint(char.codePointAt(0) as number), `${font} has ${char}`);
     }
   });
 
   it('keep combining marks, joiners and spaces with their letters; a character no font has stays in the run', () => {
     assert.deepEqual(runs('Zoe\u0308 Ab'), [['Zoe\u0308 Ab', 'regular']]);
-    assert.deepEqual(
-      runs('ශ්\u200Dරී'),
-      [['ශ්\u200Dරී', 'NotoSansSinhala-Regular']],
-      'the ZWJ stays inside the Sinhala cluster',
-    );
+    assert.deepEqual(runs('ශ්\u200Dරී'), [['ශ්\u200Dරී', 'NotoSansSinhala-Regular']], 'the ZWJ stays inside the Sinhala cluster');
     assert.deepEqual(runs('王小明 (Beijing)'), [
       ['王小明 (', 'NotoSansHans-Regular'],
       ['Beijing)', 'regular'],

@@ -17,11 +17,7 @@ import { registerLearner } from '../support/users';
 const ROOT = path.resolve(__dirname, '../..');
 const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('hex')}`;
 
-function run(
-  script: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; output: string }> {
+function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(ROOT, script), ...args], {
       cwd: ROOT,
@@ -43,10 +39,7 @@ describe('the compiled release step (db:migrate:prod)', () => {
 
   it('two releases migrating one empty database at once both succeed and apply each migration once', async () => {
     const env = { NODE_ENV: 'production', DATABASE_URL: databaseUrl(name) };
-    const [a, b] = await Promise.all([
-      run('dist/db/cli.js', ['migrate'], env),
-      run('dist/db/cli.js', ['migrate'], env),
-    ]);
+    const [a, b] = await Promise.all([run('dist/db/cli.js', ['migrate'], env), run('dist/db/cli.js', ['migrate'], env)]);
     assert.equal(a.code, 0, a.output);
     assert.equal(b.code, 0, b.output);
     const db = knexFactory({ client: 'pg', connection: databaseUrl(name), pool: { min: 0, max: 1 } });
@@ -114,9 +107,7 @@ describe('the compiled API (start:api)', () => {
     for (let i = 0; i < 6; i++) assert.equal((await client.get('/categories/')).status, 200);
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const count =
-      /learnflow_http_request_duration_seconds_count\{operation_id="listCategories",method="GET",status="200"[^}]*\} (\d+)/.exec(
-        text,
-      );
+      /learnflow_http_request_duration_seconds_count\{operation_id="listCategories",method="GET",status="200"[^}]*\} (\d+)/.exec(text);
     assert.equal(Number(count?.[1]), 6, `${text.slice(0, 2000)}\n${api.output()}`);
     // The outbox is one shared table: every process probes it, the aggregate is that one value, not a sum.
     assert.match(text, /learnflow_outbox_probe_up\{[^}]*\} 1\n/);

@@ -40,14 +40,12 @@ function start(name: string, script: string, env: Record<string, string>): Child
   const keep = (c: Buffer): void => {
     tail = (tail + c.toString()).slice(-4000);
     // pino level 50+ (error, fatal): printed when the run fails, so a 500 comes with its cause.
-    for (const line of c.toString().split('\n'))
-      if (/"level":(50|60)/.test(line)) errorLines.push(`${name}: ${line.slice(0, 800)}`);
+    for (const line of c.toString().split('\n')) if (/"level":(50|60)/.test(line)) errorLines.push(`${name}: ${line.slice(0, 800)}`);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   child.once('exit', (code, signal) => {
-    if (!stopping && !expectedExits.has(child))
-      console.error(`${name} exited unexpectedly (${code ?? signal}):\n${tail}`);
+    if (!stopping && !expectedExits.has(child)) console.error(`${name} exited unexpectedly (${code ?? signal}):\n${tail}`);
   });
   children.push(child);
   return child;
@@ -55,9 +53,7 @@ function start(name: string, script: string, env: Record<string, string>): Child
 let stopping = false;
 const expectedExits = new Set<ChildProcess>();
 const exitOf = (child: ChildProcess): Promise<number | null> =>
-  child.exitCode !== null
-    ? Promise.resolve(child.exitCode)
-    : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 
 /** Every API process, and the ones the "load balancer" still sends to. */
 const apis = API_PORTS.map((port) => ({ port, client: new ApiClient(`http://127.0.0.1:${port}`), inRotation: true }));
@@ -144,9 +140,7 @@ async function main(): Promise<void> {
     STORAGE_DIR: path.join(ROOT, 'var', DB_NAME),
   };
   const stripeServer = start('stripe test server', 'dist/stripe-test-server/main.js', env);
-  const apiProcs = API_PORTS.map((port) =>
-    start(`API :${port}`, 'dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }),
-  );
+  const apiProcs = API_PORTS.map((port) => start(`API :${port}`, 'dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }));
   const workerProcs = [0, 1].map((i) => start(`worker ${i + 1}`, 'dist/workers/main.js', env));
   void stripeServer;
   try {
@@ -166,18 +160,13 @@ async function main(): Promise<void> {
       );
       assert.equal(res.status, 201, JSON.stringify(res.body));
       learners.push({ email, access: res.body.access_token, refresh: res.body.refresh_token });
-      assert.equal(
-        (await counted(pick().post('/cart/items/', { course_id: course.id }, { token: res.body.access_token }))).status,
-        201,
-      );
+      assert.equal((await counted(pick().post('/cart/items/', { course_id: course.id }, { token: res.body.access_token }))).status, 201);
     }
 
     // 1. Checkout: create-from-cart on every process at once, per learner.
     const orders = await Promise.all(
       learners.map(async (l) => {
-        const answers = await everywhere((c) =>
-          c.post('/orders/create-from-cart/', { billing_address: BILLING }, { token: l.access }),
-        );
+        const answers = await everywhere((c) => c.post('/orders/create-from-cart/', { billing_address: BILLING }, { token: l.access }));
         // The contract: the same cart gives the pending order already made; every answer names that one order.
         const ids = new Set(answers.map((a) => (a.status === 201 ? a.body.id : `${a.status} ${a.body?.error?.code}`)));
         assert.equal(ids.size, 1, `one order per cart: ${[...ids].join(', ')}`);
@@ -192,13 +181,9 @@ async function main(): Promise<void> {
     //    process, all at once.
     await Promise.all(
       learners.map(async (l, i) => {
-        const intent = await counted(
-          pick().post('/payments/create-payment-intent/', { order_id: orders[i] }, { token: l.access }),
-        );
+        const intent = await counted(pick().post('/payments/create-payment-intent/', { order_id: orders[i] }, { token: l.access }));
         assert.equal(intent.status, 201, JSON.stringify(intent.body));
-        const paid = await stripe.paymentIntents.confirm(intent.body.payment_intent_id, {
-          payment_method: 'pm_card_visa',
-        });
+        const paid = await stripe.paymentIntents.confirm(intent.body.payment_intent_id, { payment_method: 'pm_card_visa' });
         const event = {
           id: `evt_scale_${i}_${crypto.randomBytes(4).toString('hex')}`,
           object: 'event',
@@ -208,18 +193,9 @@ async function main(): Promise<void> {
           data: { object: paid },
         };
         const rawBody = JSON.stringify(event);
-        const signature = Stripe.webhooks.generateTestHeaderString({
-          payload: rawBody,
-          secret: stripeKeys.STRIPE_WEBHOOK_SECRET,
-        });
+        const signature = Stripe.webhooks.generateTestHeaderString({ payload: rawBody, secret: stripeKeys.STRIPE_WEBHOOK_SECRET });
         const [confirms, hooks] = await Promise.all([
-          everywhere((c) =>
-            c.post(
-              '/payments/confirm-payment/',
-              { order_id: orders[i], payment_intent_id: paid.id },
-              { token: l.access },
-            ),
-          ),
+          everywhere((c) => c.post('/payments/confirm-payment/', { order_id: orders[i], payment_intent_id: paid.id }, { token: l.access })),
           everywhere((c) =>
             c.post('/payments/webhook/', undefined, {
               rawBody,
@@ -230,10 +206,7 @@ async function main(): Promise<void> {
         for (const r of [...confirms, ...hooks]) assert.ok(r.status === 200, `${r.status} ${JSON.stringify(r.body)}`);
       }),
     );
-    const count = async (
-      table: string,
-      where: (q: knexFactory.Knex.QueryBuilder) => unknown = () => undefined,
-    ): Promise<number> => {
+    const count = async (table: string, where: (q: knexFactory.Knex.QueryBuilder) => unknown = () => undefined): Promise<number> => {
       const q = db(table);
       where(q);
       const [row] = await q.count({ n: '*' });
@@ -253,10 +226,7 @@ async function main(): Promise<void> {
     workerProcs[0]!.kill('SIGTERM');
     const workerExit = await exitOf(workerProcs[0]!);
     assert.equal(workerExit, 0, 'the worker drained and exited cleanly');
-    await eventually(
-      'every receipt rendered',
-      async () => (await count('orders', (q) => q.whereNotNull('receipt_path'))) === LEARNERS,
-    );
+    await eventually('every receipt rendered', async () => (await count('orders', (q) => q.whereNotNull('receipt_path'))) === LEARNERS);
     figures.effects.receiptsRendered = LEARNERS;
 
     // 4. Last-lesson completion and reviews, on every process at once.
@@ -267,25 +237,16 @@ async function main(): Promise<void> {
         learners.map((l) => l.email),
       )
       .select('id', 'email');
-    const enrollmentOf = (email: string): string =>
-      enrollments.find((e) => e.user_id === users.find((u) => u.email === email)!.id)!.id;
+    const enrollmentOf = (email: string): string => enrollments.find((e) => e.user_id === users.find((u) => u.email === email)!.id)!.id;
     await Promise.all(
       learners.map(async (l) => {
         const enrollment = enrollmentOf(l.email);
         const first = await counted(
-          pick().post(
-            `/enrollments/${enrollment}/mark-lesson-complete/`,
-            { lesson_id: course.lessonIds[0] },
-            { token: l.access },
-          ),
+          pick().post(`/enrollments/${enrollment}/mark-lesson-complete/`, { lesson_id: course.lessonIds[0] }, { token: l.access }),
         );
         assert.equal(first.status, 200, JSON.stringify(first.body));
         const last = await everywhere((c) =>
-          c.post(
-            `/enrollments/${enrollment}/mark-lesson-complete/`,
-            { lesson_id: course.lessonIds[1] },
-            { token: l.access },
-          ),
+          c.post(`/enrollments/${enrollment}/mark-lesson-complete/`, { lesson_id: course.lessonIds[1] }, { token: l.access }),
         );
         for (const r of last) assert.equal(r.status, 200, JSON.stringify(r.body));
         const reviews = await everywhere((c) =>
@@ -308,9 +269,7 @@ async function main(): Promise<void> {
     const victim = learners[0]!;
     const attempts = await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
-        counted(
-          apis[i % apis.length]!.client.post('/auth/login/', { email: victim.email, password: 'WrongPassword123!' }),
-        ),
+        counted(apis[i % apis.length]!.client.post('/auth/login/', { email: victim.email, password: 'WrongPassword123!' })),
       ),
     );
     const refused = attempts.filter((a) => a.status === 429).length;
@@ -328,9 +287,7 @@ async function main(): Promise<void> {
     assert.equal(rotated.status, 200);
     const replay = await counted(apis[1]!.client.post('/auth/refresh/', { refresh_token: holder.refresh }));
     assert.equal(replay.status, 401, JSON.stringify(replay.body));
-    const successor = await counted(
-      apis[2]!.client.post('/auth/refresh/', { refresh_token: rotated.body.refresh_token }),
-    );
+    const successor = await counted(apis[2]!.client.post('/auth/refresh/', { refresh_token: rotated.body.refresh_token }));
     assert.equal(successor.status, 401, 'reuse revoked the whole family, on every process');
 
     // 7. SIGTERM to one API process under load: the balancer polls readiness and takes it out; no request is lost.

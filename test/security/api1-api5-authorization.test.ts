@@ -33,8 +33,7 @@ const t = useTestServer({ stripe: true }, async () => {
 function assertNoSecrets(res: ApiResponse, role: string, label: string): void {
   if (!res.headers.get('content-type')?.startsWith('application/json')) return;
   const text = JSON.stringify(res.body);
-  for (const secret of w.secrets)
-    assert.ok(!text.includes(secret), `${label}: ${role} received the learner's ${secret}`);
+  for (const secret of w.secrets) assert.ok(!text.includes(secret), `${label}: ${role} received the learner's ${secret}`);
 }
 
 async function runCase(op: ContractOperation, c: OperationCase): Promise<void> {
@@ -49,8 +48,7 @@ async function runCase(op: ContractOperation, c: OperationCase): Promise<void> {
     const seen = `${role} got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
     if (expected === 'any-non-5xx') assert.ok(res.status < 500, `${label}: ${seen}`);
     else assert.ok(expected.includes(res.status), `${label}: expected ${expected.join('/')}, ${seen}`);
-    if (res.status >= 400)
-      assert.equal(typeof res.body?.error?.code, 'string', `${label}: ${role} got no error envelope`);
+    if (res.status >= 400) assert.equal(typeof res.body?.error?.code, 'string', `${label}: ${role} got no error envelope`);
     if (role !== 'learner') assertNoSecrets(res, role, label);
     // Whatever it answers, an operation that needs a token, or a request that carries one, is never cached.
     if (!allowsAnonymous(op) || role !== 'anonymous') {
@@ -60,16 +58,12 @@ async function runCase(op: ContractOperation, c: OperationCase): Promise<void> {
   await c.intact?.(w, target);
   if (owner && c.owner) {
     const res = await t.api.request(op.method, url, { token: tokenOf(w, owner), body: target.body });
-    assert.ok(
-      c.owner.includes(res.status),
-      `${label}: the owner (${owner}) got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`,
-    );
+    assert.ok(c.owner.includes(res.status), `${label}: the owner (${owner}) got ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   }
 }
 
 const operations = contractOperations();
-const isObjectLevel = (c: OperationCase | undefined): boolean =>
-  c?.kind === 'learnerOwned' || c?.kind === 'instructorOwned';
+const isObjectLevel = (c: OperationCase | undefined): boolean => c?.kind === 'learnerOwned' || c?.kind === 'instructorOwned';
 
 describe('the classification', () => {
   it('covers every operation of the contract, and nothing else', () => {

@@ -52,10 +52,7 @@ describe('API2:2023 Broken Authentication', () => {
 
   it('refuses an expired token with TOKEN_EXPIRED', async () => {
     const now = Math.floor(Date.now() / 1000);
-    await refused(
-      jwt.sign({ ...claimsOf(user), iat: now - 3600, exp: now - 60 }, accessSecret, { algorithm: 'HS256' }),
-      /^TOKEN_EXPIRED$/,
-    );
+    await refused(jwt.sign({ ...claimsOf(user), iat: now - 3600, exp: now - 60 }, accessSecret, { algorithm: 'HS256' }), /^TOKEN_EXPIRED$/);
   });
 
   it('refuses our own key with a wrong issuer, audience or token type', async () => {
@@ -85,10 +82,7 @@ describe('API2:2023 Broken Authentication', () => {
 
   it('answers the same 401 for a wrong password and an unknown email', async () => {
     const wrong = await t.api.post('/auth/login/', { email: user.email, password: 'not-the-password' });
-    const unknown = await t.api.post('/auth/login/', {
-      email: `nobody-${Date.now()}@example.com`,
-      password: 'not-the-password',
-    });
+    const unknown = await t.api.post('/auth/login/', { email: `nobody-${Date.now()}@example.com`, password: 'not-the-password' });
     assert.equal(wrong.status, 401);
     assert.deepEqual(unknown.body, wrong.body);
   });

@@ -76,9 +76,7 @@ function resolve(s: Schema | undefined): Schema | undefined {
 }
 
 function bodySchema(method: string, route: string): Schema | undefined {
-  const op = (spec.paths[route] as Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>)[
-    method.toLowerCase()
-  ];
+  const op = (spec.paths[route] as Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>)[method.toLowerCase()];
   return resolve(op?.requestBody?.content['application/json']?.schema);
 }
 
@@ -126,20 +124,13 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
       const declared = new Set(Object.keys(bodySchema(op.method, op.path)?.properties ?? {}));
       const smuggled = PRIVILEGED.filter((f) => !declared.has(f));
       const extra = Object.fromEntries(
-        smuggled.map((f) => [
-          f,
-          f.endsWith('_id') || f === 'id' ? w.users.otherInstructor.id : f.startsWith('is_') ? true : 1,
-        ]),
+        smuggled.map((f) => [f, f.endsWith('_id') || f === 'id' ? w.users.otherInstructor.id : f.startsWith('is_') ? true : 1]),
       );
       const caller = ownerOf(c.kind) ?? (c.kind === 'public' ? 'anonymous' : 'learner');
-      const res = await t.api.request(op.method, fillPath(op.path, params), {
-        token: tokenOf(w, caller),
-        body: { ...example, ...extra },
-      });
+      const res = await t.api.request(op.method, fillPath(op.path, params), { token: tokenOf(w, caller), body: { ...example, ...extra } });
       assert.equal(res.status, 422, `${op.operationId}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       assert.equal(res.body.error.code, 'VALIDATION_ERROR');
-      for (const f of smuggled)
-        assert.deepEqual(res.body.error.details[f], ['This field is not allowed.'], `${op.operationId}.${f}`);
+      for (const f of smuggled) assert.deepEqual(res.body.error.details[f], ['This field is not allowed.'], `${op.operationId}.${f}`);
     });
   }
 
@@ -150,11 +141,7 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
       { token: w.users.learner.access },
     );
     assert.equal(res.status, 422);
-    assert.deepEqual(Object.keys(res.body.error.details).sort(), [
-      'profile.email',
-      'profile.is_instructor',
-      'profile.total_hours_learned',
-    ]);
+    assert.deepEqual(Object.keys(res.body.error.details).sort(), ['profile.email', 'profile.is_instructor', 'profile.total_hours_learned']);
     const me = await t.api.get('/auth/me/', { token: w.users.learner.access });
     assert.equal(me.body.is_instructor, false);
     assert.equal(me.body.email, w.users.learner.email);
@@ -185,10 +172,7 @@ describe('API3:2023 Broken Object Property Level Authorization', () => {
     const learner = w.users.learner.access;
     for (const path of ['/auth/me/', '/orders/', '/enrollments/', '/dashboard/stats/', '/cart/'] as const)
       texts.push(JSON.stringify((await t.api.get(path, { token: learner })).body));
-    const login = await t.api.post('/auth/login/', {
-      email: w.users.learner.email,
-      password: w.users.learner.password,
-    });
+    const login = await t.api.post('/auth/login/', { email: w.users.learner.email, password: w.users.learner.password });
     texts.push(JSON.stringify(login.body));
     for (const text of texts) {
       assert.doesNotMatch(text, /password|\$argon2|sk_test_|whsec_/i, text.slice(0, 200));

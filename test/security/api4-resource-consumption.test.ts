@@ -78,9 +78,9 @@ const from = (n: number) => ({ localAddress: `127.0.0.${n}` });
 describe('API4:2023 Unrestricted Resource Consumption', () => {
   it('bounds every string and array of every writable body in the contract', () => {
     const found = contractOperations().flatMap((o) => {
-      const op = (
-        spec.paths[o.path] as Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>
-      )[o.method.toLowerCase()];
+      const op = (spec.paths[o.path] as Record<string, { requestBody?: { content: Record<string, { schema: Schema }> } }>)[
+        o.method.toLowerCase()
+      ];
       const schema = op?.requestBody?.content['application/json']?.schema;
       return schema && o.operationId !== 'handleStripeWebhook' ? unbounded(schema, o.operationId) : [];
     });
@@ -92,36 +92,24 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     const anonymous = await t.api.post('/auth/login/', big, from(11));
     assert.equal(anonymous.status, 413);
     assert.equal(anonymous.body.error.code, 'PAYLOAD_TOO_LARGE');
-    const authed = await t.api.patch(
-      '/auth/me/',
-      { first_name: 'x'.repeat(150_000) },
-      { token: instructor.access, ...from(11) },
-    );
+    const authed = await t.api.patch('/auth/me/', { first_name: 'x'.repeat(150_000) }, { token: instructor.access, ...from(11) });
     assert.equal(authed.status, 413);
   });
 
   it('caps page_size at 100 on every paginated list of the contract', async () => {
     const course = await insertCourse(t.db, { instructorId: instructor.id });
     const paged = contractOperations().filter((o) =>
-      (
-        (spec.paths[o.path] as Record<string, { parameters?: Schema[] }>)[o.method.toLowerCase()]?.parameters ?? []
-      ).some((p) => (resolve(p) as { name?: string }).name === 'page_size'),
+      ((spec.paths[o.path] as Record<string, { parameters?: Schema[] }>)[o.method.toLowerCase()]?.parameters ?? []).some(
+        (p) => (resolve(p) as { name?: string }).name === 'page_size',
+      ),
     );
     assert.ok(paged.length >= 6, `${paged.length} paginated operations`);
     for (const op of paged) {
       const path = fillPath(op.path, { course_id: course.id });
-      const over = await t.api.request('GET', path, {
-        token: instructor.access,
-        query: { page_size: 101 },
-        ...from(12),
-      });
+      const over = await t.api.request('GET', path, { token: instructor.access, query: { page_size: 101 }, ...from(12) });
       assert.equal(over.status, 422, `${op.operationId}: ${over.status}`);
       assert.ok(over.body.error.details.page_size, op.operationId);
-      const max = await t.api.request('GET', path, {
-        token: instructor.access,
-        query: { page_size: 100 },
-        ...from(12),
-      });
+      const max = await t.api.request('GET', path, { token: instructor.access, query: { page_size: 100 }, ...from(12) });
       assert.equal(max.status, 200, `${op.operationId}: ${max.status}`);
     }
   });
@@ -144,24 +132,13 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
 
   it('limits login failures per address over all emails, so one address cannot sweep many accounts', async () => {
     for (let i = 0; i < 6; i++) {
-      const res = await t.api.post(
-        '/auth/login/',
-        { email: `sweep-${i}@example.com`, password: 'guess-123456' },
-        from(15),
-      );
+      const res = await t.api.post('/auth/login/', { email: `sweep-${i}@example.com`, password: 'guess-123456' }, from(15));
       assert.equal(res.status, 401);
     }
-    const blocked = await t.api.post(
-      '/auth/login/',
-      { email: instructor.email, password: instructor.password },
-      from(15),
-    );
+    const blocked = await t.api.post('/auth/login/', { email: instructor.email, password: instructor.password }, from(15));
     assert.equal(blocked.status, 429);
     assert.equal(blocked.body.error.code, 'RATE_LIMIT_EXCEEDED');
-    assert.equal(
-      (await t.api.post('/auth/login/', { email: instructor.email, password: instructor.password }, from(16))).status,
-      200,
-    );
+    assert.equal((await t.api.post('/auth/login/', { email: instructor.email, password: instructor.password }, from(16))).status, 200);
   });
 
   it('limits registrations per address', async () => {
@@ -169,12 +146,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     for (let i = 0; i < 4; i++) {
       const res = await t.api.post(
         '/auth/register/',
-        {
-          email: `flood-${i}-${Date.now()}@example.com`,
-          password: 'SecurePassword123!',
-          first_name: 'F',
-          last_name: 'L',
-        },
+        { email: `flood-${i}-${Date.now()}@example.com`, password: 'SecurePassword123!', first_name: 'F', last_name: 'L' },
         from(17),
       );
       statuses.push(res.status);
@@ -194,12 +166,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
   });
 
   it('keeps a course page bounded however large its curriculum grows', async () => {
-    const course = await insertCourse(t.db, {
-      instructorId: instructor.id,
-      published: false,
-      sections: 1,
-      lessonsPerSection: 1,
-    });
+    const course = await insertCourse(t.db, { instructorId: instructor.id, published: false, sections: 1, lessonsPerSection: 1 });
     const statuses: number[] = [];
     for (let i = 0; i < 310 && !statuses.includes(422); i++) {
       const res = await t.api.post(

@@ -51,10 +51,7 @@ describe('API6:2023 Unrestricted Access to Sensitive Business Flows', () => {
   });
 
   it("refuses a payment intent of another order, even the caller's own paid one", async () => {
-    const [a, b] = await Promise.all([
-      insertCourse(t.db, { priceCents: 500 }),
-      insertCourse(t.db, { priceCents: 90000 }),
-    ]);
+    const [a, b] = await Promise.all([insertCourse(t.db, { priceCents: 500 }), insertCourse(t.db, { priceCents: 90000 })]);
     const cheap = await orderCourses(t, learner, [a.id]);
     const cheapIntent = await paymentIntentFor(t, learner, cheap.id);
     await payAtStripe(t, cheapIntent.payment_intent_id);
@@ -100,13 +97,8 @@ describe('API7:2023 Server Side Request Forgery', () => {
       const course = await insertCourse(t.db, { instructorId: instructor.id, published: false });
       const token = instructor.access;
       assert.equal(
-        (
-          await t.api.patch(
-            `/courses/${course.id}/`,
-            { thumbnail: `${url}/thumb.jpg`, preview_video_url: `${url}/preview.mp4` },
-            { token },
-          )
-        ).status,
+        (await t.api.patch(`/courses/${course.id}/`, { thumbnail: `${url}/thumb.jpg`, preview_video_url: `${url}/preview.mp4` }, { token }))
+          .status,
         200,
       );
       assert.equal(
@@ -153,9 +145,7 @@ describe('API8:2023 Security Misconfiguration', () => {
   it('sends the security headers and no framework banner', async () => {
     const res = await t.api.get('/courses/');
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-    assert.ok(
-      res.headers.get('x-frame-options') || /frame-ancestors/.test(res.headers.get('content-security-policy') ?? ''),
-    );
+    assert.ok(res.headers.get('x-frame-options') || /frame-ancestors/.test(res.headers.get('content-security-policy') ?? ''));
     assert.ok(res.headers.get('content-security-policy'));
     assert.ok(res.headers.get('strict-transport-security'));
     assert.ok(res.headers.get('referrer-policy'));
@@ -179,20 +169,11 @@ describe('API8:2023 Security Misconfiguration', () => {
 
   it('never returns a stack trace or an internal message in an error', async () => {
     const answers = [
-      await t.api.request('POST', '/auth/login/', {
-        rawBody: '{"email": ',
-        headers: { 'content-type': 'application/json' },
-      }),
-      await t.api.request('POST', '/auth/login/', {
-        rawBody: '{"email": "\\ud800"}',
-        headers: { 'content-type': 'application/json' },
-      }),
+      await t.api.request('POST', '/auth/login/', { rawBody: '{"email": ', headers: { 'content-type': 'application/json' } }),
+      await t.api.request('POST', '/auth/login/', { rawBody: '{"email": "\\ud800"}', headers: { 'content-type': 'application/json' } }),
       await t.api.get('/courses/', { query: { page: 'abc', min_price: '1e400' } }),
       await t.api.get('/orders/not-a-uuid/', { token: learner.access }),
-      await t.api.request('POST', '/auth/login/', {
-        rawBody: 'a=b',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      }),
+      await t.api.request('POST', '/auth/login/', { rawBody: 'a=b', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
     ];
     for (const res of answers) {
       assert.ok(res.status >= 400 && res.status < 500, `${res.status}`);
@@ -218,35 +199,18 @@ describe('API9:2023 Improper Inventory Management', () => {
     const routes = (stack: Layer[]): string[] =>
       stack.flatMap((layer) => (layer.route ? [layer.route.path] : routes(layer.handle?.stack ?? [])));
     // /admin/login (GET form, POST sign-in) and the staff-only /admin/queues mount (src/admin/) sit outside /api/v1.
-    assert.deepEqual(routes(app.router.stack), [
-      '/admin/login',
-      '/admin/login',
-      '/api/docs',
-      '/api/docs/',
-      '/api/docs/assets/:file',
-    ]);
+    assert.deepEqual(routes(app.router.stack), ['/admin/login', '/admin/login', '/api/docs', '/api/docs/', '/api/docs/assets/:file']);
   });
 
   it('answers 404 in the envelope for undocumented paths and versions, and 405 for undocumented methods', async () => {
-    for (const path of [
-      '/admin/',
-      '/users/',
-      '/api/',
-      '/swagger.json',
-      '/openapi.yml',
-      '/debug/',
-      '/metrics',
-      '/courses',
-      '/auth/me',
-    ]) {
+    for (const path of ['/admin/', '/users/', '/api/', '/swagger.json', '/openapi.yml', '/debug/', '/metrics', '/courses', '/auth/me']) {
       const res = await t.api.request('GET', path, { token: learner.access, unchecked: true });
       assert.equal(res.status, 404, path);
       assert.equal(res.body.error.code, 'NOT_FOUND', path);
     }
-    const v2 = await new (t.api.constructor as typeof import('../support/client').ApiClient)(t.baseUrl, '/api/v2').get(
-      '/courses/',
-      { unchecked: true },
-    );
+    const v2 = await new (t.api.constructor as typeof import('../support/client').ApiClient)(t.baseUrl, '/api/v2').get('/courses/', {
+      unchecked: true,
+    });
     assert.equal(v2.status, 404);
     for (const [method, path] of [
       ['PUT', '/courses/'],

@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  BILLING,
-  cartItemId,
-  insertWishlistItem,
-  orderCourses,
-  paymentIntentFor,
-  purchase,
-} from '../support/factories/commerce';
+import { BILLING, cartItemId, insertWishlistItem, orderCourses, paymentIntentFor, purchase } from '../support/factories/commerce';
 import { type CourseOptions, insertCourse, insertEnrollment, upsertCategory } from '../support/factories/catalog';
 import { addToCart, insertReview } from '../support/factories/learning';
 import type { TestServer } from '../support/harness';
@@ -69,12 +62,7 @@ export async function buildWorld(t: TestServer): Promise<World> {
     registerInstructor(t.api),
   ]);
   const categoryId = await upsertCategory(t.db, 'Development');
-  return {
-    t,
-    users: { learner, otherLearner, instructor, otherInstructor },
-    categoryId,
-    secrets: new Set([learner.email, learner.id]),
-  };
+  return { t, users: { learner, otherLearner, instructor, otherInstructor }, categoryId, secrets: new Set([learner.email, learner.id]) };
 }
 
 export function tokenOf(w: World, role: Role): string | undefined {
@@ -88,9 +76,7 @@ export interface ContractOperation {
 }
 
 /** The bundled contract, as the server routes with it. */
-export const spec = JSON.parse(
-  fs.readFileSync(path.resolve(__dirname, '../../src/generated/openapi.json'), 'utf8'),
-) as {
+export const spec = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../src/generated/openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, unknown>>;
   components: { schemas: Record<string, unknown> };
 };
@@ -120,8 +106,7 @@ export function fillPath(route: string, params: Record<string, string> = {}): st
 
 // --- fixtures: each call makes new rows, so one operation's attempts never depend on another's ----------------
 
-const course = (w: World, opts: CourseOptions = {}) =>
-  insertCourse(w.t.db, { instructorId: w.users.instructor.id, ...opts });
+const course = (w: World, opts: CourseOptions = {}) => insertCourse(w.t.db, { instructorId: w.users.instructor.id, ...opts });
 
 async function enrollment(w: World) {
   const c = await course(w);
@@ -199,12 +184,7 @@ export const OPERATIONS: Record<string, OperationCase> = {
   registerUser: {
     kind: 'public',
     target: async () => ({
-      body: {
-        email: `m-${crypto.randomUUID()}@example.com`,
-        password: 'SecurePassword123!',
-        first_name: 'M',
-        last_name: 'X',
-      },
+      body: { email: `m-${crypto.randomUUID()}@example.com`, password: 'SecurePassword123!', first_name: 'M', last_name: 'X' },
     }),
   },
   loginUser: {
@@ -217,10 +197,7 @@ export const OPERATIONS: Record<string, OperationCase> = {
     kind: 'account',
     skip: ['learner'],
     target: async (w) => {
-      const login = await w.t.api.post('/auth/login/', {
-        email: w.users.learner.email,
-        password: w.users.learner.password,
-      });
+      const login = await w.t.api.post('/auth/login/', { email: w.users.learner.email, password: w.users.learner.password });
       return { body: { refresh_token: login.body.refresh_token } };
     },
     intact: async (w, target) => {
@@ -259,11 +236,7 @@ export const OPERATIONS: Record<string, OperationCase> = {
     owner: [200],
     expect: { anonymous: [404], learner: [404], otherLearner: [404], otherInstructor: [404] },
   },
-  updateCourse: {
-    kind: 'instructorOwned',
-    target: async (w) => ({ ...(await courseParams(w)), body: { price: 0.5 } }),
-    owner: [200],
-  },
+  updateCourse: { kind: 'instructorOwned', target: async (w) => ({ ...(await courseParams(w)), body: { price: 0.5 } }), owner: [200] },
   publishCourse: { kind: 'instructorOwned', target: async (w) => courseParams(w, draft(w)), owner: [200] },
   unpublishCourse: { kind: 'instructorOwned', target: async (w) => courseParams(w), owner: [200] },
   createSection: {
@@ -291,10 +264,7 @@ export const OPERATIONS: Record<string, OperationCase> = {
     kind: 'instructorOwned',
     target: async (w) => {
       const c = await course(w);
-      return {
-        params: { course_id: c.id, section_id: c.sectionIds[0] as string },
-        body: { title: 'Matrix lesson', duration_minutes: 5 },
-      };
+      return { params: { course_id: c.id, section_id: c.sectionIds[0] as string }, body: { title: 'Matrix lesson', duration_minutes: 5 } };
     },
     owner: [201],
   },
@@ -336,11 +306,7 @@ export const OPERATIONS: Record<string, OperationCase> = {
     target: async (w) => ({ params: { review_id: await review(w) }, body: { rating: 1 } }),
     owner: [200],
   },
-  deleteReview: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { review_id: await review(w) } }),
-    owner: [204],
-  },
+  deleteReview: { kind: 'learnerOwned', target: async (w) => ({ params: { review_id: await review(w) } }), owner: [204] },
   // Voting is on other people's reviews by design; the author's own vote is refused.
   markReviewHelpful: {
     kind: 'learnerOwned',
@@ -367,23 +333,11 @@ export const OPERATIONS: Record<string, OperationCase> = {
       ),
   },
   addCartItem: { kind: 'account', target: async (w) => ({ body: { course_id: (await insertCourse(w.t.db)).id } }) },
-  removeCartItem: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { item_id: await cartItem(w) } }),
-    owner: [204],
-  },
+  removeCartItem: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await cartItem(w) } }), owner: [204] },
   listWishlist: { kind: 'account' },
   addWishlistItem: { kind: 'account', target: async (w) => ({ body: { course_id: (await insertCourse(w.t.db)).id } }) },
-  removeWishlistItem: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { item_id: await wishlistItem(w) } }),
-    owner: [204],
-  },
-  moveWishlistItemToCart: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { item_id: await wishlistItem(w) } }),
-    owner: [201],
-  },
+  removeWishlistItem: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await wishlistItem(w) } }), owner: [204] },
+  moveWishlistItemToCart: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await wishlistItem(w) } }), owner: [201] },
   listOrders: { kind: 'account' },
   createOrderFromCart: {
     kind: 'account',
@@ -392,27 +346,11 @@ export const OPERATIONS: Record<string, OperationCase> = {
       return { body: { billing_address: BILLING } };
     },
   },
-  getOrder: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { order_id: await pendingOrder(w) } }),
-    owner: [200],
-  },
+  getOrder: { kind: 'learnerOwned', target: async (w) => ({ params: { order_id: await pendingOrder(w) } }), owner: [200] },
   // Paid orders: the receipt is not rendered yet (no workers here), the refund is within its window.
-  downloadOrderReceipt: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { order_id: await paidOrder(w) } }),
-    owner: [409],
-  },
-  requestOrderRefund: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { order_id: await paidOrder(w) }, body: {} }),
-    owner: [200],
-  },
-  createPaymentIntent: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ body: { order_id: await pendingOrder(w) } }),
-    owner: [201],
-  },
+  downloadOrderReceipt: { kind: 'learnerOwned', target: async (w) => ({ params: { order_id: await paidOrder(w) } }), owner: [409] },
+  requestOrderRefund: { kind: 'learnerOwned', target: async (w) => ({ params: { order_id: await paidOrder(w) }, body: {} }), owner: [200] },
+  createPaymentIntent: { kind: 'learnerOwned', target: async (w) => ({ body: { order_id: await pendingOrder(w) } }), owner: [201] },
   confirmPayment: {
     kind: 'learnerOwned',
     target: async (w) => {
@@ -453,16 +391,8 @@ export const OPERATIONS: Record<string, OperationCase> = {
     owner: [200],
   },
   listCertificates: { kind: 'account' },
-  getCertificate: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { certificate_id: await certificate(w) } }),
-    owner: [200],
-  },
-  downloadCertificate: {
-    kind: 'learnerOwned',
-    target: async (w) => ({ params: { certificate_id: await certificate(w) } }),
-    owner: [409],
-  },
+  getCertificate: { kind: 'learnerOwned', target: async (w) => ({ params: { certificate_id: await certificate(w) } }), owner: [200] },
+  downloadCertificate: { kind: 'learnerOwned', target: async (w) => ({ params: { certificate_id: await certificate(w) } }), owner: [409] },
   // Public by design: whoever holds the code (printed on the certificate) may check it.
   verifyCertificate: {
     kind: 'public',
@@ -496,8 +426,4 @@ export function expectedFor(kind: Kind, role: Role): number[] | 'any-non-5xx' {
 }
 
 export const ownerOf = (kind: Kind): Role | undefined =>
-  kind === 'learnerOwned'
-    ? 'learner'
-    : kind === 'instructorOwned' || kind === 'instructorOnly'
-      ? 'instructor'
-      : undefined;
+  kind === 'learnerOwned' ? 'learner' : kind === 'instructorOwned' || kind === 'instructorOnly' ? 'instructor' : undefined;

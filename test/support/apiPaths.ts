@@ -9,9 +9,7 @@ import type { paths } from '../../src/generated/api';
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** The path templates that have an operation for `M`. */
-export type TemplateFor<M extends Method> = {
-  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
-}[keyof paths];
+export type TemplateFor<M extends Method> = { [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never }[keyof paths];
 
 /** A template as the tests write it: `/courses/{courseId}/` → `/courses/${string}/`. */
 type Fill<P extends string> = P extends `${infer A}{${string}}${infer B}` ? `${A}${string}${Fill<B>}` : P;

@@ -47,15 +47,9 @@ function requestFrom(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const out = new Headers();
-        for (const [k, v] of Object.entries(res.headers))
-          if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(', ') : v);
+        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(', ') : v);
         const body = Buffer.concat(chunks);
-        resolve(
-          new Response(res.statusCode === 204 || body.length === 0 ? null : body, {
-            status: res.statusCode ?? 0,
-            headers: out,
-          }),
-        );
+        resolve(new Response(res.statusCode === 204 || body.length === 0 ? null : body, { status: res.statusCode ?? 0, headers: out }));
       });
       res.on('error', reject);
     });
@@ -91,27 +85,20 @@ export class ApiClient {
     const raw = Buffer.from(await res.arrayBuffer());
     const contentType = res.headers.get('content-type') ?? '';
     let body: unknown = raw;
-    if (contentType.startsWith('application/json'))
-      body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
+    if (contentType.startsWith('application/json')) body = raw.length > 0 ? JSON.parse(raw.toString('utf8')) : undefined;
     else if (contentType.startsWith('text/')) body = raw.toString('utf8');
-    if (!opts.unchecked)
-      assertMatchesContract(method, url.pathname.slice(this.prefix.length), res.status, contentType, body);
+    if (!opts.unchecked) assertMatchesContract(method, url.pathname.slice(this.prefix.length), res.status, contentType, body);
     return { status: res.status, headers: res.headers, body: body as T, raw };
   }
 
   /** A request on the contract: `path` must fit one of the contract's paths for `method` (else `tsc` fails). */
-  async call<M extends Method, S extends ApiPath<M>>(
-    method: M,
-    path: S,
-    opts: RequestOptions = {},
-  ): Promise<TypedResponse<M, S>> {
+  async call<M extends Method, S extends ApiPath<M>>(method: M, path: S, opts: RequestOptions = {}): Promise<TypedResponse<M, S>> {
     const res = await this.request(method.toUpperCase(), path, opts);
     return {
       ...res,
       bodyFor: (status) => {
         const where = `${method.toUpperCase()} ${path}`;
-        if (res.status !== status)
-          throw new Error(`${where}: expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
+        if (res.status !== status) throw new Error(`${where}: expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
         return res.body;
       },
     };

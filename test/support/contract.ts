@@ -30,13 +30,7 @@ export function matchOperation(method: string, path: string): Operation | undefi
  * listed for the operation and a JSON body must validate against that status's schema. Requests that match
  * no operation must answer the error envelope.
  */
-export function assertMatchesContract(
-  method: string,
-  path: string,
-  status: number,
-  contentType: string,
-  body: unknown,
-): void {
+export function assertMatchesContract(method: string, path: string, status: number, contentType: string, body: unknown): void {
   // HEAD is the GET of the same path without its body (src/app.ts): same documented statuses, nothing to parse.
   const head = method.toUpperCase() === 'HEAD';
   const operation = matchOperation(head ? 'GET' : method, path);
@@ -63,12 +57,7 @@ export function assertMatchesContract(
 
 function assertEnvelope(where: string, body: unknown): void {
   const error = (body as { error?: { code?: unknown; message?: unknown; status?: unknown } } | undefined)?.error;
-  if (
-    !error ||
-    typeof error.code !== 'string' ||
-    typeof error.message !== 'string' ||
-    typeof error.status !== 'number'
-  ) {
+  if (!error || typeof error.code !== 'string' || typeof error.message !== 'string' || typeof error.status !== 'number') {
     throw new Error(`${where}: expected the error envelope, got ${JSON.stringify(body).slice(0, 500)}`);
   }
 }

@@ -61,14 +61,7 @@ export function operations(doc: Json): DocOperation[] {
       const shared = collect(item.parameters as Json[] | undefined, `#/paths/${pointerSegment(path)}`).filter(
         (p) => !own.some((o) => o.parameter.name === p.parameter.name && o.parameter.in === p.parameter.in),
       );
-      return {
-        method,
-        path,
-        operationId: operation.operationId as string,
-        operation,
-        pointer,
-        parameters: [...shared, ...own],
-      };
+      return { method, path, operationId: operation.operationId as string, operation, pointer, parameters: [...shared, ...own] };
     }),
   );
 }

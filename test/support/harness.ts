@@ -49,17 +49,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const compiled = compiledApiRequested();
   const port = compiled
     ? await freePort()
-    : await new Promise<number>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
-      );
+    : await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
   const baseUrl = `http://127.0.0.1:${port}`;
   // Random per test file: no test may rely on a secret written in the repository.
   const random = (prefix: string): string => `${prefix}${crypto.randomBytes(24).toString('hex')}`;
-  const stripeKeys = {
-    secretKey: random('sk_test_'),
-    publishableKey: random('pk_test_'),
-    webhookSecret: random('whsec_'),
-  };
+  const stripeKeys = { secretKey: random('sk_test_'), publishableKey: random('pk_test_'), webhookSecret: random('whsec_') };
   const stripe = opts.stripe
     ? await startStripeTestServer({ ...stripeKeys, webhookUrl: `${baseUrl}/api/v1/payments/webhook/` })
     : undefined;
@@ -93,9 +87,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const config = loadConfig(env);
   const deps = buildDeps(config);
   // Production mode makes up a webhook secret when none is set: hand it this file's, which the tests sign with.
-  const child = compiled
-    ? await startCompiledApi({ ...env, STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret }, { port })
-    : undefined;
+  const child = compiled ? await startCompiledApi({ ...env, STRIPE_WEBHOOK_SECRET: config.stripe.webhookSecret }, { port }) : undefined;
   if (!child) server.on('request', createApp(deps));
   const workers = opts.workers ? startWorkers(config, deps.db, deps.log, { relayIntervalMs: 50 }) : undefined;
 
@@ -139,8 +131,7 @@ export function useTestServer(opts: TestServerOptions = {}, setup?: (t: TestServ
   });
   return new Proxy({} as TestServer, {
     get(_, field) {
-      if (!server)
-        throw new Error(`The test server is not started yet (read of "${String(field)}" outside a test or hook)`);
+      if (!server) throw new Error(`The test server is not started yet (read of "${String(field)}" outside a test or hook)`);
       return server[field as keyof TestServer];
     },
   });

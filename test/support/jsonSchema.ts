@@ -50,13 +50,10 @@ function convert(doc: Json, node: Json, stack: string[]): Json {
     if (DROPPED.has(key) || key.startsWith('x-')) continue;
     if (key === 'format' && !GAVEL_FORMATS.has(value as string)) continue;
     if (key === 'properties')
-      out.properties = Object.fromEntries(
-        Object.entries(value as Json).map(([k, v]) => [k, convert(doc, v as Json, stack)]),
-      );
+      out.properties = Object.fromEntries(Object.entries(value as Json).map(([k, v]) => [k, convert(doc, v as Json, stack)]));
     else if (key === 'items' || (key === 'additionalProperties' && typeof value === 'object') || key === 'not')
       out[key] = convert(doc, value as Json, stack);
-    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf')
-      out[key] = (value as Json[]).map((v) => convert(doc, v, stack));
+    else if (key === 'allOf' || key === 'oneOf' || key === 'anyOf') out[key] = (value as Json[]).map((v) => convert(doc, v, stack));
     else out[key] = value;
   }
   if (node.nullable === true) {

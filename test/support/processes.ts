@@ -63,8 +63,7 @@ export async function waitForHttp(url: string, child: Child, timeoutMs = 60_000)
       await fetch(url);
       return;
     } catch {
-      if (Date.now() > deadline)
-        throw new Error(`Nothing answered ${url} within ${timeoutMs} ms:\n${child.output().slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`Nothing answered ${url} within ${timeoutMs} ms:\n${child.output().slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
   }

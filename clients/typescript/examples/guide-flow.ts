@@ -15,18 +15,14 @@ export async function guideFlow(
   log('Registering...');
   const email = process.env.EXAMPLE_EMAIL ?? `john.doe+${Date.now()}@example.com`;
   const registered = unwrap(
-    await api.POST('/auth/register/', {
-      body: { email, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' },
-    }),
+    await api.POST('/auth/register/', { body: { email, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' } }),
   );
   client.signIn(registered);
   log(`Registered: ${registered.email}`);
 
   log('Getting courses...');
   const courses = unwrap(
-    await api.GET('/courses/', {
-      params: { query: { page: 1, page_size: 20, category: 'Development', level: 'beginner' } },
-    }),
+    await api.GET('/courses/', { params: { query: { page: 1, page_size: 20, category: 'Development', level: 'beginner' } } }),
   );
   log(`Found ${courses.count} courses`);
 

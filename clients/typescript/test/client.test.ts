@@ -26,9 +26,7 @@ function expireAccess(client: ReturnType<typeof createLearnFlowClient>): void {
   const pair = client.tokens.get()!;
   const now = Math.floor(Date.now() / 1000);
   const claims = jwt.decode(pair.access_token) as jwt.JwtPayload;
-  const expired = jwt.sign({ ...claims, iat: now - 120, exp: now - 60 }, t.config.jwt.accessSecret, {
-    algorithm: 'HS256',
-  });
+  const expired = jwt.sign({ ...claims, iat: now - 120, exp: now - 60 }, t.config.jwt.accessSecret, { algorithm: 'HS256' });
   client.tokens.set({ ...pair, access_token: expired });
 }
 
@@ -47,9 +45,7 @@ async function signedIn(fetchImpl?: typeof fetch, onSignOut?: () => void) {
   const email = `client-${crypto.randomUUID()}@example.com`;
   client.signIn(
     unwrap(
-      await client.api.POST('/auth/register/', {
-        body: { email, password: 'SecurePassword123!', first_name: 'Ada', last_name: 'Client' },
-      }),
+      await client.api.POST('/auth/register/', { body: { email, password: 'SecurePassword123!', first_name: 'Ada', last_name: 'Client' } }),
     ),
   );
   return { client, email };
@@ -139,20 +135,14 @@ describe('the typed client', () => {
 
   it('iterates the pages of a list until the last one', async () => {
     const category = `Paged ${crypto.randomUUID().slice(0, 8)}`;
-    const ids = await Promise.all(
-      Array.from({ length: 5 }, async () => (await insertCourse(t.db, { categoryName: category })).id),
-    );
+    const ids = await Promise.all(Array.from({ length: 5 }, async () => (await insertCourse(t.db, { categoryName: category })).id));
     const client = createLearnFlowClient({ baseUrl });
     const seen: number[] = [];
-    for await (const page of pages((page) =>
-      client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }),
-    )) {
+    for await (const page of pages((page) => client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }))) {
       seen.push(page.results.length);
     }
     assert.deepEqual(seen, [2, 2, 1]);
-    const all = await allItems((page) =>
-      client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }),
-    );
+    const all = await allItems((page) => client.api.GET('/courses/', { params: { query: { category, page, page_size: 2 } } }));
     assert.deepEqual(all.map((c) => c.id).sort(), [...ids].sort());
   });
 });

@@ -26,10 +26,7 @@ after(async () => {
 
 /** Asynchronously: the real server answering it lives in this very process. */
 async function runExample(baseUrl: string): Promise<string> {
-  const run = startChild('npm', ['run', '-s', 'example:client'], {
-    cwd: ROOT,
-    env: { ...process.env, BASE_URL: baseUrl },
-  });
+  const run = startChild('npm', ['run', '-s', 'example:client'], { cwd: ROOT, env: { ...process.env, BASE_URL: baseUrl } });
   const code = await run.exited;
   assert.equal(code, 0, `the example failed against ${baseUrl}:\n${run.output()}`);
   return run.output();

@@ -26,9 +26,7 @@ export const logoutUser: Handler = async (c, _req, res, deps) => {
 
 export const getCurrentUser: Handler = async (c, _req, res, deps) => {
   const user = await auth.requireUser(deps, requireUser(c).id);
-  res
-    .status(200)
-    .json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'getCurrentUser', 200>);
+  res.status(200).json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'getCurrentUser', 200>);
 };
 
 export const updateCurrentUser: Handler = async (c, _req, res, deps) => {
@@ -36,9 +34,7 @@ export const updateCurrentUser: Handler = async (c, _req, res, deps) => {
   await auth.requireUser(deps, id);
   await auth.updateProfile(deps, id, body<'updateCurrentUser'>(c));
   const user = await auth.requireUser(deps, id);
-  res
-    .status(200)
-    .json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'updateCurrentUser', 200>);
+  res.status(200).json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'updateCurrentUser', 200>);
 };
 
 export const changePassword: Handler = async (c, req, res, deps) => {
@@ -50,7 +46,5 @@ export const becomeInstructor: Handler = async (c, _req, res, deps) => {
   const { id } = requireUser(c);
   await auth.becomeInstructor(deps, id, (body<'becomeInstructor'>(c) as { bio?: string } | undefined)?.bio);
   const user = await auth.requireUser(deps, id);
-  res
-    .status(200)
-    .json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'becomeInstructor', 200>);
+  res.status(200).json(currentUserView(user, await profileFigures(deps.db, user)) satisfies ResponseBody<'becomeInstructor', 200>);
 };

@@ -15,24 +15,13 @@ export const unpublishCourse: Handler = async (c, _req, res, deps) => {
 };
 
 export const createSection: Handler = async (c, _req, res, deps) => {
-  const section = await curriculum.createSection(
-    deps,
-    requireUser(c).id,
-    params<'createSection'>(c).course_id,
-    body<'createSection'>(c),
-  );
+  const section = await curriculum.createSection(deps, requireUser(c).id, params<'createSection'>(c).course_id, body<'createSection'>(c));
   res.status(201).json(section satisfies ResponseBody<'createSection', 201>);
 };
 
 export const updateSection: Handler = async (c, _req, res, deps) => {
   const { course_id, section_id } = params<'updateSection'>(c);
-  const section = await curriculum.updateSection(
-    deps,
-    requireUser(c).id,
-    course_id,
-    section_id,
-    body<'updateSection'>(c),
-  );
+  const section = await curriculum.updateSection(deps, requireUser(c).id, course_id, section_id, body<'updateSection'>(c));
   res.status(200).json(section satisfies ResponseBody<'updateSection', 200>);
 };
 

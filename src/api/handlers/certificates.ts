@@ -15,11 +15,7 @@ export const getCertificate: Handler = async (c, _req, res, deps) => {
 };
 
 export const downloadCertificate: Handler = async (c, _req, res, deps) => {
-  const pdf = await certificates.certificatePdf(
-    deps,
-    requireUser(c).id,
-    params<'downloadCertificate'>(c).certificate_id,
-  );
+  const pdf = await certificates.certificatePdf(deps, requireUser(c).id, params<'downloadCertificate'>(c).certificate_id);
   // The name holds only [A-Za-z0-9.-], so quoting it is all the header needs (as the contract shows it).
   res.status(200).type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${pdf.filename}"`);
   res.send(pdf.bytes);

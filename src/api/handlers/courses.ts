@@ -24,11 +24,6 @@ export const createCourse: Handler = async (c, _req, res, deps) => {
 };
 
 export const updateCourse: Handler = async (c, _req, res, deps) => {
-  const course = await authoring.updateCourse(
-    deps,
-    requireUser(c).id,
-    params<'updateCourse'>(c).course_id,
-    body<'updateCourse'>(c),
-  );
+  const course = await authoring.updateCourse(deps, requireUser(c).id, params<'updateCourse'>(c).course_id, body<'updateCourse'>(c));
   res.status(200).json(course satisfies ResponseBody<'updateCourse', 200>);
 };

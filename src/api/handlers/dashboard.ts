@@ -5,15 +5,11 @@ import { requireUser } from '../security';
 import { body, type Handler, query, type ResponseBody } from '../types';
 
 export const getDashboardStats: Handler = async (c, _req, res, deps) => {
-  res
-    .status(200)
-    .json((await dashboardStats(deps, requireUser(c).id)) satisfies ResponseBody<'getDashboardStats', 200>);
+  res.status(200).json((await dashboardStats(deps, requireUser(c).id)) satisfies ResponseBody<'getDashboardStats', 200>);
 };
 
 export const getContinueLearning: Handler = async (c, _req, res, deps) => {
-  res
-    .status(200)
-    .json((await continueLearning(deps, requireUser(c).id)) satisfies ResponseBody<'getContinueLearning', 200>);
+  res.status(200).json((await continueLearning(deps, requireUser(c).id)) satisfies ResponseBody<'getContinueLearning', 200>);
 };
 
 export const getRecommendations: Handler = async (c, _req, res, deps) => {

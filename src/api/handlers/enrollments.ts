@@ -16,31 +16,17 @@ export const getEnrollment: Handler = async (c, _req, res, deps) => {
 
 export const markLessonComplete: Handler = async (c, _req, res, deps) => {
   const { enrollment_id } = params<'markLessonComplete'>(c);
-  const result = await progress.markLessonComplete(
-    deps,
-    requireUser(c).id,
-    enrollment_id,
-    body<'markLessonComplete'>(c).lesson_id,
-  );
+  const result = await progress.markLessonComplete(deps, requireUser(c).id, enrollment_id, body<'markLessonComplete'>(c).lesson_id);
   res.status(200).json(result satisfies ResponseBody<'markLessonComplete', 200>);
 };
 
 export const updateLessonProgress: Handler = async (c, _req, res, deps) => {
   const { enrollment_id } = params<'updateLessonProgress'>(c);
-  const result = await progress.updateLessonProgress(
-    deps,
-    requireUser(c).id,
-    enrollment_id,
-    body<'updateLessonProgress'>(c),
-  );
+  const result = await progress.updateLessonProgress(deps, requireUser(c).id, enrollment_id, body<'updateLessonProgress'>(c));
   res.status(200).json(result satisfies ResponseBody<'updateLessonProgress', 200>);
 };
 
 export const enrollInCourse: Handler = async (c, _req, res, deps) => {
-  const enrollment = await enrollments.enrollInFreeCourse(
-    deps,
-    requireUser(c).id,
-    params<'enrollInCourse'>(c).course_id,
-  );
+  const enrollment = await enrollments.enrollInFreeCourse(deps, requireUser(c).id, params<'enrollInCourse'>(c).course_id);
   res.status(201).json(enrollment satisfies ResponseBody<'enrollInCourse', 201>);
 };

@@ -8,11 +8,7 @@ import { body, type Handler, params, query, type ResponseBody } from '../types';
 export const createOrderFromCart: Handler = async (c, _req, res, deps) => {
   // 201 for the pending order returned again too: an idempotent replay answers as the first call did, so a
   // client (and the mock, which serves the lowest 2xx) has one success status, the guide's.
-  const { order } = await orders.createOrderFromCart(
-    deps,
-    requireUser(c).id,
-    body<'createOrderFromCart'>(c).billing_address,
-  );
+  const { order } = await orders.createOrderFromCart(deps, requireUser(c).id, body<'createOrderFromCart'>(c).billing_address);
   res.status(201).json(order satisfies ResponseBody<'createOrderFromCart', 201>);
 };
 
@@ -24,12 +20,7 @@ export const listOrders: Handler = async (c, _req, res, deps) => {
 export const getOrder: Handler = async (c, _req, res, deps) => {
   res
     .status(200)
-    .json(
-      (await orders.getOrder(deps, requireUser(c).id, params<'getOrder'>(c).order_id)) satisfies ResponseBody<
-        'getOrder',
-        200
-      >,
-    );
+    .json((await orders.getOrder(deps, requireUser(c).id, params<'getOrder'>(c).order_id)) satisfies ResponseBody<'getOrder', 200>);
 };
 
 export const downloadOrderReceipt: Handler = async (c, _req, res, deps) => {

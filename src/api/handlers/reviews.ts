@@ -24,12 +24,7 @@ export const createCourseReview: Handler = async (c, _req, res, deps) => {
 };
 
 export const updateReview: Handler = async (c, _req, res, deps) => {
-  const review = await reviews.updateReview(
-    deps,
-    requireUser(c).id,
-    params<'updateReview'>(c).review_id,
-    body<'updateReview'>(c),
-  );
+  const review = await reviews.updateReview(deps, requireUser(c).id, params<'updateReview'>(c).review_id, body<'updateReview'>(c));
   res.status(200).json(review satisfies ResponseBody<'updateReview', 200>);
 };
 

@@ -3,9 +3,7 @@ import { requireUser } from '../security';
 import { body, type Handler, params, type ResponseBody } from '../types';
 
 export const listWishlist: Handler = async (c, _req, res, deps) => {
-  res
-    .status(200)
-    .json((await wishlist.listWishlist(deps, requireUser(c).id)) satisfies ResponseBody<'listWishlist', 200>);
+  res.status(200).json((await wishlist.listWishlist(deps, requireUser(c).id)) satisfies ResponseBody<'listWishlist', 200>);
 };
 
 export const addWishlistItem: Handler = async (c, _req, res, deps) => {
@@ -19,10 +17,6 @@ export const removeWishlistItem: Handler = async (c, _req, res, deps) => {
 };
 
 export const moveWishlistItemToCart: Handler = async (c, _req, res, deps) => {
-  const item = await wishlist.moveWishlistItemToCart(
-    deps,
-    requireUser(c).id,
-    params<'moveWishlistItemToCart'>(c).item_id,
-  );
+  const item = await wishlist.moveWishlistItemToCart(deps, requireUser(c).id, params<'moveWishlistItemToCart'>(c).item_id);
   res.status(201).json(item satisfies ResponseBody<'moveWishlistItemToCart', 201>);
 };

@@ -30,15 +30,9 @@ before(async () => {
   fixturesFile = path.join(dir, 'fixtures.json');
   fs.writeFileSync(fixturesFile, JSON.stringify(await seedContractData(t)));
   // Dredd takes the document and the URL from its config file whenever it reads one (CLI arguments lose).
-  const settings = YAML.parse(fs.readFileSync(path.join(ROOT, 'test/contract/dredd/dredd.yml'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
+  const settings = YAML.parse(fs.readFileSync(path.join(ROOT, 'test/contract/dredd/dredd.yml'), 'utf8')) as Record<string, unknown>;
   configFile = path.join(dir, 'dredd.yml');
-  fs.writeFileSync(
-    configFile,
-    YAML.stringify({ ...settings, blueprint: writeDreddDocument(dir), endpoint: `${t.baseUrl}/api/v1` }),
-  );
+  fs.writeFileSync(configFile, YAML.stringify({ ...settings, blueprint: writeDreddDocument(dir), endpoint: `${t.baseUrl}/api/v1` }));
 });
 
 after(async () => {
@@ -88,8 +82,6 @@ it('Dredd passes against the real server', async (ctx) => {
   for (const e of report.filter((x) => x.outcome === 'skipped'))
     reasons.set(e.reason!, [...(reasons.get(e.reason!) ?? []), `${e.operationId} ${e.status}`]);
   for (const [reason, which] of reasons) {
-    ctx.diagnostic(
-      `skipped ${which.length}, ${reason}: ${which.length > 8 ? `${which.slice(0, 3).join(', ')}, ...` : which.join(', ')}`,
-    );
+    ctx.diagnostic(`skipped ${which.length}, ${reason}: ${which.length > 8 ? `${which.slice(0, 3).join(', ')}, ...` : which.join(', ')}`);
   }
 });

@@ -17,8 +17,7 @@ export function writeDreddDocument(dir: string): string {
   };
   for (const item of Object.values(doc.paths as Json)) {
     for (const p of (item.parameters ?? []) as Json[]) fix(p);
-    for (const method of HTTP_METHODS)
-      for (const p of ((item[method] as Json | undefined)?.parameters ?? []) as Json[]) fix(p);
+    for (const method of HTTP_METHODS) for (const p of ((item[method] as Json | undefined)?.parameters ?? []) as Json[]) fix(p);
   }
   for (const p of Object.values((doc.components?.parameters ?? {}) as Json)) fix(p as Json);
   const file = path.join(dir, 'openapi.dredd.json');

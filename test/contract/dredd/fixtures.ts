@@ -3,13 +3,7 @@ import { enqueueJob } from '../../../src/jobs/outbox';
 import { issueCertificate } from '../../../src/services/certificates';
 import type { TestServer } from '../../support/harness';
 import { type CourseFixture, insertCourse, insertEnrollment } from '../../support/factories/catalog';
-import {
-  cartItemId,
-  insertOrder,
-  insertWishlistItem,
-  type OrderStatus,
-  payOrder,
-} from '../../support/factories/commerce';
+import { cartItemId, insertOrder, insertWishlistItem, type OrderStatus, payOrder } from '../../support/factories/commerce';
 import { addToCart, completedEnrollment, insertReview, setEnrollmentStatus } from '../../support/factories/learning';
 import { registerInstructor, registerLearner, type TestUser } from '../../support/users';
 
@@ -101,8 +95,7 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
   const users = { instructor } as Record<UserName, TestUser>;
   for (const name of USER_NAMES) if (name !== 'instructor') users[name] = await register(name);
 
-  const course = (opts: Parameters<typeof insertCourse>[1] = {}) =>
-    insertCourse(db, { instructorId: instructor.id, ...opts });
+  const course = (opts: Parameters<typeof insertCourse>[1] = {}) => insertCourse(db, { instructorId: instructor.id, ...opts });
   const courses: Fixtures['courses'] = {
     main: await course({ title: 'Complete Web Development Bootcamp' }),
     free: await course({ title: 'Free Git Basics', priceCents: 0 }),
@@ -128,8 +121,7 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
   };
 
   const { learner } = users;
-  for (const name of ['reviewer', 'reviewDeleter', 'enrolledBuyer'] as const)
-    await insertEnrollment(db, users[name].id, courses.main);
+  for (const name of ['reviewer', 'reviewDeleter', 'enrolledBuyer'] as const) await insertEnrollment(db, users[name].id, courses.main);
   const learnerMain = await insertEnrollment(db, learner.id, courses.main);
   await insertEnrollment(db, learner.id, courses.freeOwned, 'free');
   const learnerRefunded = await insertEnrollment(db, learner.id, courses.refunded);
@@ -193,20 +185,8 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
     reviews,
     cartItems: { learnerA: await cartItemId(db, learner.id, courses.cartA.id) },
     wishlistItems,
-    orders: {
-      learnerCompleted,
-      learnerUnrendered,
-      payer,
-      confirmer: confirmerOrder,
-      confirmerRefunded,
-      refunder,
-      refunderCancelled,
-    },
+    orders: { learnerCompleted, learnerUnrendered, payer, confirmer: confirmerOrder, confirmerRefunded, refunder, refunderCancelled },
     paymentIntents: { confirmer: confirmerIntent, confirmerRefunded: confirmerRefundedIntent },
-    certificates: {
-      rendered: rendered.id,
-      renderedCode: rendered.verification_code,
-      unrendered: (unrendered as { id: string }).id,
-    },
+    certificates: { rendered: rendered.id, renderedCode: rendered.verification_code, unrendered: (unrendered as { id: string }).id },
   };
 }

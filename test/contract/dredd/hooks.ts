@@ -19,9 +19,7 @@ const doc = readBundle();
 const API_PREFIX = new URL(fixtures.apiBase).pathname;
 
 /** (method, path template) → operation: Dredd names a transaction by its path template, not its operationId. */
-const byRoute = new Map<string, DocOperation>(
-  operations(doc).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]),
-);
+const byRoute = new Map<string, DocOperation>(operations(doc).map((op) => [`${op.method.toUpperCase()} ${op.path}`, op]));
 
 export interface ReportEntry {
   name: string;
@@ -80,10 +78,7 @@ hooks.beforeEach((transaction, done) => {
   const entry: ReportEntry = { name: transaction.name, operationId: op?.operationId, status, outcome: 'skipped' };
   report.set(transaction.name, entry);
   const prepare = async (): Promise<void> => {
-    if (!op)
-      throw new Error(
-        `no operation of the contract is ${transaction.request.method} ${transaction.origin.resourceName}`,
-      );
+    if (!op) throw new Error(`no operation of the contract is ${transaction.request.method} ${transaction.origin.resourceName}`);
     const plan: Plan = planFor(doc, op, status, fixtures);
     if (plan.skip !== undefined) {
       transaction.skip = true;
@@ -128,7 +123,6 @@ hooks.afterEach((transaction, done) => {
 });
 
 hooks.afterAll((_transactions, done) => {
-  if (process.env.LF_DREDD_REPORT)
-    fs.writeFileSync(process.env.LF_DREDD_REPORT, JSON.stringify([...report.values()], null, 1));
+  if (process.env.LF_DREDD_REPORT) fs.writeFileSync(process.env.LF_DREDD_REPORT, JSON.stringify([...report.values()], null, 1));
   done();
 });

@@ -60,14 +60,11 @@ function prepared(op: DocOperation, status: number): HttpRequest | string {
 
 describe('the preparations of the Dredd run', () => {
   it('cover every documented status of every operation', () => {
-    const statuses = ops.flatMap((op) =>
-      Object.keys(op.operation.responses ?? {}).map((s) => [op, Number(s)] as const),
-    );
+    const statuses = ops.flatMap((op) => Object.keys(op.operation.responses ?? {}).map((s) => [op, Number(s)] as const));
     assert.ok(statuses.length > 300);
     for (const [op, status] of statuses) {
       const result = prepared(op, status);
-      if (typeof result === 'string')
-        assert.ok(result.length > 10, `${op.operationId} ${status} is skipped without a reason`);
+      if (typeof result === 'string') assert.ok(result.length > 10, `${op.operationId} ${status} is skipped without a reason`);
     }
   });
 
@@ -89,11 +86,7 @@ describe('the preparations of the Dredd run', () => {
           },
           op.operationId,
         );
-        assert.deepEqual(
-          result.errors ?? [],
-          [],
-          `${op.operationId} ${status}: ${request.method} ${request.uri} ${request.body}`,
-        );
+        assert.deepEqual(result.errors ?? [], [], `${op.operationId} ${status}: ${request.method} ${request.uri} ${request.body}`);
         const security = (op.operation.security ?? doc.security) as Json[];
         if (security.length > 0 && !security.some((req) => Object.keys(req).length === 0)) {
           assert.match(request.headers.Authorization ?? '', /^Bearer ey/, `${op.operationId} needs a user`);
@@ -108,12 +101,10 @@ describe('the preparations of the Dredd run', () => {
       const unauthorized = statuses.includes(401) ? prepared(op, 401) : undefined;
       if (unauthorized && typeof unauthorized !== 'string')
         assert.doesNotMatch(unauthorized.headers.Authorization ?? '', /^Bearer ey/, op.operationId);
-      const malformed =
-        statuses.includes(400) && op.operationId !== 'handleStripeWebhook' ? prepared(op, 400) : undefined;
+      const malformed = statuses.includes(400) && op.operationId !== 'handleStripeWebhook' ? prepared(op, 400) : undefined;
       if (malformed && typeof malformed !== 'string') assert.throws(() => JSON.parse(malformed.body), op.operationId);
       const unsupported = statuses.includes(415) ? prepared(op, 415) : undefined;
-      if (unsupported && typeof unsupported !== 'string')
-        assert.equal(unsupported.headers['Content-Type'], 'text/plain', op.operationId);
+      if (unsupported && typeof unsupported !== 'string') assert.equal(unsupported.headers['Content-Type'], 'text/plain', op.operationId);
     }
   });
 });

@@ -24,12 +24,7 @@ function requestSchema(doc: Json, op: DocOperation): Json | undefined {
  * request: no token (401), unknown ids or a page past the end (404), broken JSON (400), a text body (415),
  * an empty or over-broad body, or an oversized page (422).
  */
-function defaultFor(
-  doc: Json,
-  op: DocOperation,
-  status: number,
-  { setup: _successOnly, ...success }: PreparedRequest,
-): Plan {
+function defaultFor(doc: Json, op: DocOperation, status: number, { setup: _successOnly, ...success }: PreparedRequest): Plan {
   const body = requestSchema(doc, op);
   const query = op.parameters.filter((p) => p.parameter.in === 'query').map((p) => p.parameter.name as string);
   const pathParams = op.parameters.filter((p) => p.parameter.in === 'path').map((p) => p.parameter.name as string);
@@ -42,13 +37,11 @@ function defaultFor(
       const security = (op.operation.security ?? doc.security) as Json[];
       if (security.length === 0) return { skip: 'a public operation: its 401 needs an entry in preparations.ts' };
       // Where authentication is optional, a present but invalid token is the 401.
-      if (security.some((req) => Object.keys(req).length === 0))
-        return { ...success, as: null, authorization: 'Bearer not-a-valid-token' };
+      if (security.some((req) => Object.keys(req).length === 0)) return { ...success, as: null, authorization: 'Bearer not-a-valid-token' };
       return { ...success, as: null, authorization: undefined };
     }
     case 404:
-      if (pathParams.length > 0)
-        return { ...success, params: Object.fromEntries(pathParams.map((name) => [name, UNKNOWN_ID])) };
+      if (pathParams.length > 0) return { ...success, params: Object.fromEntries(pathParams.map((name) => [name, UNKNOWN_ID])) };
       if (query.includes('page')) return { ...success, query: { page: '999' } };
       return { skip: 'no id or page to make unknown: needs an entry in preparations.ts' };
     case 415:

@@ -61,21 +61,11 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   // auth
   registerUser: {
     success: () => ({
-      body: {
-        email: `dredd-${crypto.randomUUID()}@example.com`,
-        password: 'SecurePassword123!',
-        first_name: 'John',
-        last_name: 'Doe',
-      },
+      body: { email: `dredd-${crypto.randomUUID()}@example.com`, password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' },
     }),
     statuses: {
       409: (f) => ({
-        body: {
-          email: f.users.learner.email.toUpperCase(),
-          password: 'SecurePassword123!',
-          first_name: 'John',
-          last_name: 'Doe',
-        },
+        body: { email: f.users.learner.email.toUpperCase(), password: 'SecurePassword123!', first_name: 'John', last_name: 'Doe' },
       }),
     },
   },
@@ -91,18 +81,13 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   getCurrentUser: { success: () => ({ as: 'learner' }) },
   updateCurrentUser: { success: () => ({ as: 'learner' }) },
   changePassword: {
-    success: (f) => ({
-      as: 'passwordUser',
-      body: { current_password: f.users.passwordUser.password, new_password: 'EvenMoreSecure456?' },
-    }),
+    success: (f) => ({ as: 'passwordUser', body: { current_password: f.users.passwordUser.password, new_password: 'EvenMoreSecure456?' } }),
   },
   becomeInstructor: { success: () => ({ as: 'candidate' }), statuses: { 409: () => ({ as: 'instructor' }) } },
 
   // categories and the catalog
   listCategories: { success: () => ({}) },
-  listCourses: {
-    success: () => ({ as: 'learner', query: { category: 'Development', ordering: '-rating', page_size: '5' } }),
-  },
+  listCourses: { success: () => ({ as: 'learner', query: { category: 'Development', ordering: '-rating', page_size: '5' } }) },
   getCourse: {
     success: (f) => ({ as: 'learner', params: { course_id: f.courses.main.id } }),
   },
@@ -134,44 +119,19 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     statuses: { 403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id } }) },
   },
   updateSection: {
-    success: (f) => ({
-      as: 'instructor',
-      params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! },
-    }),
-    statuses: {
-      403: (f) => ({
-        as: 'outsider',
-        params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! },
-      }),
-    },
+    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! } }),
+    statuses: { 403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! } }) },
   },
   deleteSection: {
-    success: (f) => ({
-      as: 'instructor',
-      params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[1]! },
-    }),
+    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[1]! } }),
     statuses: {
-      403: (f) => ({
-        as: 'outsider',
-        params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! },
-      }),
-      422: (f) => ({
-        as: 'instructor',
-        params: { course_id: f.courses.solo.id, section_id: f.courses.solo.sectionIds[0]! },
-      }),
+      403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! } }),
+      422: (f) => ({ as: 'instructor', params: { course_id: f.courses.solo.id, section_id: f.courses.solo.sectionIds[0]! } }),
     },
   },
   createLesson: {
-    success: (f) => ({
-      as: 'instructor',
-      params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! },
-    }),
-    statuses: {
-      403: (f) => ({
-        as: 'outsider',
-        params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! },
-      }),
-    },
+    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, section_id: f.courses.authoring.sectionIds[0]! } }),
+    statuses: { 403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, section_id: f.courses.main.sectionIds[0]! } }) },
   },
   updateLesson: {
     // The example moves the lesson to another section of the same course.
@@ -194,19 +154,10 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     },
   },
   deleteLesson: {
-    success: (f) => ({
-      as: 'instructor',
-      params: { course_id: f.courses.authoring.id, lesson_id: f.courses.authoring.lessonIds[5]! },
-    }),
+    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.authoring.id, lesson_id: f.courses.authoring.lessonIds[5]! } }),
     statuses: {
-      403: (f) => ({
-        as: 'outsider',
-        params: { course_id: f.courses.main.id, lesson_id: f.courses.main.lessonIds[0]! },
-      }),
-      422: (f) => ({
-        as: 'instructor',
-        params: { course_id: f.courses.solo.id, lesson_id: f.courses.solo.lessonIds[0]! },
-      }),
+      403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id, lesson_id: f.courses.main.lessonIds[0]! } }),
+      422: (f) => ({ as: 'instructor', params: { course_id: f.courses.solo.id, lesson_id: f.courses.solo.lessonIds[0]! } }),
     },
   },
   listMyTaughtCourses: { success: () => ({ as: 'instructor' }), statuses: { 403: () => ({ as: 'outsider' }) } },
@@ -291,10 +242,7 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     },
   },
   confirmPayment: {
-    success: (f) => ({
-      as: 'confirmer',
-      body: { order_id: f.orders.confirmer, payment_intent_id: f.paymentIntents.confirmer },
-    }),
+    success: (f) => ({ as: 'confirmer', body: { order_id: f.orders.confirmer, payment_intent_id: f.paymentIntents.confirmer } }),
     statuses: {
       404: (f) => ({ as: 'confirmer', body: { order_id: UNKNOWN_ID, payment_intent_id: f.paymentIntents.confirmer } }),
       409: (f) => ({
@@ -367,10 +315,7 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   // dashboard
   getDashboardStats: { success: () => ({ as: 'learner' }) },
   getContinueLearning: { success: () => ({ as: 'learner' }) },
-  getRecommendations: {
-    success: () => ({ as: 'learner' }),
-    statuses: { 422: () => ({ as: 'learner', query: { limit: '51' } }) },
-  },
+  getRecommendations: { success: () => ({ as: 'learner' }), statuses: { 422: () => ({ as: 'learner', query: { limit: '51' } }) } },
   getLearningGoals: { success: () => ({ as: 'learner' }) },
   updateLearningGoals: { success: () => ({ as: 'learner' }) },
 };

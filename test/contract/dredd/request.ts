@@ -51,6 +51,5 @@ export function applyPlan(request: HttpRequest, op: DocOperation, plan: Prepared
   else if (plan.patch) request.body = JSON.stringify({ ...(JSON.parse(request.body || '{}') as Json), ...plan.patch });
   if (request.body && !Object.keys(request.headers).some((h) => h.toLowerCase() === 'content-type'))
     setHeader(request.headers, 'Content-Type', 'application/json');
-  if (plan.stripeSignature)
-    setHeader(request.headers, 'Stripe-Signature', stripeSignature(request.body, fixtures.webhookSecret));
+  if (plan.stripeSignature) setHeader(request.headers, 'Stripe-Signature', stripeSignature(request.body, fixtures.webhookSecret));
 }

@@ -112,15 +112,7 @@ export async function insertCourse(db: Knex, opts: CourseOptions = {}): Promise<
     const inserted = (await db('lessons').insert(rows).returning('id')) as { id: string }[];
     lessonIds.push(...inserted.map((r) => r.id));
   }
-  return {
-    id: courseId,
-    slug: (course as { slug: string }).slug,
-    instructorId,
-    categoryId,
-    sectionIds,
-    lessonIds,
-    priceCents,
-  };
+  return { id: courseId, slug: (course as { slug: string }).slug, instructorId, categoryId, sectionIds, lessonIds, priceCents };
 }
 
 /** An active enrollment row (what a purchase or a free enroll creates), with lesson totals snapshotted. */
@@ -139,12 +131,7 @@ export async function insertEnrollment(
 /** A learner row without a login (sign a token with deps.tokens.signAccess when one is needed). */
 export async function insertLearner(db: Knex, name = { first: 'Lea', last: 'Rner' }): Promise<string> {
   const [row] = await db('users')
-    .insert({
-      email: `learner-${uid()}${uid()}@example.com`,
-      password_hash: 'x',
-      first_name: name.first,
-      last_name: name.last,
-    })
+    .insert({ email: `learner-${uid()}${uid()}@example.com`, password_hash: 'x', first_name: name.first, last_name: name.last })
     .returning('id');
   return (row as { id: string }).id;
 }

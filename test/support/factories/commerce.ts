@@ -46,11 +46,7 @@ export async function paymentIntentFor(
  * What Stripe.js does in the browser: confirms the intent at the Stripe test server with a test payment method.
  * A declined card rejects with Stripe's card error, as the SDK reports it.
  */
-export function payAtStripe(
-  t: TestServer,
-  paymentIntentId: string,
-  paymentMethod = 'pm_card_visa',
-): Promise<Stripe.PaymentIntent> {
+export function payAtStripe(t: TestServer, paymentIntentId: string, paymentMethod = 'pm_card_visa'): Promise<Stripe.PaymentIntent> {
   return t.deps.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: paymentMethod });
 }
 
@@ -120,12 +116,7 @@ const STORED_BILLING = { ...BILLING, address_line2: null, phone: null };
 export type OrderStatus = 'pending' | 'completed' | 'cancelled' | 'refunded';
 
 /** An order row of the course (a completed one with its enrollment, as fulfilment leaves it). */
-export async function insertOrder(
-  db: Knex,
-  user: TestUser,
-  course: CourseFixture,
-  status: OrderStatus,
-): Promise<string> {
+export async function insertOrder(db: Knex, user: TestUser, course: CourseFixture, status: OrderStatus): Promise<string> {
   return withTransaction(db, async (trx) => {
     const now = new Date();
     const [order] = await trx('orders')

@@ -26,19 +26,9 @@ export interface LearnerFixture {
 /** A learner registered through the API (in `timezone`), enrolled in a fresh course (a row, as a purchase makes). */
 export async function enrolledLearner(
   t: TestServer,
-  opts: {
-    timezone?: string;
-    first_name?: string;
-    last_name?: string;
-    course?: CourseOptions;
-    existingCourse?: CourseFixture;
-  } = {},
+  opts: { timezone?: string; first_name?: string; last_name?: string; course?: CourseOptions; existingCourse?: CourseFixture } = {},
 ): Promise<LearnerFixture> {
-  const user = await registerLearner(t.api, {
-    timezone: opts.timezone,
-    first_name: opts.first_name,
-    last_name: opts.last_name,
-  });
+  const user = await registerLearner(t.api, { timezone: opts.timezone, first_name: opts.first_name, last_name: opts.last_name });
   const course = opts.existingCourse ?? (await insertCourse(t.db, opts.course));
   const enrollmentId = await insertEnrollment(t.db, user.id, course);
   return { user, course, enrollmentId };
@@ -59,38 +49,20 @@ export async function insertPeer(db: Knex, courses: CourseFixture[]): Promise<st
   return id;
 }
 
-export async function setEnrollmentStatus(
-  db: Knex,
-  enrollmentId: string,
-  status: 'active' | 'completed' | 'refunded',
-): Promise<void> {
+export async function setEnrollmentStatus(db: Knex, enrollmentId: string, status: 'active' | 'completed' | 'refunded'): Promise<void> {
   await db('enrollments')
     .where({ id: enrollmentId })
-    .update({
-      status,
-      completed_at: status === 'completed' ? db.fn.now() : null,
-      refunded_at: status === 'refunded' ? db.fn.now() : null,
-    });
+    .update({ status, completed_at: status === 'completed' ? db.fn.now() : null, refunded_at: status === 'refunded' ? db.fn.now() : null });
 }
 
 /** Learning on these local dates (what progress reports write), e.g. to shape a streak. */
-export async function insertActivity(
-  db: Knex,
-  userId: string,
-  days: Array<{ date: string; seconds?: number }>,
-): Promise<void> {
+export async function insertActivity(db: Knex, userId: string, days: Array<{ date: string; seconds?: number }>): Promise<void> {
   if (days.length === 0) return;
-  await db('learning_activity').insert(
-    days.map((d) => ({ user_id: userId, local_date: d.date, seconds: d.seconds ?? 600 })),
-  );
+  await db('learning_activity').insert(days.map((d) => ({ user_id: userId, local_date: d.date, seconds: d.seconds ?? 600 })));
 }
 
 export async function addToCart(db: Knex, userId: string, courseId: string): Promise<void> {
-  const [cart] = await db('carts')
-    .insert({ user_id: userId })
-    .onConflict('user_id')
-    .merge(['updated_at'])
-    .returning('id');
+  const [cart] = await db('carts').insert({ user_id: userId }).onConflict('user_id').merge(['updated_at']).returning('id');
   await db('cart_items').insert({ cart_id: (cart as { id: string }).id, course_id: courseId });
 }
 

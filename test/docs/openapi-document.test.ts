@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import YAML from 'yaml';
-import { startTestServer, type TestServer } from '../support/harness';
+import { useTestServer } from '../support/harness';
 
 /** The contract served to frontend teams: the bundle as JSON and YAML, and the reference page with its assets. */
-let t: TestServer;
+const t = useTestServer();
 const bundle = fs.readFileSync(path.resolve(__dirname, '../../src/generated/openapi.json'), 'utf8');
-
-before(async () => {
-  t = await startTestServer();
-});
-after(async () => {
-  await t?.close();
-});
 
 describe('GET /api/v1/openapi.json and /openapi.yaml', () => {
   it('serves the bundle the server routes with, byte for byte', async () => {

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { after, before, it } from 'node:test';
-import { startTestServer, type TestServer } from '../support/harness';
+import { it } from 'node:test';
+import { useTestServer } from '../support/harness';
 import { registerInstructor, registerLearner, type TestUser } from '../support/users';
 
-let t: TestServer;
 let staff: TestUser;
-before(async () => {
-  t = await startTestServer();
-  staff = await registerLearner(t.api);
+const t = useTestServer({}, async (server) => {
+  staff = await registerLearner(server.api);
   // Staff is granted by an operator in the database, never through the API (see the last test).
-  await t.db('users').where({ id: staff.id }).update({ is_staff: true });
+  await server.db('users').where({ id: staff.id }).update({ is_staff: true });
 });
-after(() => t.close());
 
 function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${t.baseUrl}${path}`, { headers, redirect: 'manual' });

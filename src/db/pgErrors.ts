@@ -34,12 +34,17 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
 /**
  * True when `err` says the database cannot be reached right now (down, restarting, shutting down, pool timed
  * out), as opposed to a query it refused: the client should retry later (503), nothing it sent was wrong.
- * Class 08 is connection exceptions; 57P01-57P03 are admin shutdown, crash shutdown and "cannot connect now".
+ * Class 08 is connection exceptions; 57P01-57P03 are admin shutdown, crash shutdown and "cannot connect now";
+ * 53300 is "too many connections" (every slot of max_connections taken, e.g. by many processes scaled out at once).
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = pgCode(err);
-  if (code && (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || UNREACHABLE.has(code))) return true;
+  if (
+    code &&
+    (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300' || UNREACHABLE.has(code))
+  )
+    return true;
   const { name, message } = err as { name?: string; message?: string };
   if (name === 'KnexTimeoutError') return true;
   return (

@@ -80,7 +80,8 @@ export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
   doc.moveDown(2);
   doc.font('regular').fontSize(9).fillColor(MUTED);
   doc.text(
-    'Thank you for learning with LearnFlow. Orders can be refunded within 30 days of purchase while less than 30% of each course has been consumed.',
+    'Thank you for learning with LearnFlow. ' +
+      'Orders can be refunded within 30 days of purchase while less than 30% of each course has been consumed.',
     MARGIN,
     doc.y,
     { width },

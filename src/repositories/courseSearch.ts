@@ -107,7 +107,8 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
     const v = f.ratingMinTenths;
     base.push(
       db.raw(
-        'rating_avg >= ? AND 20 * (rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5) + rating_count >= ? * rating_count',
+        'rating_avg >= ? AND ' +
+          '20 * (rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5) + rating_count >= ? * rating_count',
         [((v - 0.5) / 10).toFixed(2), 2 * v],
       ),
     );

@@ -57,7 +57,8 @@ const ORDER: Record<ReviewOrdering, Array<[string, 'asc' | 'desc']>> = {
  */
 export function authorOwnsCourse(db: Db, alias = 'r'): Knex.Raw {
   return db.raw(
-    `EXISTS (SELECT 1 FROM enrollments e WHERE e.user_id = ??.user_id AND e.course_id = ??.course_id AND e.status IN ('active', 'completed'))`,
+    `EXISTS (SELECT 1 FROM enrollments e
+      WHERE e.user_id = ??.user_id AND e.course_id = ??.course_id AND e.status IN ('active', 'completed'))`,
     [alias, alias],
   );
 }

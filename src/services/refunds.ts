@@ -21,7 +21,8 @@ const notAllowed = (reason: string): AppError => new AppError('REFUND_NOT_ALLOWE
 
 /**
  * completed → refunded with its refund row, the order's enrollments refunded (access lost, progress kept, the
- * learner's reviews of them hidden), and the stats recomputed. Used by a learner's request and by a refund Stripe reports (e.g. from its dashboard).
+ * learner's reviews of them hidden), and the stats recomputed. Used by a learner's request and by a refund Stripe
+ * reports (e.g. from its dashboard).
  */
 export async function applyRefund(
   trx: Knex.Transaction,

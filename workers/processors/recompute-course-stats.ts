@@ -6,5 +6,6 @@ export const recomputeCourseStatsProcessor: Processor<'recompute-course-stats'> 
   const { courseId } = job.data;
   const result = await recomputeCourseStats(deps.db, courseId);
   if (!result) return `Course ${courseId} does not exist (any more): nothing to recompute.`;
-  return `Recomputed course ${courseId}: ${result.studentCount} students; ${result.bestsellerChanges} bestseller flags changed in its category.`;
+  const { studentCount, bestsellerChanges } = result;
+  return `Recomputed course ${courseId}: ${studentCount} students; ${bestsellerChanges} bestseller flags changed in its category.`;
 };

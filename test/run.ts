@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   if (files.length === 0) throw new Error('No test files found');
   // The whole run starts with the linter and formatter check (biome.jsonc), so `npm test` is red on a lint error
   // or an unformatted file; a run narrowed to some files skips it to stay quick while editing.
-  if (filters.length === 0) {
+  if (filters.length === 0 && !process.env.TEST_COMPILED_API) {
     const lint = spawnSync(process.execPath, [require.resolve('@biomejs/biome/bin/biome'), 'ci', '.'], {
       stdio: 'inherit',
     });
@@ -53,6 +53,13 @@ async function main(): Promise<void> {
     { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
   );
   await dropTemplate();
+  // The whole run ends with the HTTP tests that matter most run again against the compiled API, as
+  // `npm run start:api` runs it in production (test/compiled.ts: builds dist/ when stale, then a subset).
+  if (filters.length === 0 && !process.env.TEST_COMPILED_API) {
+    const { TEST_TEMPLATE_DB: _ownTemplate, ...env } = process.env;
+    const compiled = spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'compiled.ts')], { stdio: 'inherit', env });
+    process.exit((result.status ?? 1) || (compiled.status ?? 1));
+  }
   process.exit(result.status ?? 1);
 }
 

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import type { Db } from '../db/knex';
 import { insertOutboxRow } from '../repositories/outbox';
 import type { JobName, JobPayloads } from './payloads';
 
@@ -7,6 +7,6 @@ import type { JobName, JobPayloads } from './payloads';
  * that causes it commits. The relay (workers/relay.ts) hands it to BullMQ later; Redis being down never fails
  * the change.
  */
-export function enqueueJob<N extends JobName>(trx: Knex | Knex.Transaction, name: N, payload: JobPayloads[N]): Promise<string> {
+export function enqueueJob<N extends JobName>(trx: Db, name: N, payload: JobPayloads[N]): Promise<string> {
   return insertOutboxRow(trx, name, payload);
 }

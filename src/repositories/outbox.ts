@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-
-type Db = Knex | Knex.Transaction;
+import type { Db } from '../db/knex';
 
 /** A committed job not yet handed to the queue. */
 export interface OutboxRow {

@@ -47,6 +47,7 @@ it('refuses learners and instructors with 403, and anonymous or forged tokens wi
     await assertRefused(await get(path), 401, 'AUTHENTICATION_REQUIRED');
     await assertRefused(await get(path, { authorization: 'Bearer not-a-token' }), 401, 'TOKEN_INVALID');
     await assertRefused(await get(path, { cookie: `lf_staff=${learner.access}` }), 403, 'PERMISSION_DENIED');
+    await assertRefused(await get(path, { cookie: 'lf_staff=%E0%A4%A' }), 401, 'TOKEN_INVALID');
   }
   // The static assets are behind the same guard: nothing of the dashboard is served to anyone else.
   await assertRefused(await get('/admin/queues/static/js/nothing.js'), 401, 'AUTHENTICATION_REQUIRED');

@@ -738,6 +738,159 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cart/coupons/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a coupon code to the cart
+         * @description Applies a code (any case) to every line of the cart whose course has a coupon with that code, replacing
+         *     the coupon a line had (one coupon per line). Answers the cart with each line's `coupon`,
+         *     `coupon_discount` and `total`, and the cart's `coupon_discount` and `total`.
+         *
+         *     Discounts, in integer cents: `percent` takes round(price × percent_off / 100) off; `fixed_price` makes
+         *     the line cost min(fixed_price, price). A line left between 0.01 and 0.49 is raised to 0.50 (Stripe's
+         *     minimum charge); a line at 0 is free. A coupon is checked again when the order is created and its
+         *     discount is frozen then.
+         *
+         *     Errors are 422 with a reason code, checked on the coupons of that code whose course is in the cart, the
+         *     best reason first: COUPON_INVALID (no course in the cart has a coupon with this code: unknown, or
+         *     another course's), COUPON_INACTIVE (deactivated), COUPON_NOT_STARTED (before starts_at),
+         *     COUPON_EXPIRED (at or after ends_at), COUPON_EXHAUSTED (max_redemptions reached by paid orders and
+         *     orders awaiting payment). When at least one line can take it, the code is applied to those lines.
+         */
+        post: operations["applyCartCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cart/coupons/{code}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The applied code, in any case.
+                 * @example SPRING25
+                 */
+                code: components["schemas"]["CouponCode"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a coupon code from the cart
+         * @description Takes the code off every line of the cart that carries it; the lines go back to their price. A code no
+         *     line carries answers 404 COUPON_NOT_FOUND.
+         */
+        delete: operations["removeCartCoupon"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructor/coupons/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the coupons of my courses
+         * @description Instructors only (a learner gets 403 PERMISSION_DENIED). The coupons of the caller's own courses, newest
+         *     first (ties by id), optionally of one course (`course_id`; a course that is not the caller's gives an
+         *     empty page, never someone else's coupons). A page past the last one is 404 PAGE_NOT_FOUND.
+         */
+        get: operations["listMyCoupons"];
+        put?: never;
+        /**
+         * Create a coupon for one of my courses
+         * @description Instructors only (403 PERMISSION_DENIED for a learner). The course must be the caller's: another
+         *     instructor's course, or an unknown one, answers 404 COURSE_NOT_FOUND. The code is unique per course
+         *     whatever its case (a unique index on `(course_id, lower(code))`): a second coupon with the same code
+         *     answers 409 COUPON_CODE_EXISTS, also when two requests race. Exactly one of `percent_off` (1-100) and
+         *     `fixed_price` (what the learner pays; 0 makes the course free, 0.01-0.49 is refused as under Stripe's
+         *     minimum charge); `ends_at` later than `starts_at`; `max_redemptions` null or absent for no limit.
+         */
+        post: operations["createCoupon"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructor/coupons/{coupon_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The coupon's UUID. A value that is not a UUID answers the same 404.
+                 * @example 0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e
+                 */
+                coupon_id: components["parameters"]["CouponId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get one of my coupons
+         * @description Instructors only. A coupon of another instructor's course answers the same 404 COUPON_NOT_FOUND as an
+         *     unknown id.
+         */
+        get: operations["getMyCoupon"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit or deactivate one of my coupons
+         * @description Instructors only. Changes any subset of code, discount, window, limit and `is_active`
+         *     (`{"is_active": false}` deactivates it). The result must still be valid as a whole (one kind of discount,
+         *     `ends_at` after `starts_at`), else 422; a code another coupon of the course has answers 409
+         *     COUPON_CODE_EXISTS. Orders already created keep the discount they froze. Another instructor's coupon
+         *     answers 404 COUPON_NOT_FOUND.
+         */
+        patch: operations["updateMyCoupon"];
+        trace?: never;
+    };
+    "/instructor/coupons/{coupon_id}/redemptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The coupon's UUID. A value that is not a UUID answers the same 404.
+                 * @example 0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e
+                 */
+                coupon_id: components["parameters"]["CouponId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the redemptions of one of my coupons
+         * @description Instructors only; another instructor's coupon answers 404 COUPON_NOT_FOUND. Each order created with the
+         *     coupon, newest first: reserved (awaiting payment), redeemed (paid) or released (failed or cancelled).
+         */
+        get: operations["listMyCouponRedemptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wishlist/": {
         parameters: {
             query?: never;
@@ -1563,7 +1716,7 @@ export interface components {
          *     (the server's error table is tested against it).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "WEBHOOK_SIGNATURE_INVALID" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "PAYMENT_REQUIRED" | "PERMISSION_DENIED" | "NOT_ENROLLED" | "NOT_FOUND" | "PAGE_NOT_FOUND" | "COURSE_NOT_FOUND" | "SECTION_NOT_FOUND" | "LESSON_NOT_FOUND" | "REVIEW_NOT_FOUND" | "CART_ITEM_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "ENROLLMENT_NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "RECEIPT_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_ALREADY_REGISTERED" | "ALREADY_INSTRUCTOR" | "SLUG_ALREADY_EXISTS" | "ITEM_ALREADY_IN_CART" | "ITEM_ALREADY_IN_WISHLIST" | "ALREADY_ENROLLED" | "REVIEW_ALREADY_EXISTS" | "ORDER_NOT_PENDING" | "RECEIPT_NOT_READY" | "CERTIFICATE_NOT_READY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "CURRICULUM_LIMIT_REACHED" | "CART_EMPTY" | "COURSE_INCOMPLETE" | "CANNOT_BUY_OWN_COURSE" | "PAYMENT_NOT_SUCCEEDED" | "PAYMENT_MISMATCH" | "REFUND_NOT_ALLOWED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "PAYMENT_PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "WEBHOOK_SIGNATURE_INVALID" | "AUTHENTICATION_REQUIRED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "PAYMENT_REQUIRED" | "PERMISSION_DENIED" | "NOT_ENROLLED" | "NOT_FOUND" | "PAGE_NOT_FOUND" | "COURSE_NOT_FOUND" | "SECTION_NOT_FOUND" | "LESSON_NOT_FOUND" | "REVIEW_NOT_FOUND" | "CART_ITEM_NOT_FOUND" | "WISHLIST_ITEM_NOT_FOUND" | "ORDER_NOT_FOUND" | "PAYMENT_NOT_FOUND" | "ENROLLMENT_NOT_FOUND" | "CERTIFICATE_NOT_FOUND" | "RECEIPT_NOT_FOUND" | "COUPON_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "EMAIL_ALREADY_REGISTERED" | "ALREADY_INSTRUCTOR" | "SLUG_ALREADY_EXISTS" | "ITEM_ALREADY_IN_CART" | "ITEM_ALREADY_IN_WISHLIST" | "ALREADY_ENROLLED" | "REVIEW_ALREADY_EXISTS" | "COUPON_CODE_EXISTS" | "ORDER_NOT_PENDING" | "RECEIPT_NOT_READY" | "CERTIFICATE_NOT_READY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "CURRICULUM_LIMIT_REACHED" | "CART_EMPTY" | "COURSE_INCOMPLETE" | "CANNOT_BUY_OWN_COURSE" | "PAYMENT_NOT_SUCCEEDED" | "PAYMENT_MISMATCH" | "REFUND_NOT_ALLOWED" | "COUPON_INVALID" | "COUPON_INACTIVE" | "COUPON_NOT_STARTED" | "COUPON_EXPIRED" | "COUPON_EXHAUSTED" | "RATE_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "NOT_IMPLEMENTED" | "PAYMENT_PROVIDER_ERROR" | "SERVICE_UNAVAILABLE";
         /** @description The one error envelope of the API. */
         Error: {
             error: {
@@ -2332,11 +2485,43 @@ export interface components {
             original_price: number | null;
             thumbnail: components["schemas"]["NullableHttpUrl"];
         };
+        /**
+         * @description Letters, digits, `-` and `_`, 3 to 40 characters. Unique per course whatever its case (`SPRING25` and
+         *     `spring25` are the same code of a course); learners may type it in any case.
+         * @example SPRING25
+         */
+        CouponCode: string;
+        /**
+         * @description `percent`: `percent_off` (1-100) of the course's current price. `fixed_price`: the learner pays `fixed_price`
+         *     for the course (a fixed price at or above the current price gives no discount).
+         * @enum {string}
+         */
+        CouponKind: "percent" | "fixed_price";
+        /** @description The coupon applied to a cart line, or null. */
+        AppliedCoupon: {
+            code: components["schemas"]["CouponCode"];
+            kind: components["schemas"]["CouponKind"];
+            percent_off: number | null;
+            /** Format: double */
+            fixed_price: number | null;
+        } | null;
         /** @description One course in the cart. */
         CartItem: {
             id: components["schemas"]["Uuid"];
             course: components["schemas"]["CartCourse"];
             added_at: components["schemas"]["Timestamp"];
+            coupon?: components["schemas"]["AppliedCoupon"];
+            /**
+             * @description What the line's coupon takes off `course.price` now (0 without a coupon, or while its coupon is not
+             *     valid: inactive, scheduled, expired or exhausted). Always sent by LearnFlow; optional in the schema so
+             *     the guide's examples stay valid.
+             */
+            coupon_discount?: components["schemas"]["Money"];
+            /**
+             * @description What the learner pays for the line: `course.price` − `coupon_discount`. Never between 0.01 and 0.49
+             *     (Stripe's minimum charge): a coupon that would leave less than 0.50 leaves 0.50; 0 (free) stays 0.
+             */
+            total?: components["schemas"]["Money"];
         };
         /**
          * @description The learner's cart. Every learner has exactly one: it is created on first access and keeps its id, so an
@@ -2353,11 +2538,130 @@ export interface components {
             total_price: components["schemas"]["Money"];
             total_original_price: components["schemas"]["Money"];
             total_discount: components["schemas"]["Money"];
+            /** @description The sum of the lines' `coupon_discount` (not part of `total_discount`, which is the sale discount). */
+            coupon_discount?: components["schemas"]["Money"];
+            /** @description What create-from-cart would charge now, `total_price` − `coupon_discount`. */
+            total?: components["schemas"]["Money"];
             updated_at: components["schemas"]["Timestamp"];
         };
         /** @description Only the course is sent; its price always comes from the server. */
         AddCartItemRequest: {
             course_id: components["schemas"]["Uuid"];
+        };
+        ApplyCouponRequest: {
+            code: components["schemas"]["CouponCode"];
+        };
+        CouponCourse: {
+            id: components["schemas"]["Uuid"];
+            title: string;
+        };
+        /**
+         * @description Derived at read time, in this order: `inactive` (is_active false), `scheduled` (before starts_at), `expired`
+         *     (at or after ends_at), `exhausted` (max_redemptions reached by redeemed plus reserved uses), else `active`.
+         * @enum {string}
+         */
+        CouponStatus: "active" | "scheduled" | "expired" | "exhausted" | "inactive";
+        /**
+         * @description A coupon of one of the instructor's courses. `redemptions_count` counts paid orders (redeemed);
+         *     `reserved_count` counts orders created with the coupon and still awaiting payment. Together they are what
+         *     `max_redemptions` limits: a reservation holds a slot until its order is paid (redeemed), fails or is
+         *     cancelled (released).
+         */
+        Coupon: {
+            id: components["schemas"]["Uuid"];
+            course: components["schemas"]["CouponCourse"];
+            code: components["schemas"]["CouponCode"];
+            kind: components["schemas"]["CouponKind"];
+            /** @description Set for `percent` coupons, null otherwise. */
+            percent_off: number | null;
+            /**
+             * Format: double
+             * @description Set for `fixed_price` coupons (what the learner pays, 0 makes the course free), null otherwise.
+             */
+            fixed_price: number | null;
+            starts_at: components["schemas"]["Timestamp"];
+            /** @description Exclusive. Later than starts_at. */
+            ends_at: components["schemas"]["Timestamp"];
+            /** @description null for no limit. */
+            max_redemptions: number | null;
+            redemptions_count: number;
+            reserved_count: number;
+            is_active: boolean;
+            status: components["schemas"]["CouponStatus"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description One page of the instructor's coupons, newest first. */
+        CouponListPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            total_pages: number;
+            current_page: number;
+            results: components["schemas"]["Coupon"][];
+        };
+        /**
+         * @description Exactly one of `percent_off` and `fixed_price` (422 VALIDATION_ERROR otherwise). A `fixed_price` above 0
+         *     and under 0.50 is refused (Stripe's minimum charge). `ends_at` must be later than `starts_at`.
+         */
+        CouponCreateRequest: {
+            course_id: components["schemas"]["Uuid"];
+            code: components["schemas"]["CouponCode"];
+            percent_off?: number;
+            fixed_price?: number;
+            starts_at: components["schemas"]["Timestamp"];
+            ends_at: components["schemas"]["Timestamp"];
+            max_redemptions?: number | null;
+            /** @default true */
+            is_active: boolean;
+        };
+        /**
+         * @description Any subset of the editable fields (the course cannot change). Sending `percent_off` makes a coupon a
+         *     percent coupon and `fixed_price` a fixed-price one; sending both is a 422. `is_active: false` deactivates
+         *     it: carts holding it stop getting the discount, and create-from-cart refuses it (COUPON_INACTIVE); orders
+         *     already created keep their reservation. Lowering `max_redemptions` below the uses already counted is allowed
+         *     and simply stops new reservations.
+         */
+        CouponUpdateRequest: {
+            code?: components["schemas"]["CouponCode"];
+            percent_off?: number;
+            fixed_price?: number;
+            starts_at?: components["schemas"]["Timestamp"];
+            ends_at?: components["schemas"]["Timestamp"];
+            max_redemptions?: number | null;
+            is_active?: boolean;
+        };
+        /**
+         * @description One order that used the coupon. `reserved`: the order awaits payment; `redeemed`: paid (a later refund keeps
+         *     it redeemed); `released`: the order failed or was cancelled, and its slot went back. The learner is shown by
+         *     first name and last initial only.
+         */
+        CouponRedemption: {
+            id: components["schemas"]["Uuid"];
+            order_number: string;
+            /** @example Jane D. */
+            learner_name: string;
+            discount: components["schemas"]["Money"];
+            /** @enum {string} */
+            status: "reserved" | "redeemed" | "released";
+            created_at: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            redeemed_at: string | null;
+            /** Format: date-time */
+            released_at: string | null;
+        };
+        /** @description One page of a coupon's redemptions, newest first. */
+        CouponRedemptionPage: {
+            count: number;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            total_pages: number;
+            current_page: number;
+            results: components["schemas"]["CouponRedemption"][];
         };
         WishlistCourse: {
             id: components["schemas"]["Uuid"];
@@ -2410,6 +2714,15 @@ export interface components {
             course: components["schemas"]["OrderItemCourse"];
             /** @description The course's price when the order was created, frozen for this order. */
             price_at_purchase: components["schemas"]["Money"];
+            /**
+             * @description The coupon discount frozen on this line when the order was created (0 without a coupon). Always sent by
+             *     LearnFlow; optional in the schema so the guide's examples stay valid.
+             */
+            discount_amount?: components["schemas"]["Money"];
+            /** @description `price_at_purchase` − `discount_amount`: what this line costs the learner. */
+            price_paid?: components["schemas"]["Money"];
+            /** @description The code of the coupon applied to this line, or null. */
+            coupon_code?: string | null;
         };
         /** @description The billing address stored on the order; optional fields that were not sent are null. */
         BillingAddress: {
@@ -2439,8 +2752,10 @@ export interface components {
         } | null;
         /**
          * @description An order of the current learner. Amounts are computed by the server in integer cents: `subtotal` is the sum
-         *     of `price_at_purchase`, `discount_amount` is reserved for coupons (0 while LearnFlow has none; sale prices are
-         *     already in `price_at_purchase`), `total_amount` = `subtotal` − `discount_amount`.
+         *     of `price_at_purchase`, `discount_amount` is the sum of the lines' coupon discounts frozen at ordering (sale
+         *     prices are already in `price_at_purchase`), `total_amount` = `subtotal` − `discount_amount`, which is what
+         *     the PaymentIntent charges and what a refund returns. An order whose total is 0 (every line free through a
+         *     coupon) is completed at creation, without a payment.
          */
         Order: {
             id: components["schemas"]["Uuid"];
@@ -3165,6 +3480,24 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description No coupon of the caller's courses has this id (another instructor's coupon looks the same). */
+        CouponNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "error": {
+                 *         "code": "COUPON_NOT_FOUND",
+                 *         "message": "The requested coupon does not exist",
+                 *         "status": 404
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
@@ -3182,6 +3515,11 @@ export interface components {
          * @example a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c
          */
         CourseId: string;
+        /**
+         * @description The coupon's UUID. A value that is not a UUID answers the same 404.
+         * @example 0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e
+         */
+        CouponId: string;
     };
     requestBodies: never;
     headers: {
@@ -5952,6 +6290,638 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    applyCartCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "SPRING25"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApplyCouponRequest"];
+            };
+        };
+        responses: {
+            /** @description The cart with the coupon applied. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f6c2a9e-8b1d-4e7a-9c55-2d0b7e4f1a10",
+                     *       "items": [
+                     *         {
+                     *           "id": "7d2e9b14-5a3c-4f8e-b621-0c9a4d7e8f01",
+                     *           "course": {
+                     *             "id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                     *             "title": "Complete Web Development Bootcamp 2026",
+                     *             "price": 89.99,
+                     *             "original_price": 129.99,
+                     *             "thumbnail": "https://images.unsplash.com/photo-1498050108023-c5249f4df085?w=400&q=80"
+                     *           },
+                     *           "added_at": "2026-01-27T10:00:00Z",
+                     *           "coupon": {
+                     *             "code": "SPRING25",
+                     *             "kind": "percent",
+                     *             "percent_off": 25,
+                     *             "fixed_price": null
+                     *           },
+                     *           "coupon_discount": 22.5,
+                     *           "total": 67.49
+                     *         },
+                     *         {
+                     *           "id": "7d2e9b14-5a3c-4f8e-b621-0c9a4d7e8f02",
+                     *           "course": {
+                     *             "id": "c3d4e5f6-a7b8-49c0-8d1e-2f3a4b5c6d7e",
+                     *             "title": "UI/UX Design Fundamentals",
+                     *             "price": 79.99,
+                     *             "original_price": 119.99,
+                     *             "thumbnail": "https://images.unsplash.com/photo-1561070791-2526d30994b5?w=400&q=80"
+                     *           },
+                     *           "added_at": "2026-01-27T11:00:00Z",
+                     *           "coupon": null,
+                     *           "coupon_discount": 0,
+                     *           "total": 79.99
+                     *         }
+                     *       ],
+                     *       "total_items": 2,
+                     *       "total_price": 169.98,
+                     *       "total_original_price": 249.98,
+                     *       "total_discount": 80,
+                     *       "coupon_discount": 22.5,
+                     *       "total": 147.48,
+                     *       "updated_at": "2026-01-27T15:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Cart"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The code cannot be applied (the reason code says why), or an invalid body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    removeCartCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The applied code, in any case.
+                 * @example SPRING25
+                 */
+                code: components["schemas"]["CouponCode"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The code is off the cart. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No line of the cart carries this code. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "COUPON_NOT_FOUND",
+                     *         "message": "The requested coupon does not exist",
+                     *         "status": 404
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listMyCoupons: {
+        parameters: {
+            query?: {
+                /** @description Only the coupons of this course of the caller's. */
+                course_id?: string;
+                /**
+                 * @description 1-based page number. A page past the last one answers 404 PAGE_NOT_FOUND.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Items per page, at most 100.
+                 * @example 20
+                 */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the caller's coupons. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "total_pages": 1,
+                     *       "current_page": 1,
+                     *       "results": [
+                     *         {
+                     *           "id": "0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e",
+                     *           "course": {
+                     *             "id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                     *             "title": "Complete Web Development Bootcamp 2026"
+                     *           },
+                     *           "code": "SPRING25",
+                     *           "kind": "percent",
+                     *           "percent_off": 25,
+                     *           "fixed_price": null,
+                     *           "starts_at": "2026-03-01T00:00:00Z",
+                     *           "ends_at": "2026-04-01T00:00:00Z",
+                     *           "max_redemptions": 100,
+                     *           "redemptions_count": 12,
+                     *           "reserved_count": 1,
+                     *           "is_active": true,
+                     *           "status": "active",
+                     *           "created_at": "2026-02-20T09:00:00Z",
+                     *           "updated_at": "2026-02-20T09:00:00Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CouponListPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not an instructor. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERMISSION_DENIED",
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "status": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "course_id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                 *       "code": "SPRING25",
+                 *       "percent_off": 25,
+                 *       "starts_at": "2026-03-01T00:00:00Z",
+                 *       "ends_at": "2026-04-01T00:00:00Z",
+                 *       "max_redemptions": 100
+                 *     }
+                 */
+                "application/json": components["schemas"]["CouponCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The coupon. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e",
+                     *       "course": {
+                     *         "id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                     *         "title": "Complete Web Development Bootcamp 2026"
+                     *       },
+                     *       "code": "SPRING25",
+                     *       "kind": "percent",
+                     *       "percent_off": 25,
+                     *       "fixed_price": null,
+                     *       "starts_at": "2026-03-01T00:00:00Z",
+                     *       "ends_at": "2026-04-01T00:00:00Z",
+                     *       "max_redemptions": 100,
+                     *       "redemptions_count": 0,
+                     *       "reserved_count": 0,
+                     *       "is_active": true,
+                     *       "status": "scheduled",
+                     *       "created_at": "2026-02-20T09:00:00Z",
+                     *       "updated_at": "2026-02-20T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not an instructor. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERMISSION_DENIED",
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "status": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["CourseNotFound"];
+            /** @description The course already has a coupon with this code (in any case). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "COUPON_CODE_EXISTS",
+                     *         "message": "This course already has a coupon with this code.",
+                     *         "status": 409
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description An invalid body. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Invalid input data",
+                     *         "status": 422,
+                     *         "details": {
+                     *           "percent_off": [
+                     *             "Send exactly one of percent_off and fixed_price."
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getMyCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The coupon's UUID. A value that is not a UUID answers the same 404.
+                 * @example 0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e
+                 */
+                coupon_id: components["parameters"]["CouponId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The coupon. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e",
+                     *       "course": {
+                     *         "id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                     *         "title": "Complete Web Development Bootcamp 2026"
+                     *       },
+                     *       "code": "SPRING25",
+                     *       "kind": "percent",
+                     *       "percent_off": 25,
+                     *       "fixed_price": null,
+                     *       "starts_at": "2026-03-01T00:00:00Z",
+                     *       "ends_at": "2026-04-01T00:00:00Z",
+                     *       "max_redemptions": 100,
+                     *       "redemptions_count": 12,
+                     *       "reserved_count": 1,
+                     *       "is_active": true,
+                     *       "status": "active",
+                     *       "created_at": "2026-02-20T09:00:00Z",
+                     *       "updated_at": "2026-02-20T09:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not an instructor. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERMISSION_DENIED",
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "status": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["CouponNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateMyCoupon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The coupon's UUID. A value that is not a UUID answers the same 404.
+                 * @example 0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e
+                 */
+                coupon_id: components["parameters"]["CouponId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "is_active": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["CouponUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The coupon as changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e",
+                     *       "course": {
+                     *         "id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                     *         "title": "Complete Web Development Bootcamp 2026"
+                     *       },
+                     *       "code": "SPRING25",
+                     *       "kind": "percent",
+                     *       "percent_off": 25,
+                     *       "fixed_price": null,
+                     *       "starts_at": "2026-03-01T00:00:00Z",
+                     *       "ends_at": "2026-04-01T00:00:00Z",
+                     *       "max_redemptions": 100,
+                     *       "redemptions_count": 12,
+                     *       "reserved_count": 1,
+                     *       "is_active": false,
+                     *       "status": "inactive",
+                     *       "created_at": "2026-02-20T09:00:00Z",
+                     *       "updated_at": "2026-03-10T12:00:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Coupon"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not an instructor. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERMISSION_DENIED",
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "status": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["CouponNotFound"];
+            /** @description Another coupon of the course has this code. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "COUPON_CODE_EXISTS",
+                     *         "message": "This course already has a coupon with this code.",
+                     *         "status": 409
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description An invalid body, or a coupon that would no longer be valid as a whole. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "VALIDATION_ERROR",
+                     *         "message": "Invalid input data",
+                     *         "status": 422,
+                     *         "details": {
+                     *           "ends_at": [
+                     *             "Must be later than starts_at."
+                     *           ]
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listMyCouponRedemptions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 1-based page number. A page past the last one answers 404 PAGE_NOT_FOUND.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Items per page, at most 100.
+                 * @example 20
+                 */
+                page_size?: components["parameters"]["PageSize"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The coupon's UUID. A value that is not a UUID answers the same 404.
+                 * @example 0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e
+                 */
+                coupon_id: components["parameters"]["CouponId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of redemptions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "count": 1,
+                     *       "next": null,
+                     *       "previous": null,
+                     *       "total_pages": 1,
+                     *       "current_page": 1,
+                     *       "results": [
+                     *         {
+                     *           "id": "6a7b8c9d-0e1f-42a3-b4c5-d6e7f8a9b0c1",
+                     *           "order_number": "ORD-2026-00042",
+                     *           "learner_name": "Jane D.",
+                     *           "discount": 22.5,
+                     *           "status": "redeemed",
+                     *           "created_at": "2026-03-02T10:00:00Z",
+                     *           "redeemed_at": "2026-03-02T10:01:00Z",
+                     *           "released_at": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CouponRedemptionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The caller is not an instructor. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PERMISSION_DENIED",
+                     *         "message": "You do not have permission to perform this action.",
+                     *         "status": 403
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["CouponNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];

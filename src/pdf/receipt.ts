@@ -8,7 +8,8 @@ export interface ReceiptContent {
   paidAt: Date;
   currency: string;
   billedTo: { name: string; email: string; lines: string[] };
-  items: Array<{ title: string; priceCents: number }>;
+  /** A line with a coupon prints the coupon's code and discount under it. */
+  items: Array<{ title: string; priceCents: number; discountCents?: number; couponCode?: string | null }>;
   subtotalCents: number;
   discountCents: number;
   totalCents: number;
@@ -71,7 +72,11 @@ export function renderReceiptPdf(content: ReceiptContent): Promise<Buffer> {
   };
   row('Course', 'Price', 'bold');
   rule();
-  for (const item of content.items) row(item.title, money(item.priceCents, content.currency), 'regular');
+  for (const item of content.items) {
+    row(item.title, money(item.priceCents, content.currency), 'regular');
+    if (item.discountCents)
+      row(`   Coupon ${item.couponCode ?? ''}`.trimEnd(), `-${money(item.discountCents, content.currency)}`, 'regular');
+  }
   rule();
   row('Subtotal', money(content.subtotalCents, content.currency), 'regular');
   row('Discount', money(content.discountCents, content.currency), 'regular');

@@ -17,6 +17,16 @@ export interface CartLineRow {
   original_price_cents: number | null;
   thumbnail: string | null;
   lesson_count: number;
+  /** The line's coupon (null columns without one), with what decides whether it applies now. */
+  coupon_id: string | null;
+  coupon_code: string | null;
+  percent_off: number | null;
+  fixed_price_cents: number | null;
+  coupon_starts_at: Date | null;
+  coupon_ends_at: Date | null;
+  coupon_max_redemptions: number | null;
+  coupon_uses_count: number | null;
+  coupon_is_active: boolean | null;
 }
 
 /** The user's one cart, created on first access (the unique user_id makes concurrent first accesses one cart). */
@@ -41,20 +51,36 @@ const CART_LINE_COLUMNS = [
   'c.original_price_cents',
   'c.thumbnail',
   'c.lesson_count',
+  'cp.id as coupon_id',
+  'cp.code as coupon_code',
+  'cp.percent_off',
+  'cp.fixed_price_cents',
+  'cp.starts_at as coupon_starts_at',
+  'cp.ends_at as coupon_ends_at',
+  'cp.max_redemptions as coupon_max_redemptions',
+  'cp.uses_count as coupon_uses_count',
+  'cp.is_active as coupon_is_active',
 ];
+
+/** Cart items with their course and, when one is applied, their coupon. */
+function cartLineQuery(db: Db): Knex.QueryBuilder {
+  return db('cart_items as ci')
+    .join('courses as c', 'c.id', 'ci.course_id')
+    .leftJoin('cart_coupons as cc', 'cc.cart_item_id', 'ci.id')
+    .leftJoin('coupons as cp', 'cp.id', 'cc.coupon_id')
+    .select(CART_LINE_COLUMNS);
+}
 
 /** The items whose course is still published, oldest first; unpublished courses are left out, not deleted. */
 export function cartLines(db: Db, cartId: string): Promise<CartLineRow[]> {
-  return db('cart_items as ci')
-    .join('courses as c', 'c.id', 'ci.course_id')
+  return cartLineQuery(db)
     .where('ci.cart_id', cartId)
     .andWhere('c.is_published', true)
-    .select(CART_LINE_COLUMNS)
     .orderBy([{ column: 'ci.added_at' }, { column: 'ci.id' }]);
 }
 
 export function findCartLine(db: Db, itemId: string): Promise<CartLineRow | undefined> {
-  return db('cart_items as ci').join('courses as c', 'c.id', 'ci.course_id').where('ci.id', itemId).select(CART_LINE_COLUMNS).first();
+  return cartLineQuery(db).where('ci.id', itemId).first();
 }
 
 /** Inserts the item unless the course is already in the cart (the unique constraint decides); undefined then. */

@@ -37,6 +37,9 @@ export interface OrderItemRow {
   price_cents: number;
   original_price_cents: number | null;
   lesson_count: number;
+  /** The coupon discount frozen on the line, and the coupon's code (null without one). */
+  discount_cents: number;
+  coupon_code: string | null;
 }
 
 export function findUserOrder(db: Db, userId: string, orderId: string): Promise<OrderRow | undefined> {
@@ -62,16 +65,24 @@ export async function insertOrder(
     currency: string;
     billingAddress: BillingAddress;
     cartFingerprint: string;
-    items: Array<{ courseId: string; priceCents: number; originalPriceCents: number | null }>;
+    items: Array<{
+      courseId: string;
+      priceCents: number;
+      originalPriceCents: number | null;
+      discountCents: number;
+      couponId: string | null;
+    }>;
   },
 ): Promise<OrderRow> {
   const subtotal = order.items.reduce((sum, item) => sum + item.priceCents, 0);
+  // orders.discount_cents is by construction the sum of the lines' discounts (what sales figures read).
+  const discount = order.items.reduce((sum, item) => sum + item.discountCents, 0);
   const [row] = (await trx('orders')
     .insert({
       user_id: order.userId,
       subtotal_cents: subtotal,
-      discount_cents: 0,
-      total_cents: subtotal,
+      discount_cents: discount,
+      total_cents: subtotal - discount,
       currency: order.currency,
       billing_address: JSON.stringify(order.billingAddress),
       cart_fingerprint: order.cartFingerprint,
@@ -83,6 +94,8 @@ export async function insertOrder(
       course_id: item.courseId,
       price_cents: item.priceCents,
       original_price_cents: item.originalPriceCents,
+      discount_cents: item.discountCents,
+      coupon_id: item.couponId,
       position: i + 1,
     })),
   );
@@ -138,8 +151,19 @@ export function orderItems(db: Db, orderIds: string[]): Promise<OrderItemRow[]> 
   if (orderIds.length === 0) return Promise.resolve([]);
   return db('order_items as oi')
     .join('courses as c', 'c.id', 'oi.course_id')
+    .leftJoin('coupons as cp', 'cp.id', 'oi.coupon_id')
     .whereIn('oi.order_id', orderIds)
-    .select('oi.id', 'oi.order_id', 'oi.course_id', 'c.title', 'oi.price_cents', 'oi.original_price_cents', 'c.lesson_count')
+    .select(
+      'oi.id',
+      'oi.order_id',
+      'oi.course_id',
+      'c.title',
+      'oi.price_cents',
+      'oi.original_price_cents',
+      'c.lesson_count',
+      'oi.discount_cents',
+      'cp.code as coupon_code',
+    )
     .orderBy([{ column: 'oi.order_id' }, { column: 'oi.position' }]);
 }
 

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { enqueueJob } from '../jobs/outbox';
 import { deleteCartCourses } from '../repositories/cart';
+import { redeemReservations } from '../repositories/couponRedemptions';
 import { grantEnrollments } from '../repositories/enrollmentGrants';
 import { completeOrder, findOrder, orderItems, type OrderRow } from '../repositories/orders';
 import { updatePaymentStatus } from '../repositories/payments';
@@ -25,6 +26,8 @@ export async function fulfilOrder(trx: Knex.Transaction, orderId: string): Promi
   if (!order) return { order: (await findOrder(trx, orderId)) as OrderRow, fulfilledNow: false };
 
   await updatePaymentStatus(trx, order.id, 'succeeded', true);
+  // Coupon uses are counted at payment: the order's reservations become redemptions.
+  await redeemReservations(trx, order.id);
   const items = await orderItems(trx, [order.id]);
   const courseIds = items.map((i) => i.course_id);
   await grantEnrollments(trx, {

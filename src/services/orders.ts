@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import type { Schemas } from '../schemas';
 import type { Deps } from '../deps';
-import { AppError, type ErrorDetails, validationError } from '../errors';
+import type { Knex } from 'knex';
+import { AppError, ERRORS, type ErrorDetails, validationError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { billingAddressOf, orderView } from '../presenters/orders';
@@ -21,8 +22,12 @@ import {
   updateBillingAddress,
 } from '../repositories/orders';
 import { findPaymentsByOrders } from '../repositories/payments';
+import { insertReservation, releaseReservations, takeCouponUse } from '../repositories/couponRedemptions';
 import { refundsOfOrders } from '../repositories/refunds';
 import { isFree } from '../repositories/sellableCourses';
+import { lineCoupon, priceCartLine } from './cartPricing';
+import { couponDiscountCents } from './couponRules';
+import { fulfilOrder } from './fulfilment';
 
 const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
 // Region codes ICU names that are not countries a card can be billed in.
@@ -41,10 +46,57 @@ export function validateBillingAddress(input: Schemas['BillingAddressInput']): B
   return billingAddressOf(input);
 }
 
-/** The cart's content as the order would freeze it: the same courses at the same prices give the same value. */
-function cartFingerprint(lines: CartLineRow[]): string {
-  const parts = lines.map((l) => `${l.course_id}:${l.price_cents}`).sort();
+/** A cart line as the order freezes it: its price, and its coupon's discount now. */
+interface FrozenLine {
+  line: CartLineRow;
+  priceCents: number;
+  discountCents: number;
+  couponId: string | null;
+}
+
+/**
+ * The coupon of each line is checked again now: a line whose coupon cannot be used any more refuses the whole
+ * order with the coupon's reason (the learner removes it and sees the new price, never a surprise at payment).
+ * Whether a use is left is decided by the reservation's compare-and-set, not here.
+ */
+function freezeLines(lines: CartLineRow[], now: Date): FrozenLine[] {
+  return lines.map((line) => {
+    const priced = priceCartLine(line, now);
+    if (priced.refusal && priced.refusal !== 'COUPON_EXHAUSTED') {
+      throw new AppError(
+        priced.refusal,
+        `${ERRORS[priced.refusal].message} (${line.coupon_code} on ${line.title}); remove it from your cart`,
+      );
+    }
+    const coupon = lineCoupon(line);
+    if (!coupon) return { line, priceCents: priced.priceCents, discountCents: 0, couponId: null };
+    // "Exhausted" as read here may be this learner's own replaced order, which gives its use back first.
+    return { line, priceCents: priced.priceCents, discountCents: couponDiscountCents(priced.priceCents, coupon), couponId: coupon.id };
+  });
+}
+
+/** The cart's content as the order would freeze it: the same courses, prices and coupons give the same value. */
+function cartFingerprint(lines: FrozenLine[]): string {
+  const parts = lines.map((l) => `${l.line.course_id}:${l.priceCents}:${l.couponId ?? ''}:${l.discountCents}`).sort();
   return crypto.createHash('sha256').update(parts.join(',')).digest('hex');
+}
+
+/**
+ * One use of each coupon of the order, taken by compare-and-set on the coupon's counter (concurrent orders
+ * queue on the coupon's row): the last use goes to exactly one order, the others get COUPON_EXHAUSTED and
+ * their transaction, with its order, rolls back.
+ */
+async function reserveCoupons(trx: Knex.Transaction, order: OrderRow, frozen: FrozenLine[]): Promise<void> {
+  for (const l of frozen) {
+    if (!l.couponId) continue;
+    if (!(await takeCouponUse(trx, l.couponId))) {
+      throw new AppError(
+        'COUPON_EXHAUSTED',
+        `${ERRORS.COUPON_EXHAUSTED.message} (${l.line.coupon_code} on ${l.line.title}); remove it from your cart`,
+      );
+    }
+    await insertReservation(trx, { couponId: l.couponId, orderId: order.id, userId: order.user_id, discountCents: l.discountCents });
+  }
 }
 
 /** Full order views for rows of one user, in a fixed number of queries whatever their count. */
@@ -84,7 +136,8 @@ export async function createOrderFromCart(
     const ownedLine = lines.find((l) => owned.has(l.course_id));
     if (ownedLine) throw new AppError('ALREADY_ENROLLED', `You are already enrolled in ${ownedLine.title}; remove it from your cart`);
 
-    const fingerprint = cartFingerprint(lines);
+    const frozen = freezeLines(lines, new Date());
+    const fingerprint = cartFingerprint(frozen);
     const existing = await findPendingOrderFor(trx, userId, fingerprint);
     if (existing) return { order: await updateBillingAddress(trx, existing.id, billingAddress), created: false, cancelled: [] as string[] };
     const order = await insertOrder(trx, {
@@ -92,9 +145,22 @@ export async function createOrderFromCart(
       currency: 'usd',
       billingAddress,
       cartFingerprint: fingerprint,
-      items: lines.map((l) => ({ courseId: l.course_id, priceCents: l.price_cents as number, originalPriceCents: l.original_price_cents })),
+      items: frozen.map((l) => ({
+        courseId: l.line.course_id,
+        priceCents: l.priceCents,
+        originalPriceCents: l.line.original_price_cents,
+        discountCents: l.discountCents,
+        couponId: l.couponId,
+      })),
     });
-    return { order, created: true, cancelled: await cancelPendingOrders(trx, userId, order.id) };
+    // The replaced orders give their coupon uses back before this one takes its own: a learner re-checking out
+    // never competes with their own abandoned order for the last use.
+    const cancelled = await cancelPendingOrders(trx, userId, order.id);
+    await releaseReservations(trx, cancelled);
+    await reserveCoupons(trx, order, frozen);
+    // Free for this learner (every line at 0 through coupons): nothing to pay, enrolled now, no PaymentIntent.
+    if (order.total_cents === 0) return { order: (await fulfilOrder(trx, order.id)).order, created: true, cancelled };
+    return { order, created: true, cancelled };
   });
   await cancelPaymentIntents(deps, outcome.cancelled);
   return { order: await oneOrderView(deps, outcome.order), created: outcome.created };

@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import type { Deps } from '../deps';
 import { isStripeNotFound, providerError } from '../payments/stripe';
 import { failOrder, lockOrder, type OrderRow } from '../repositories/orders';
+import { releaseReservations } from '../repositories/couponRedemptions';
 import { findPaymentByIntent, type PaymentRow, updatePaymentStatus } from '../repositories/payments';
 import { fulfilOrder } from './fulfilment';
 import { intentMatchesOrder } from './payments';
@@ -76,6 +77,8 @@ export async function syncOrderWithIntent(trx: Knex.Transaction, log: Log, inten
   }
   if (intentFailed(intent) && (await failOrder(trx, found.order.id))) {
     await updatePaymentStatus(trx, found.order.id, intent.status);
+    // A failed order gives its coupon uses back (paid later on a retry, fulfilment takes them again).
+    await releaseReservations(trx, [found.order.id]);
     return 'failed';
   }
   return 'unchanged';

@@ -35,7 +35,12 @@ export function intentMatchesOrder(intent: Stripe.PaymentIntent, order: OrderRow
 export async function createPaymentIntent(deps: Deps, userId: string, orderId: string): Promise<Schemas['PaymentIntent']> {
   const order = await findUserOrder(deps.db, userId, orderId);
   if (!order) throw new AppError('ORDER_NOT_FOUND');
-  if (order.status !== 'pending') throw orderNotPending(order.status);
+  if (order.status !== 'pending') {
+    if (order.total_cents === 0 && order.status === 'completed') {
+      throw new AppError('ORDER_NOT_PENDING', 'This order was free (coupons): it was completed without a payment');
+    }
+    throw orderNotPending(order.status);
+  }
   let payment = await findPaymentByOrder(deps.db, order.id);
   if (!payment) {
     // A replaced order whose payment still went through may already have granted some of these courses:

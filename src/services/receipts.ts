@@ -50,7 +50,7 @@ export async function renderReceipt(
         new Intl.DisplayNames(['en'], { type: 'region' }).of(address.country) ?? address.country,
       ].filter((line): line is string => Boolean(line)),
     },
-    items: items.map((i) => ({ title: i.title, priceCents: i.price_cents })),
+    items: items.map((i) => ({ title: i.title, priceCents: i.price_cents, discountCents: i.discount_cents, couponCode: i.coupon_code })),
     subtotalCents: order.subtotal_cents,
     discountCents: order.discount_cents,
     totalCents: order.total_cents,

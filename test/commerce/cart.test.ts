@@ -20,6 +20,8 @@ describe('cart', () => {
         total_price: 0,
         total_original_price: 0,
         total_discount: 0,
+        coupon_discount: 0,
+        total: 0,
         updated_at: undefined,
       },
     );

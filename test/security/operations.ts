@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BILLING, cartItemId, insertWishlistItem, orderCourses, paymentIntentFor, purchase } from '../support/factories/commerce';
 import { type CourseOptions, insertCourse, insertEnrollment, upsertCategory } from '../support/factories/catalog';
+import { applyCouponRow, insertCoupon } from '../support/factories/coupons';
 import { addToCart, insertReview } from '../support/factories/learning';
 import type { TestServer } from '../support/harness';
 import { registerInstructor, registerLearner, type TestUser } from '../support/users';
@@ -135,6 +136,21 @@ async function cartItem(w: World): Promise<string> {
   const id = await cartItemId(w.t.db, w.users.learner.id, c.id);
   w.secrets.add(id);
   return id;
+}
+
+/** A fresh coupon of a fresh course of `instructor`. */
+async function coupon(w: World): Promise<Target> {
+  const c = await course(w);
+  return { params: { coupon_id: (await insertCoupon(w.t.db, c.id)).id } };
+}
+
+/** A code applied to a line of the learner's cart. */
+async function cartCoupon(w: World): Promise<Target> {
+  const c = await course(w);
+  await addToCart(w.t.db, w.users.learner.id, c.id);
+  const applied = await insertCoupon(w.t.db, c.id);
+  await applyCouponRow(w.t.db, w.users.learner.id, c.id, applied.id);
+  return { params: { code: applied.code } };
 }
 
 async function wishlistItem(w: World): Promise<string> {
@@ -285,6 +301,23 @@ export const OPERATIONS: Record<string, OperationCase> = {
     owner: [204],
   },
   listMyTaughtCourses: { kind: 'instructorOnly', owner: [200] },
+  listMyCoupons: { kind: 'instructorOnly', owner: [200] },
+  createCoupon: {
+    kind: 'instructorOwned',
+    target: async (w) => ({
+      body: {
+        course_id: (await course(w)).id,
+        code: 'MATRIX10',
+        percent_off: 10,
+        starts_at: '2026-01-01T00:00:00Z',
+        ends_at: '2027-01-01T00:00:00Z',
+      },
+    }),
+    owner: [201],
+  },
+  getMyCoupon: { kind: 'instructorOwned', target: coupon, owner: [200] },
+  updateMyCoupon: { kind: 'instructorOwned', target: async (w) => ({ ...(await coupon(w)), body: { is_active: false } }), owner: [200] },
+  listMyCouponRedemptions: { kind: 'instructorOwned', target: coupon, owner: [200] },
   listCourseReviews: {
     kind: 'instructorOwned',
     target: async (w) => courseParams(w, draft(w)),
@@ -334,6 +367,8 @@ export const OPERATIONS: Record<string, OperationCase> = {
   },
   addCartItem: { kind: 'account', target: async (w) => ({ body: { course_id: (await insertCourse(w.t.db)).id } }) },
   removeCartItem: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await cartItem(w) } }), owner: [204] },
+  applyCartCoupon: { kind: 'account', target: async () => ({ body: { code: 'MATRIXCODE' } }) },
+  removeCartCoupon: { kind: 'learnerOwned', target: cartCoupon, owner: [204] },
   listWishlist: { kind: 'account' },
   addWishlistItem: { kind: 'account', target: async (w) => ({ body: { course_id: (await insertCourse(w.t.db)).id } }) },
   removeWishlistItem: { kind: 'learnerOwned', target: async (w) => ({ params: { item_id: await wishlistItem(w) } }), owner: [204] },

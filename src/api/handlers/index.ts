@@ -4,6 +4,7 @@ import * as authoring from './authoring';
 import * as cart from './cart';
 import * as categories from './categories';
 import * as certificates from './certificates';
+import * as coupons from './coupons';
 import * as courses from './courses';
 import * as dashboard from './dashboard';
 import * as docs from './docs';
@@ -26,6 +27,7 @@ export const handlers = {
   ...certificates,
   ...dashboard,
   ...cart,
+  ...coupons,
   ...wishlist,
   ...orders,
   ...payments,

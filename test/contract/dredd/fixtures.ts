@@ -4,6 +4,7 @@ import { issueCertificate } from '../../../src/services/certificates';
 import type { TestServer } from '../../support/harness';
 import { type CourseFixture, insertCourse, insertEnrollment } from '../../support/factories/catalog';
 import { cartItemId, insertOrder, insertWishlistItem, type OrderStatus, payOrder } from '../../support/factories/commerce';
+import { applyCouponRow, insertCoupon } from '../../support/factories/coupons';
 import { addToCart, completedEnrollment, insertReview, setEnrollmentStatus } from '../../support/factories/learning';
 import { registerInstructor, registerLearner, type TestUser } from '../../support/users';
 
@@ -30,6 +31,8 @@ export const USER_NAMES = [
   'logoutUser',
   'passwordUser',
   'candidate',
+  'couponer',
+  'couponRemover',
 ] as const;
 export type UserName = (typeof USER_NAMES)[number];
 
@@ -86,6 +89,8 @@ export interface Fixtures {
   };
   paymentIntents: { confirmer: string; confirmerRefunded: string };
   certificates: { rendered: string; renderedCode: string; unrendered: string };
+  /** Coupons of courses.main (read, listed) and courses.cartB (edited); codes couponer and couponRemover apply. */
+  coupons: { main: string; mainCode: string; editable: string; cartCode: string; removeCode: string };
 }
 
 export async function seedContractData(t: TestServer): Promise<Fixtures> {
@@ -175,6 +180,14 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
     .returning('id');
   if (!rendered) throw new Error('no certificate issued for the completed course');
 
+  const mainCoupon = await insertCoupon(db, courses.main.id, { code: 'DREDDMAIN' });
+  const editable = await insertCoupon(db, courses.main.id, { code: 'DREDDEDIT' });
+  const cartCoupon = await insertCoupon(db, courses.cartB.id, { code: 'DREDDCART' });
+  const removeCoupon = await insertCoupon(db, courses.cartB.id, { code: 'DREDDREMOVE' });
+  await addToCart(db, users.couponer.id, courses.cartB.id);
+  await addToCart(db, users.couponRemover.id, courses.cartB.id);
+  await applyCouponRow(db, users.couponRemover.id, courses.cartB.id, removeCoupon.id);
+
   return {
     apiBase: `${t.baseUrl}/api/v1`,
     webhookSecret: t.config.stripe.webhookSecret,
@@ -187,6 +200,13 @@ export async function seedContractData(t: TestServer): Promise<Fixtures> {
     wishlistItems,
     orders: { learnerCompleted, learnerUnrendered, payer, confirmer: confirmerOrder, confirmerRefunded, refunder, refunderCancelled },
     paymentIntents: { confirmer: confirmerIntent, confirmerRefunded: confirmerRefundedIntent },
+    coupons: {
+      main: mainCoupon.id,
+      mainCode: mainCoupon.code,
+      editable: editable.id,
+      cartCode: cartCoupon.code,
+      removeCode: removeCoupon.code,
+    },
     certificates: { rendered: rendered.id, renderedCode: rendered.verification_code, unrendered: (unrendered as { id: string }).id },
   };
 }

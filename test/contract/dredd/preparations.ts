@@ -162,6 +162,32 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   },
   listMyTaughtCourses: { success: () => ({ as: 'instructor' }), statuses: { 403: () => ({ as: 'outsider' }) } },
 
+  // coupons
+  listMyCoupons: { success: () => ({ as: 'instructor', query: {} }), statuses: { 403: () => ({ as: 'outsider', query: {} }) } },
+  createCoupon: {
+    success: (f) => ({ as: 'instructor', patch: { course_id: f.courses.main.id, code: `DREDD${crypto.randomBytes(4).toString('hex')}` } }),
+    statuses: {
+      403: () => ({ as: 'outsider' }),
+      404: () => ({ as: 'instructor', patch: { course_id: UNKNOWN_ID } }),
+      409: (f) => ({ as: 'instructor', patch: { course_id: f.courses.main.id, code: f.coupons.mainCode.toLowerCase() } }),
+    },
+  },
+  getMyCoupon: {
+    success: (f) => ({ as: 'instructor', params: { coupon_id: f.coupons.main } }),
+    statuses: { 403: (f) => ({ as: 'outsider', params: { coupon_id: f.coupons.main } }) },
+  },
+  updateMyCoupon: {
+    success: (f) => ({ as: 'instructor', params: { coupon_id: f.coupons.editable } }),
+    statuses: {
+      403: (f) => ({ as: 'outsider', params: { coupon_id: f.coupons.editable } }),
+      409: (f) => ({ as: 'instructor', params: { coupon_id: f.coupons.editable }, body: { code: f.coupons.mainCode } }),
+    },
+  },
+  listMyCouponRedemptions: {
+    success: (f) => ({ as: 'instructor', params: { coupon_id: f.coupons.main }, query: {} }),
+    statuses: { 403: (f) => ({ as: 'outsider', params: { coupon_id: f.coupons.main }, query: {} }) },
+  },
+
   // reviews
   listCourseReviews: { success: (f) => ({ as: 'learner', params: { course_id: f.courses.main.id } }) },
   createCourseReview: {
@@ -199,6 +225,8 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
     },
   },
   removeCartItem: { success: (f) => ({ as: 'learner', params: { item_id: f.cartItems.learnerA } }) },
+  applyCartCoupon: { success: (f) => ({ as: 'couponer', body: { code: f.coupons.cartCode.toLowerCase() } }) },
+  removeCartCoupon: { success: (f) => ({ as: 'couponRemover', params: { code: f.coupons.removeCode } }) },
   listWishlist: { success: () => ({ as: 'learner' }) },
   addWishlistItem: {
     success: (f) => ({ as: 'learner', body: { course_id: f.courses.wish3.id } }),

@@ -24,6 +24,7 @@ import {
   SHORT_PATTERNS,
 } from './catalog-data';
 import { slugify } from '../../src/services/slugs';
+import { seedDemoCoupons } from './demoCoupons';
 
 /**
  * Deterministic demo data: the same ids, names, prices and timestamps on every run (a seeded PRNG per course,
@@ -895,6 +896,10 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
     await pending;
 
     await seedLearnerActivity(trx, demoCourses);
+    await seedDemoCoupons(
+      trx,
+      [...demoCourses.values()].filter((g) => g.published).map((g) => g.course),
+    );
     if (total > BULK_THRESHOLD) log('adding foreign keys back (validating every row)');
     await restoreForeignKeys();
     summary.enrollments += extras.size;

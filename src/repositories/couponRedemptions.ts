@@ -102,3 +102,16 @@ export async function listRedemptions(db: Db, couponId: string, page: PageReques
   ]);
   return { rows, count: Number(counted[0]?.n ?? 0) };
 }
+
+/** Pending orders holding a reservation taken more than `olderThanMs` ago, oldest first. */
+export async function expiredHolds(db: Db, olderThanMs: number, limit: number): Promise<string[]> {
+  const rows = (await db('coupon_redemptions as r')
+    .join('orders as o', 'o.id', 'r.order_id')
+    .where({ 'r.status': 'reserved', 'o.status': 'pending' })
+    .where('r.created_at', '<=', db.raw('now() - make_interval(secs => ?)', [olderThanMs / 1000]))
+    .groupBy('o.id', 'o.created_at')
+    .orderBy('o.created_at')
+    .limit(limit)
+    .select('o.id')) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}

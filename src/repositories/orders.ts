@@ -133,6 +133,11 @@ export async function completeOrder(trx: Knex.Transaction, orderId: string): Pro
   return row;
 }
 
+/** pending → cancelled only (an abandoned order whose coupon hold expired). */
+export async function cancelPendingOrder(trx: Knex.Transaction, orderId: string): Promise<boolean> {
+  return (await trx('orders').where({ id: orderId, status: 'pending' }).update({ status: 'cancelled', cancelled_at: trx.fn.now() })) === 1;
+}
+
 /** pending → failed only: a late failure never undoes a completion, a refund or a cancellation. */
 export async function failOrder(trx: Knex.Transaction, orderId: string): Promise<boolean> {
   return (await trx('orders').where({ id: orderId, status: 'pending' }).update({ status: 'failed', failed_at: trx.fn.now() })) === 1;

@@ -4,6 +4,7 @@ import { insertCourse } from '../support/factories/catalog';
 import { BILLING, deliverWebhook, payAtStripe, paymentIntentFor, stripeEvent } from '../support/factories/commerce';
 import { insertCoupon } from '../support/factories/coupons';
 import { addToCart } from '../support/factories/learning';
+import { expireCouponHolds } from '../../src/services/couponHolds';
 import { useTestServer } from '../support/harness';
 import { registerInstructor, registerLearner, type TestUser } from '../support/users';
 
@@ -130,6 +131,27 @@ describe('coupons at checkout', () => {
     assert.equal((await deliverWebhook(t, stripeEvent(t, 'payment_intent.succeeded', intent.payment_intent_id))).status, 200);
     assert.equal((await t.db('orders').where({ id: order.id }).first()).status, 'completed');
     assert.deepEqual(await redemptionStatuses(coupon.id), { released: 1, reserved: 1, redeemed: 1 });
+  });
+
+  it('an abandoned checkout gives its use back after the hold, with or without a PaymentIntent', async () => {
+    const course = await insertCourse(t.db, { priceCents: 3000 });
+    const coupon = await insertCoupon(t.db, course.id, { code: 'HOLD', percentOff: 10, maxRedemptions: 2 });
+    const [noIntent, withIntent] = [await learnerWithCoupon(course.id, 'HOLD'), await learnerWithCoupon(course.id, 'HOLD')];
+    const quiet = (await checkout(noIntent)).body;
+    const started = (await checkout(withIntent)).body;
+    const intent = await paymentIntentFor(t, withIntent, started.id);
+    assert.equal(await expireCouponHolds(t.deps), 0, 'within the hold nothing expires');
+    await t
+      .db('coupon_redemptions')
+      .where({ coupon_id: coupon.id })
+      .update({ created_at: t.db.raw("now() - interval '2 hours'") });
+    assert.equal(await expireCouponHolds(t.deps), 2);
+    assert.equal((await t.db('orders').where({ id: quiet.id }).first()).status, 'cancelled');
+    assert.equal((await t.db('orders').where({ id: started.id }).first()).status, 'failed');
+    assert.equal(t.stripe!.account.paymentIntents.get(intent.payment_intent_id)?.status, 'canceled');
+    assert.deepEqual(await redemptionStatuses(coupon.id), { released: 2 });
+    assert.equal((await t.db('coupons').where({ id: coupon.id }).first()).uses_count, 0);
+    assert.equal(await expireCouponHolds(t.deps), 0, 'a second run changes nothing');
   });
 
   it('refunds what was paid, not the list price, and prints the discount on the order', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { insertCourse } from '../support/factories/catalog';
+import { insertCoupon } from '../support/factories/coupons';
 import { useTestServer } from '../support/harness';
 import { registerInstructor, type TestUser } from '../support/users';
 import { contractOperations, fillPath, spec } from './operations';
@@ -98,6 +99,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
 
   it('caps page_size at 100 on every paginated list of the contract', async () => {
     const course = await insertCourse(t.db, { instructorId: instructor.id });
+    const coupon = await insertCoupon(t.db, course.id);
     const paged = contractOperations().filter((o) =>
       ((spec.paths[o.path] as Record<string, { parameters?: Schema[] }>)[o.method.toLowerCase()]?.parameters ?? []).some(
         (p) => (resolve(p) as { name?: string }).name === 'page_size',
@@ -105,7 +107,7 @@ describe('API4:2023 Unrestricted Resource Consumption', () => {
     );
     assert.ok(paged.length >= 6, `${paged.length} paginated operations`);
     for (const op of paged) {
-      const path = fillPath(op.path, { course_id: course.id });
+      const path = fillPath(op.path, { course_id: course.id, coupon_id: coupon.id });
       const over = await t.api.request('GET', path, { token: instructor.access, query: { page_size: 101 }, ...from(12) });
       assert.equal(over.status, 422, `${op.operationId}: ${over.status}`);
       assert.ok(over.body.error.details.page_size, op.operationId);

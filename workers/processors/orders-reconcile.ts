@@ -1,3 +1,4 @@
+import { expireCouponHolds } from '../../src/services/couponHolds';
 import { reconcilePendingOrders } from '../../src/services/reconciliation';
 import type { Processor } from '../processor';
 
@@ -7,5 +8,7 @@ export const reconcileOrdersProcessor: Processor<'orders.reconcile'> = async (_j
   const said = Object.entries(outcomes)
     .map(([outcome, n]) => `${n} ${outcome}`)
     .join(', ');
-  return `Asked Stripe about ${checked} pending ${checked === 1 ? 'order' : 'orders'}${said ? `: ${said}` : ''}.`;
+  // Abandoned checkouts give their coupon uses back after the hold (src/services/couponHolds.ts).
+  const released = await expireCouponHolds(deps);
+  return `Asked Stripe about ${checked} pending ${checked === 1 ? 'order' : 'orders'}${said ? `: ${said}` : ''}; ${released} expired coupon ${released === 1 ? 'hold' : 'holds'} released.`;
 };

@@ -2,24 +2,6 @@ import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
 import type { PageRequest } from '../pagination';
 
-export interface CouponRow {
-  id: string;
-  course_id: string;
-  course_title: string;
-  code: string;
-  percent_off: number | null;
-  fixed_price_cents: number | null;
-  starts_at: Date;
-  ends_at: Date;
-  max_redemptions: number | null;
-  /** Reserved plus redeemed: what max_redemptions limits. */
-  uses_count: number;
-  redeemed_count: number;
-  is_active: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
-
 /** The columns a coupon is written with (the course is set at creation only). */
 export interface CouponFields {
   code: string;
@@ -29,6 +11,17 @@ export interface CouponFields {
   ends_at: Date;
   max_redemptions: number | null;
   is_active: boolean;
+}
+
+export interface CouponRow extends CouponFields {
+  id: string;
+  course_id: string;
+  course_title: string;
+  /** Reserved plus redeemed: what max_redemptions limits. */
+  uses_count: number;
+  redeemed_count: number;
+  created_at: Date;
+  updated_at: Date;
 }
 
 const REDEEMED_COUNT = `(SELECT count(*)::int FROM coupon_redemptions r WHERE r.coupon_id = cp.id AND r.status = 'redeemed')`;

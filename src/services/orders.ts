@@ -87,7 +87,9 @@ function cartFingerprint(lines: FrozenLine[]): string {
  * their transaction, with its order, rolls back.
  */
 async function reserveCoupons(trx: Knex.Transaction, order: OrderRow, frozen: FrozenLine[]): Promise<void> {
-  for (const l of frozen) {
+  // In coupon id order: two orders sharing coupons lock their rows in the same order and never deadlock.
+  const withCoupon = frozen.filter((l) => l.couponId).sort((a, b) => ((a.couponId as string) < (b.couponId as string) ? -1 : 1));
+  for (const l of withCoupon) {
     if (!l.couponId) continue;
     if (!(await takeCouponUse(trx, l.couponId))) {
       throw new AppError(

@@ -24,6 +24,7 @@ import {
   SHORT_PATTERNS,
 } from './catalog-data';
 import { slugify } from '../../src/services/slugs';
+import { seedDemoSales } from './demoSales';
 
 /**
  * Deterministic demo data: the same ids, names, prices and timestamps on every run (a seeded PRNG per course,
@@ -895,6 +896,7 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
     await pending;
 
     await seedLearnerActivity(trx, demoCourses);
+    await seedDemoSales(trx, DEMO_LEARNER_EMAIL); // the instructors' sales history, then their insights
     if (total > BULK_THRESHOLD) log('adding foreign keys back (validating every row)');
     await restoreForeignKeys();
     summary.enrollments += extras.size;

@@ -3425,7 +3425,8 @@ export interface components {
          */
         InsightGranularity: "day" | "week" | "month";
         /**
-         * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to`. Default: 29 days before `to`.
+         * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+         *     Default: 29 days before `to`.
          * @example 2026-01-01
          */
         InsightFrom: string;
@@ -8464,7 +8465,8 @@ export interface operations {
                  */
                 granularity?: components["parameters"]["InsightGranularity"];
                 /**
-                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to`. Default: 29 days before `to`.
+                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+                 *     Default: 29 days before `to`.
                  * @example 2026-01-01
                  */
                 from?: components["parameters"]["InsightFrom"];
@@ -8568,7 +8570,8 @@ export interface operations {
                  */
                 granularity?: components["parameters"]["InsightGranularity"];
                 /**
-                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to`. Default: 29 days before `to`.
+                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+                 *     Default: 29 days before `to`.
                  * @example 2026-01-01
                  */
                 from?: components["parameters"]["InsightFrom"];
@@ -8647,7 +8650,8 @@ export interface operations {
                  */
                 granularity?: components["parameters"]["InsightGranularity"];
                 /**
-                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to`. Default: 29 days before `to`.
+                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+                 *     Default: 29 days before `to`.
                  * @example 2026-01-01
                  */
                 from?: components["parameters"]["InsightFrom"];

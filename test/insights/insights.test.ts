@@ -266,5 +266,12 @@ describe('instructor insights', () => {
     assert.ok(long.body.error.details.from);
     const badDate = await get('/instructor/insights/reviews/?from=2026-02-30');
     assert.equal(badDate.status, 422);
+    const early = await get('/instructor/insights/reviews/?from=1969-12-31&to=1970-01-05');
+    assert.equal(early.status, 422);
+    assert.ok(early.body.error.details.from);
+    // The end of the calendar: the series stops at the window's end (ISO strings past 9999 would not compare).
+    const last = await get('/instructor/insights/sales/?granularity=month&from=9999-01-01&to=9999-12-31');
+    assert.equal(last.status, 200);
+    assert.equal(last.body.periods.length, 12);
   });
 });

@@ -1,5 +1,6 @@
 import type { AnyJobDefinition, JobTable } from './processor';
 import { closeBrokenStreaksProcessor } from './processors/close-broken-streaks';
+import { rebuildInsightsProcessor, recomputeCourseInsightsProcessor, recomputeOrderInsightsProcessor } from './processors/insights';
 import { reconcileOrdersProcessor } from './processors/orders-reconcile';
 import { recomputeCourseStatsProcessor } from './processors/recompute-course-stats';
 import { recomputeLearnerStatsProcessor } from './processors/recompute-learner-stats';
@@ -30,6 +31,14 @@ export const JOBS: JobTable = {
       id: 'orders.reconcile',
       repeat: ({ reconcile }) => (reconcile.intervalMs > 0 ? { every: reconcile.intervalMs } : undefined),
     },
+  },
+  'recompute-order-insights': { processor: recomputeOrderInsightsProcessor, collapseKey: (p) => p.orderId },
+  'recompute-course-insights': { processor: recomputeCourseInsightsProcessor, collapseKey: (p) => p.courseId },
+  'rebuild-insights': {
+    processor: rebuildInsightsProcessor,
+    // The safety net under the incremental jobs (one lost to a Redis without AOF, a lesson deleted): a nightly
+    // rebuild, off-peak in UTC.
+    schedule: { id: 'rebuild-insights', repeat: () => ({ pattern: '17 3 * * *', tz: 'UTC' }) },
   },
 };
 

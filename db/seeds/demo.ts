@@ -25,6 +25,7 @@ import {
 } from './catalog-data';
 import { slugify } from '../../src/services/slugs';
 import { seedDemoCoupons } from './demoCoupons';
+import { seedDemoSales } from './demoSales';
 
 /**
  * Deterministic demo data: the same ids, names, prices and timestamps on every run (a seeded PRNG per course,
@@ -900,6 +901,7 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
       trx,
       [...demoCourses.values()].filter((g) => g.published).map((g) => g.course),
     );
+    await seedDemoSales(trx, DEMO_LEARNER_EMAIL); // the instructors' sales history, then their insights
     if (total > BULK_THRESHOLD) log('adding foreign keys back (validating every row)');
     await restoreForeignKeys();
     summary.enrollments += extras.size;

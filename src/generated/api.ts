@@ -1637,6 +1637,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/instructor/insights/sales/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the sales of my courses over time
+         * @description Instructors only (anyone else: 403 PERMISSION_DENIED), the caller's own courses only. Revenue per
+         *     period of the window (UTC days, weeks from Monday, or months), in total and per course, with coupon use;
+         *     money in integer cents. The figures come from aggregates the workers rebuild from the orders after each
+         *     sale and refund, so they may lag a few seconds behind a payment. `from` after `to`, or a window longer
+         *     than 731 days, is 422 VALIDATION_ERROR.
+         */
+        get: operations["getSalesInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructor/insights/learners/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the learners of my courses over time
+         * @description Instructors only (anyone else: 403 PERMISSION_DENIED), the caller's own courses only. Enrollments and
+         *     completions per period of the window, and the current learners, completion rate, average progress and
+         *     active learners (last 7 and 30 days). Rebuilt by the workers after each enrollment, lesson progress and
+         *     refund. Same window rules as getSalesInsights.
+         */
+        get: operations["getLearnerInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructor/insights/reviews/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the reviews of my courses over time
+         * @description Instructors only (anyone else: 403 PERMISSION_DENIED), the caller's own courses only. The reviews
+         *     written in the window that count in the ratings (their author still has access): how many per star and
+         *     the average, in total and per period. Rebuilt by the workers after each review change and refund. Same
+         *     window rules as getSalesInsights.
+         */
+        get: operations["getReviewInsights"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/instructor/courses/{course_id}/insights/engagement/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get where learners start, complete and stop in one of my courses
+         * @description The course's own instructor only: another instructor's course, or an unknown id, is 404
+         *     COURSE_NOT_FOUND; a caller who is not an instructor gets 403 PERMISSION_DENIED. Every lesson in
+         *     curriculum order with the learners who started it, completed it, and stopped at it (their furthest
+         *     lesson, course unfinished), and the drop-off lesson where most stopped. Rebuilt by the workers after
+         *     each lesson progress, enrollment and refund.
+         */
+        get: operations["getCourseEngagement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -3272,6 +3366,149 @@ export interface components {
              */
             target_hours_per_month: number;
         };
+        /**
+         * Format: date
+         * @description A UTC calendar day, ISO 8601 (YYYY-MM-DD).
+         */
+        InsightDate: string;
+        InsightWindow: {
+            /** @enum {string} */
+            granularity: "day" | "week" | "month";
+            from: components["schemas"]["InsightDate"];
+            to: components["schemas"]["InsightDate"];
+        };
+        /** @description An amount in cents of the course currency (USD). */
+        Cents: number;
+        /**
+         * @description Sales of paid orders (completed, or completed then refunded), one sale per course bought. `gross_cents` is
+         *     what learners paid (after discounts); a refund counts on the day it was made (`refunds_count`,
+         *     `refunded_cents`, what was paid for the refunded courses) while its sale stays on the day of the sale;
+         *     `net_cents` = gross − refunded (negative in a period with more refunds than sales). Coupon use:
+         *     `discounted_sales_count` sales carried a discount, worth `discount_cents` in total (an order's discount
+         *     is split over its courses in proportion to their prices).
+         */
+        SalesFigures: {
+            sales_count: number;
+            gross_cents: components["schemas"]["Cents"];
+            refunds_count: number;
+            refunded_cents: components["schemas"]["Cents"];
+            net_cents: number;
+            discounted_sales_count: number;
+            discount_cents: components["schemas"]["Cents"];
+        };
+        /** @description One period's SalesFigures. */
+        SalesPeriod: {
+            period_start: components["schemas"]["InsightDate"];
+            sales_count: number;
+            gross_cents: components["schemas"]["Cents"];
+            refunds_count: number;
+            refunded_cents: components["schemas"]["Cents"];
+            net_cents: number;
+            discounted_sales_count: number;
+            discount_cents: components["schemas"]["Cents"];
+        };
+        /** @description One course's SalesFigures over the window. */
+        CourseSales: {
+            /** Format: uuid */
+            course_id: string;
+            title: string;
+            sales_count: number;
+            gross_cents: components["schemas"]["Cents"];
+            refunds_count: number;
+            refunded_cents: components["schemas"]["Cents"];
+            net_cents: number;
+            discounted_sales_count: number;
+            discount_cents: components["schemas"]["Cents"];
+        };
+        SalesInsights: {
+            window: components["schemas"]["InsightWindow"];
+            /** @enum {string} */
+            currency: "usd";
+            totals: components["schemas"]["SalesFigures"];
+            /** @description Every period of the window in order, zeros included (a continuous curve). */
+            periods: components["schemas"]["SalesPeriod"][];
+            /**
+             * @description Per course over the window, courses with any sale or refund in it, highest net first, at most 100
+             *     (use `course_id` for any other).
+             */
+            courses: components["schemas"]["CourseSales"][];
+        };
+        LearnerInsights: {
+            window: components["schemas"]["InsightWindow"];
+            /**
+             * @description Now, whatever the window: `learners` are enrollments with access (a refunded one leaves), one per
+             *     learner and course; `completion_rate_percent` is the share of them that completed the course and
+             *     `average_progress_percent` their mean progress (one decimal; 0 without learners).
+             *     `active_last_7_days` / `active_last_30_days`: enrollments whose learner last studied the course
+             *     within the last 7 / 30 UTC days including today (a learner active in two of your courses counts twice).
+             */
+            totals: {
+                learners: number;
+                completed_learners: number;
+                completion_rate_percent: number;
+                average_progress_percent: number;
+                active_last_7_days: number;
+                active_last_30_days: number;
+            };
+            /** @description Every period of the window in order: enrollments made in it (still with access) and courses completed in it. */
+            periods: {
+                period_start: components["schemas"]["InsightDate"];
+                enrollments: number;
+                completions: number;
+            }[];
+        };
+        /** @description Number of reviews per star rating. */
+        RatingDistribution: {
+            1: number;
+            2: number;
+            3: number;
+            4: number;
+            5: number;
+        };
+        ReviewInsights: {
+            window: components["schemas"]["InsightWindow"];
+            /** @description Reviews written in the window that count in the courses' ratings (author with access). */
+            totals: {
+                reviews_count: number;
+                /** @description Two decimals; null without reviews. */
+                average_rating: number | null;
+                distribution: components["schemas"]["RatingDistribution"];
+            };
+            periods: {
+                period_start: components["schemas"]["InsightDate"];
+                reviews_count: number;
+                average_rating: number | null;
+            }[];
+        };
+        LessonEngagement: {
+            /** Format: uuid */
+            lesson_id: string;
+            title: string;
+            /** Format: uuid */
+            section_id: string;
+            section_title: string;
+            /** @description 1-based place of the lesson in the whole curriculum. */
+            position: number;
+            /** @description Learners with access who have progress on this lesson (watched some of it or completed it). */
+            learners_started: number;
+            learners_completed: number;
+            /** @description Learners who have not finished the course and whose furthest lesson reached is this one. */
+            learners_stopped: number;
+        };
+        CourseEngagement: {
+            /** Format: uuid */
+            course_id: string;
+            /** @description Enrollments with access to the course. */
+            learners: number;
+            /**
+             * Format: uuid
+             * @description The lesson where most learners stopped (the earliest one on a tie); null while no learner has stopped
+             *     anywhere.
+             */
+            drop_off_lesson_id: string | null;
+            /** @description Every lesson of the course in curriculum order. */
+            lessons: components["schemas"]["LessonEngagement"][];
+        };
         /** @description An OpenAPI 3.0 document; see the OpenAPI Specification for its fields. */
         OpenApiDocument: {
             /** @example 3.0.3 */
@@ -3520,6 +3757,27 @@ export interface components {
          * @example 0c1d2e3f-4a5b-46c7-8d9e-0f1a2b3c4d5e
          */
         CouponId: string;
+        /**
+         * @description The length of each period of the series; weeks start on Monday (ISO 8601), months on the 1st.
+         * @example day
+         */
+        InsightGranularity: "day" | "week" | "month";
+        /**
+         * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+         *     Default: 29 days before `to`.
+         * @example 2026-01-01
+         */
+        InsightFrom: string;
+        /**
+         * @description Last UTC day of the window (ISO 8601 date), included. Default: today (UTC).
+         * @example 2026-01-31
+         */
+        InsightTo: string;
+        /**
+         * @description Narrows the figures to one of the caller's own courses. Another instructor's course, or an unknown id, is
+         *     404 COURSE_NOT_FOUND.
+         */
+        InsightCourseId: string;
     };
     requestBodies: never;
     headers: {
@@ -9164,6 +9422,338 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSalesInsights: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The length of each period of the series; weeks start on Monday (ISO 8601), months on the 1st.
+                 * @example day
+                 */
+                granularity?: components["parameters"]["InsightGranularity"];
+                /**
+                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+                 *     Default: 29 days before `to`.
+                 * @example 2026-01-01
+                 */
+                from?: components["parameters"]["InsightFrom"];
+                /**
+                 * @description Last UTC day of the window (ISO 8601 date), included. Default: today (UTC).
+                 * @example 2026-01-31
+                 */
+                to?: components["parameters"]["InsightTo"];
+                /**
+                 * @description Narrows the figures to one of the caller's own courses. Another instructor's course, or an unknown id, is
+                 *     404 COURSE_NOT_FOUND.
+                 */
+                course_id?: components["parameters"]["InsightCourseId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sales figures of the window. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "window": {
+                     *         "granularity": "month",
+                     *         "from": "2026-01-01",
+                     *         "to": "2026-02-28"
+                     *       },
+                     *       "currency": "usd",
+                     *       "totals": {
+                     *         "sales_count": 14,
+                     *         "gross_cents": 118986,
+                     *         "refunds_count": 1,
+                     *         "refunded_cents": 8999,
+                     *         "net_cents": 109987,
+                     *         "discounted_sales_count": 3,
+                     *         "discount_cents": 8100
+                     *       },
+                     *       "periods": [
+                     *         {
+                     *           "period_start": "2026-01-01",
+                     *           "sales_count": 9,
+                     *           "gross_cents": 76491,
+                     *           "refunds_count": 1,
+                     *           "refunded_cents": 8999,
+                     *           "net_cents": 67492,
+                     *           "discounted_sales_count": 2,
+                     *           "discount_cents": 5400
+                     *         },
+                     *         {
+                     *           "period_start": "2026-02-01",
+                     *           "sales_count": 5,
+                     *           "gross_cents": 42495,
+                     *           "refunds_count": 0,
+                     *           "refunded_cents": 0,
+                     *           "net_cents": 42495,
+                     *           "discounted_sales_count": 1,
+                     *           "discount_cents": 2700
+                     *         }
+                     *       ],
+                     *       "courses": [
+                     *         {
+                     *           "course_id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                     *           "title": "Complete Web Development Bootcamp 2026",
+                     *           "sales_count": 14,
+                     *           "gross_cents": 118986,
+                     *           "refunds_count": 1,
+                     *           "refunded_cents": 8999,
+                     *           "net_cents": 109987,
+                     *           "discounted_sales_count": 3,
+                     *           "discount_cents": 8100
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SalesInsights"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getLearnerInsights: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The length of each period of the series; weeks start on Monday (ISO 8601), months on the 1st.
+                 * @example day
+                 */
+                granularity?: components["parameters"]["InsightGranularity"];
+                /**
+                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+                 *     Default: 29 days before `to`.
+                 * @example 2026-01-01
+                 */
+                from?: components["parameters"]["InsightFrom"];
+                /**
+                 * @description Last UTC day of the window (ISO 8601 date), included. Default: today (UTC).
+                 * @example 2026-01-31
+                 */
+                to?: components["parameters"]["InsightTo"];
+                /**
+                 * @description Narrows the figures to one of the caller's own courses. Another instructor's course, or an unknown id, is
+                 *     404 COURSE_NOT_FOUND.
+                 */
+                course_id?: components["parameters"]["InsightCourseId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The learner figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "window": {
+                     *         "granularity": "week",
+                     *         "from": "2026-01-05",
+                     *         "to": "2026-01-18"
+                     *       },
+                     *       "totals": {
+                     *         "learners": 120,
+                     *         "completed_learners": 18,
+                     *         "completion_rate_percent": 15,
+                     *         "average_progress_percent": 41.3,
+                     *         "active_last_7_days": 37,
+                     *         "active_last_30_days": 74
+                     *       },
+                     *       "periods": [
+                     *         {
+                     *           "period_start": "2026-01-05",
+                     *           "enrollments": 12,
+                     *           "completions": 2
+                     *         },
+                     *         {
+                     *           "period_start": "2026-01-12",
+                     *           "enrollments": 9,
+                     *           "completions": 3
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LearnerInsights"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReviewInsights: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The length of each period of the series; weeks start on Monday (ISO 8601), months on the 1st.
+                 * @example day
+                 */
+                granularity?: components["parameters"]["InsightGranularity"];
+                /**
+                 * @description First UTC day of the window (ISO 8601 date), at most 731 days before `to` and not before 1970-01-01.
+                 *     Default: 29 days before `to`.
+                 * @example 2026-01-01
+                 */
+                from?: components["parameters"]["InsightFrom"];
+                /**
+                 * @description Last UTC day of the window (ISO 8601 date), included. Default: today (UTC).
+                 * @example 2026-01-31
+                 */
+                to?: components["parameters"]["InsightTo"];
+                /**
+                 * @description Narrows the figures to one of the caller's own courses. Another instructor's course, or an unknown id, is
+                 *     404 COURSE_NOT_FOUND.
+                 */
+                course_id?: components["parameters"]["InsightCourseId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The review figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "window": {
+                     *         "granularity": "month",
+                     *         "from": "2026-01-01",
+                     *         "to": "2026-02-28"
+                     *       },
+                     *       "totals": {
+                     *         "reviews_count": 10,
+                     *         "average_rating": 4.3,
+                     *         "distribution": {
+                     *           "1": 0,
+                     *           "2": 1,
+                     *           "3": 1,
+                     *           "4": 2,
+                     *           "5": 6
+                     *         }
+                     *       },
+                     *       "periods": [
+                     *         {
+                     *           "period_start": "2026-01-01",
+                     *           "reviews_count": 6,
+                     *           "average_rating": 4.17
+                     *         },
+                     *         {
+                     *           "period_start": "2026-02-01",
+                     *           "reviews_count": 4,
+                     *           "average_rating": 4.5
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReviewInsights"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCourseEngagement: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The course's UUID.
+                 * @example a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c
+                 */
+                course_id: components["parameters"]["CourseId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The course's engagement per lesson. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "course_id": "a1b2c3d4-e5f6-47a8-9b0c-1d2e3f4a5b6c",
+                     *       "learners": 40,
+                     *       "drop_off_lesson_id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *       "lessons": [
+                     *         {
+                     *           "lesson_id": "f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b",
+                     *           "title": "Welcome to the Course",
+                     *           "section_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *           "section_title": "Getting Started",
+                     *           "position": 1,
+                     *           "learners_started": 38,
+                     *           "learners_completed": 35,
+                     *           "learners_stopped": 3
+                     *         },
+                     *         {
+                     *           "lesson_id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *           "title": "Setting Up Your Environment",
+                     *           "section_id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *           "section_title": "Getting Started",
+                     *           "position": 2,
+                     *           "learners_started": 30,
+                     *           "learners_completed": 17,
+                     *           "learners_stopped": 12
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CourseEngagement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CourseNotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["ValidationError"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["ServiceUnavailable"];
         };

@@ -10,6 +10,9 @@ export interface JobPayloads {
   'recompute-course-stats': { courseId: string };
   'close-broken-streaks': Record<string, never>;
   'orders.reconcile': Record<string, never>;
+  'recompute-order-insights': { orderId: string };
+  'recompute-course-insights': { courseId: string };
+  'rebuild-insights': Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;

@@ -57,6 +57,7 @@ export async function enrollInFreeCourse(deps: Deps, userId: string, courseId: s
     if (!enrollment) throw new AppError('ALREADY_ENROLLED');
     await enqueueJob(trx, 'recompute-course-stats', { courseId: course.id });
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
+    await enqueueJob(trx, 'recompute-course-insights', { courseId: course.id });
     return {
       id: enrollment.id,
       course_id: course.id,

@@ -6,6 +6,7 @@ import { grantEnrollments } from '../repositories/enrollmentGrants';
 import { completeOrder, findOrder, orderItems, type OrderRow } from '../repositories/orders';
 import { updatePaymentStatus } from '../repositories/payments';
 import { recomputeRatingsOfReviewer } from '../repositories/reviews';
+import { enqueueOrderInsights } from './insightAggregates';
 
 export interface Fulfilment {
   /** The order as it is after the call: completed, or whatever state made completing it impossible (refunded). */
@@ -44,5 +45,6 @@ export async function fulfilOrder(trx: Knex.Transaction, orderId: string): Promi
   await enqueueJob(trx, 'render-receipt', { orderId: order.id });
   for (const courseId of courseIds) await enqueueJob(trx, 'recompute-course-stats', { courseId });
   await enqueueJob(trx, 'recompute-learner-stats', { userId: order.user_id });
+  await enqueueOrderInsights(trx, order.id, courseIds);
   return { order, fulfilledNow: true };
 }

@@ -57,6 +57,7 @@ async function applyLessonChange(trx: Knex.Transaction, enrollment: EnrollmentRo
   const { completedNow } = await saveProgressSnapshot(trx, enrollment, counts, { at, lessonId });
   if (completedNow) await issueCertificate(trx, enrollment, at);
   await enqueueJob(trx, 'recompute-learner-stats', { userId: enrollment.user_id });
+  await enqueueJob(trx, 'recompute-course-insights', { courseId: enrollment.course_id });
   return counts;
 }
 

@@ -12,6 +12,7 @@ import { lockOrder, type OrderRow, refundOrder } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import { insertRefund, orderConsumption, type RefundRow } from '../repositories/refunds';
 import { recomputeRatingsOfReviewer } from '../repositories/reviews';
+import { enqueueOrderInsights } from './insightAggregates';
 import { getOrder } from './orders';
 
 const REFUND_WINDOW_DAYS = 30;
@@ -36,6 +37,7 @@ export async function applyRefund(
   await recomputeRatingsOfReviewer(trx, order.user_id, courseIds);
   for (const courseId of courseIds) await enqueueJob(trx, 'recompute-course-stats', { courseId });
   await enqueueJob(trx, 'recompute-learner-stats', { userId: order.user_id });
+  await enqueueOrderInsights(trx, order.id, courseIds);
   return true;
 }
 

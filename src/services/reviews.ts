@@ -79,6 +79,7 @@ export async function createReview(
     await recomputeCourseRatings(trx, courseId);
     // The author's average_rating_given on the dashboard derives from their reviews.
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
+    await enqueueJob(trx, 'recompute-course-insights', { courseId });
     return reviewId;
   });
   return reviewView(deps, id, userId);
@@ -100,6 +101,7 @@ async function withOwnReview(
     await work(trx, courseId);
     await recomputeCourseRatings(trx, courseId);
     await enqueueJob(trx, 'recompute-learner-stats', { userId });
+    await enqueueJob(trx, 'recompute-course-insights', { courseId });
   });
 }
 

@@ -318,6 +318,17 @@ export const OPERATIONS: Record<string, OperationCase> = {
   getMyCoupon: { kind: 'instructorOwned', target: coupon, owner: [200] },
   updateMyCoupon: { kind: 'instructorOwned', target: async (w) => ({ ...(await coupon(w)), body: { is_active: false } }), owner: [200] },
   listMyCouponRedemptions: { kind: 'instructorOwned', target: coupon, owner: [200] },
+  // Insights: an instructor reads their own figures; a course of another instructor is not found (not 403), a
+  // learner is refused as on every instructor operation.
+  getSalesInsights: { kind: 'instructorOnly', owner: [200] },
+  getLearnerInsights: { kind: 'instructorOnly', owner: [200] },
+  getReviewInsights: { kind: 'instructorOnly', owner: [200] },
+  getCourseEngagement: {
+    kind: 'instructorOwned',
+    target: async (w) => courseParams(w),
+    owner: [200],
+    expect: { learner: [403], otherLearner: [403], otherInstructor: [404] },
+  },
   listCourseReviews: {
     kind: 'instructorOwned',
     target: async (w) => courseParams(w, draft(w)),

@@ -10,6 +10,7 @@ import * as dashboard from './dashboard';
 import * as docs from './docs';
 import * as enrollments from './enrollments';
 import * as health from './health';
+import * as insights from './insights';
 import * as orders from './orders';
 import * as payments from './payments';
 import * as reviews from './reviews';
@@ -32,4 +33,5 @@ export const handlers = {
   ...orders,
   ...payments,
   ...docs,
+  ...insights,
 } satisfies HandlerMap;

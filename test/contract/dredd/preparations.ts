@@ -48,6 +48,18 @@ export interface Preparation {
 /** An id that exists nowhere (a valid UUID, so it reaches the lookup). */
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
+/** The window reads: as the instructor, a learner's 403, and a course filter naming no course of theirs (404). */
+function insightPreparations(): Record<'getSalesInsights' | 'getLearnerInsights' | 'getReviewInsights', Preparation> {
+  const window: Preparation = {
+    success: () => ({ as: 'instructor' }),
+    statuses: {
+      403: () => ({ as: 'outsider' }),
+      404: () => ({ as: 'instructor', query: { course_id: UNKNOWN_ID } }),
+    },
+  };
+  return { getSalesInsights: window, getLearnerInsights: window, getReviewInsights: window };
+}
+
 export const PREPARATIONS: Record<OperationId, Preparation> = {
   // health
   getHealth: { success: () => ({}) },
@@ -186,6 +198,12 @@ export const PREPARATIONS: Record<OperationId, Preparation> = {
   listMyCouponRedemptions: {
     success: (f) => ({ as: 'instructor', params: { coupon_id: f.coupons.main }, query: {} }),
     statuses: { 403: (f) => ({ as: 'outsider', params: { coupon_id: f.coupons.main }, query: {} }) },
+  },
+  // insights: the instructor's own figures; a learner is refused, another course is not found
+  ...insightPreparations(),
+  getCourseEngagement: {
+    success: (f) => ({ as: 'instructor', params: { course_id: f.courses.main.id } }),
+    statuses: { 403: (f) => ({ as: 'outsider', params: { course_id: f.courses.main.id } }) },
   },
 
   // reviews

@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import type { Knex } from 'knex';
 import { TokenService } from '../src/auth/tokens';
 import { loadConfig } from '../src/config';
+import type { BenchRequest } from './capture';
 import { CONNECTIONS, type Round, summarize, type Target } from './measure';
 import { BackendCpu, cpuMs } from './proc';
 import type { ScenarioResult } from './report';
@@ -22,7 +23,7 @@ const BILLING = {
  * learner of its own, so every one creates a new order and a new PaymentIntent (a learner repeating the same cart
  * would get the pending order back).
  */
-async function freshLearners(probe: Knex, env: NodeJS.ProcessEnv, templateEmail: string, count: number): Promise<string[]> {
+export async function freshLearners(probe: Knex, env: NodeJS.ProcessEnv, templateEmail: string, count: number): Promise<Learner[]> {
   const columns = (
     (await probe.raw(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users'
@@ -37,35 +38,83 @@ async function freshLearners(probe: Knex, env: NodeJS.ProcessEnv, templateEmail:
     [tag, count, templateEmail],
   )) as { rows: Array<{ id: string }> };
   const tokens = new TokenService(loadConfig(env).jwt);
-  return rows.map((r) => tokens.signAccess(r.id));
+  return rows.map((r) => ({ id: r.id, token: tokens.signAccess(r.id) }));
+}
+
+export interface Learner {
+  id: string;
+  token: string;
+}
+
+/** The paid course every checkout buys (one course: the cart fingerprint and amounts are the same each time). */
+export async function checkoutCourse(probe: Knex): Promise<string> {
+  const row = (await probe('courses').where({ is_published: true }).where('price_cents', '>', 0).orderBy('id').first('id')) as {
+    id: string;
+  };
+  return row.id;
+}
+
+const json = (token: string): Record<string, string> => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
+
+/** The three requests of one checkout, the third taking the order id from the second's answer. */
+export function checkoutSequence(courseId: string, token: string): BenchRequest[] {
+  return [
+    { method: 'POST', path: '/api/v1/cart/items/', headers: json(token), body: { course_id: courseId } },
+    { method: 'POST', path: '/api/v1/orders/create-from-cart/', headers: json(token), body: { billing_address: BILLING } },
+    {
+      method: 'POST',
+      path: '/api/v1/payments/create-payment-intent/',
+      headers: json(token),
+      body: { order_id: '' },
+      bodyFromPrevious: { order_id: 'id' },
+    },
+  ];
+}
+
+/** Runs one checkout and returns the three answers. */
+export async function checkoutOnce(base: string, courseId: string, token: string): Promise<Array<{ status: number; body: string }>> {
+  const out: Array<{ status: number; body: string }> = [];
+  let previous: Record<string, unknown> = {};
+  for (const r of checkoutSequence(courseId, token)) {
+    const body = { ...r.body };
+    for (const [field, from] of Object.entries(r.bodyFromPrevious ?? {})) body[field] = previous[from];
+    const res = await fetch(base + r.path, { method: r.method, headers: r.headers, body: JSON.stringify(body) });
+    const text = await res.text();
+    previous = text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : {};
+    out.push({ status: res.status, body: text });
+  }
+  return out;
+}
+
+/** What differs between two checkouts by design (ids, times, order numbers, intents), replaced by placeholders. */
+export function normalizeCheckoutBody(body: string): string {
+  return body
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g, '<time>')
+    .replace(/ORD-\d{4}-\d+/g, '<order-number>')
+    .replace(/pi_[A-Za-z0-9]+(_secret_[A-Za-z0-9]+)?/g, '<intent>');
 }
 
 /**
  * Checkout: add-to-cart, create-from-cart, create-payment-intent (against the local Stripe test server), each
- * checkout by a fresh learner. Counted in checkouts (three requests); latencies are per request.
+ * checkout by a fresh learner, LearnFlow and the raw replay in alternating rounds. Counted in checkouts (three
+ * requests); latencies are per request.
  */
 export async function benchCheckout(
   probe: Knex,
-  env: NodeJS.ProcessEnv,
-  api: Target,
-  opts: { templateEmail: string; seconds: number; rounds: number; warmUpSeconds: number },
+  targets: Target[],
+  learners: Learner[],
+  courseId: string,
+  opts: { seconds: number; rounds: number; warmUpSeconds: number },
 ): Promise<ScenarioResult> {
-  const course = (await probe('courses').where({ is_published: true }).where('price_cents', '>', 0).orderBy('id').first('id')) as {
-    id: string;
-  };
-  const tokens = await freshLearners(probe, env, opts.templateEmail, 20_000);
   let next = 0;
   const requests: autocannon.Request[] = [
     {
       method: 'POST',
       path: '/api/v1/cart/items/',
       setupRequest: (req, context: { token?: string }) => {
-        context.token = tokens[next++ % tokens.length];
-        return {
-          ...req,
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${context.token}` },
-          body: JSON.stringify({ course_id: course.id }),
-        };
+        context.token = learners[next++ % learners.length]!.token;
+        return { ...req, headers: json(context.token), body: JSON.stringify({ course_id: courseId }) };
       },
     },
     {
@@ -73,11 +122,11 @@ export async function benchCheckout(
       path: '/api/v1/orders/create-from-cart/',
       setupRequest: (req, context: { token?: string }) => ({
         ...req,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${context.token}` },
+        headers: json(context.token!),
         body: JSON.stringify({ billing_address: BILLING }),
       }),
       onResponse: (_status, body, context: { orderId?: string }) => {
-        context.orderId = (JSON.parse(body) as { id?: string }).id;
+        context.orderId = body.startsWith('{') ? (JSON.parse(body) as { id?: string }).id : undefined;
       },
     },
     {
@@ -85,23 +134,22 @@ export async function benchCheckout(
       path: '/api/v1/payments/create-payment-intent/',
       setupRequest: (req, context: { token?: string; orderId?: string }) => ({
         ...req,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${context.token}` },
+        headers: json(context.token!),
         body: JSON.stringify({ order_id: context.orderId }),
       }),
     },
   ];
-  const once = async (seconds: number): Promise<Round> => {
-    const backends = new BackendCpu(probe, api.applicationName);
+  const once = async (target: Target, seconds: number): Promise<Round> => {
+    const backends = new BackendCpu(probe, target.applicationName);
     await backends.begin();
-    const before = cpuMs(api.pid) ?? 0;
+    const before = cpuMs(target.pid) ?? 0;
     const started = performance.now();
-    const r = await autocannon({ url: api.base, connections: CONNECTIONS, duration: seconds, requests });
+    const r = await autocannon({ url: target.base, connections: CONNECTIONS, duration: seconds, requests });
     const elapsed = (performance.now() - started) / 1000;
-    const serverCpuMs = (cpuMs(api.pid) ?? 0) - before;
+    const serverCpuMs = (cpuMs(target.pid) ?? 0) - before;
     const pgCpuMs = await backends.end();
-    const checkouts = r.requests.total / 3;
     return {
-      requests: checkouts,
+      requests: r.requests.total / 3,
       seconds: elapsed,
       p50: r.latency.p50,
       p99: r.latency.p99,
@@ -111,14 +159,16 @@ export async function benchCheckout(
       errors: r.errors + r.timeouts,
     };
   };
-  await once(opts.warmUpSeconds);
-  const rounds: Round[] = [];
-  for (let i = 0; i < opts.rounds; i++) rounds.push(await once(opts.seconds));
+  for (const t of targets) await once(t, opts.warmUpSeconds);
+  const rounds: Record<string, Round[]> = { learnflow: [], baseline: [] };
+  for (let i = 0; i < opts.rounds; i++) {
+    for (const t of i % 2 === 0 ? targets : [...targets].reverse()) rounds[t.name]!.push(await once(t, opts.seconds));
+  }
   return {
     id: 'checkout',
     title: 'checkout: add-to-cart + create-from-cart + create-payment-intent',
     unit: 'checkout',
-    learnflow: summarize(rounds),
-    problem: 'raw-SQL baseline not built yet',
+    learnflow: summarize(rounds.learnflow!),
+    baseline: rounds.baseline!.length ? summarize(rounds.baseline!) : undefined,
   };
 }

@@ -163,7 +163,7 @@ function learn(captured: unknown, now: unknown, values: Values): void {
   if (typeof captured === 'string' && typeof now === 'string') {
     if (captured !== now) values.set(captured, now);
   } else if (Array.isArray(captured) && Array.isArray(now)) {
-    captured.forEach((c, i) => learn(c, now[i], values));
+    for (const [i, c] of captured.entries()) learn(c, now[i], values);
   } else if (captured && now && typeof captured === 'object' && typeof now === 'object') {
     for (const [k, c] of Object.entries(captured)) learn(c, (now as Record<string, unknown>)[k], values);
   }

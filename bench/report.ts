@@ -43,7 +43,8 @@ export function machine(postgres: string): Machine {
 
 const f1 = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(1));
 const f2 = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(2));
-const f0 = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(0));
+/** Rates: whole numbers, one decimal under 10 (a job or a checkout a second). */
+const rate = (x: number | undefined): string => (x === undefined ? '' : x.toFixed(x < 10 ? 1 : 0));
 
 /** The targets of issue 13 (Deliver 2), each marked met or not from the figures. */
 export function verdicts(results: ScenarioResult[], memory: { rssMaxMb: number; hwmMb: number }): Verdict[] {
@@ -126,7 +127,7 @@ export function markdown(
     const ratio = l && b && b.rps > 0 ? `${(l.rps / b.rps).toFixed(2)}` : '';
     const note = r.problem ? ` (${r.problem})` : '';
     lines.push(
-      `| ${r.title}${r.unit === 'request' ? '' : ` [${r.unit}/s]`}${note} | ${f0(l?.rps)} | ${f1(l?.p50)} | ${f1(l?.p99)} | ${f2(l?.cpuMsPerReq)} | ${f2(l?.pgMsPerReq)} | ${f0(b?.rps)} | ${f1(b?.p50)} | ${f1(b?.p99)} | ${f2(b?.cpuMsPerReq)} | ${f2(b?.pgMsPerReq)} | ${ratio} |`,
+      `| ${r.title}${r.unit === 'request' ? '' : ` [${r.unit}/s]`}${note} | ${rate(l?.rps)} | ${f1(l?.p50)} | ${f1(l?.p99)} | ${f2(l?.cpuMsPerReq)} | ${f2(l?.pgMsPerReq)} | ${rate(b?.rps)} | ${f1(b?.p50)} | ${f1(b?.p99)} | ${f2(b?.cpuMsPerReq)} | ${f2(b?.pgMsPerReq)} | ${ratio} |`,
     );
   }
   lines.push('', '| target (issue 13) | scenario | value | met |', '|---|---|---|---|');

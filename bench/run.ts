@@ -382,6 +382,8 @@ async function main(): Promise<void> {
     const memory = apiPid ? memoryMbSafe(apiPid) : { rss: 0, hwm: 0 };
     for (const child of children) child.kill('SIGTERM');
     await probe.destroy();
+    // The captured plans and the API's storage; BENCH_KEEP_TMP=1 keeps them to read what was replayed.
+    if (!process.env.BENCH_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
     const rssMaxMb = Math.max(0, ...rss);
     const checks = verdicts(results, { rssMaxMb, hwmMb: memory.hwm });
     const wallSeconds = (Date.now() - started) / 1000;

@@ -96,13 +96,14 @@ async function completeLessons(user: TestUser, course: CourseFixture, count: num
   }
 }
 
-async function review(user: TestUser, course: CourseFixture, rating: number): Promise<void> {
+async function review(user: TestUser, course: CourseFixture, rating: number): Promise<string> {
   const res = await t.api.post(
     `/courses/${course.id}/reviews/`,
     { rating, title: 'My view', comment: 'Said here.' },
     { token: user.access },
   );
   assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.id;
 }
 
 describe('instructor insights', () => {
@@ -112,6 +113,7 @@ describe('instructor insights', () => {
   let a: CourseFixture;
   let b: CourseFixture;
   let foreign: CourseFixture;
+  let free: CourseFixture;
 
   before(async () => {
     [instructor, other] = await Promise.all([registerInstructor(t.api), registerInstructor(t.api)]);
@@ -119,6 +121,7 @@ describe('instructor insights', () => {
     a = await insertCourse(t.db, { instructorId: instructor.id, priceCents: 8999, sections: 2, lessonsPerSection: 2 });
     b = await insertCourse(t.db, { instructorId: instructor.id, priceCents: 4999, sections: 1, lessonsPerSection: 2 });
     foreign = await insertCourse(t.db, { instructorId: other.id, priceCents: 2999 });
+    free = await insertCourse(t.db, { instructorId: instructor.id, priceCents: 0 });
     const [l1, l2, l3] = learners as [TestUser, TestUser, TestUser];
 
     // l1: both courses in one order with a 10.00 discount; l2: course A, refunded; l3: course B; l3 also buys
@@ -132,7 +135,17 @@ describe('instructor insights', () => {
     await completeLessons(l1, a, 2);
     await completeLessons(l3, b, 1);
     await review(l1, a, 5);
-    await review(l3, b, 3);
+    const edited = await review(l3, b, 2);
+    // A free enrollment, and a review written then deleted: both must reach the aggregates too.
+    const enrolled = await t.api.post(`/courses/${free.id}/enroll/`, undefined, { token: l2.access });
+    assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+    const doomed = await review(l2, free, 1);
+    // The edit and the deletion come after the jobs above ran, so only their own jobs can bring them in.
+    await jobsSettled();
+    const patched = await t.api.patch(`/reviews/${edited}/`, { rating: 3 }, { token: l3.access });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const deleted = await t.api.delete(`/reviews/${doomed}/`, { token: l2.access });
+    assert.equal(deleted.status, 204);
     await jobsSettled();
   });
 
@@ -177,17 +190,18 @@ describe('instructor insights', () => {
   it('shows learners, completion, activity, lesson engagement with the drop-off, and reviews', async () => {
     const learnersRes = await get('/instructor/insights/learners/');
     assert.equal(learnersRes.status, 200, JSON.stringify(learnersRes.body));
-    // A: l1 (l2 was refunded); B: l1 and l3. Progress: l1 on A 2/4 = 50%, l3 on B 1/2 = 50%, l1 on B 0.
+    // A: l1 (l2 was refunded); B: l1 and l3; the free course: l2. Progress: l1 on A 2/4 = 50%, l3 on B 1/2 = 50%,
+    // the others 0.
     assert.deepEqual(learnersRes.body.totals, {
-      learners: 3,
+      learners: 4,
       completed_learners: 0,
       completion_rate_percent: 0,
-      average_progress_percent: 33.3,
+      average_progress_percent: 25,
       active_last_7_days: 2,
       active_last_30_days: 2,
     });
     assert.equal(learnersRes.body.periods.length, 30, 'the last 30 days by default');
-    assert.deepEqual(learnersRes.body.periods.at(-1), { period_start: today(), enrollments: 3, completions: 0 });
+    assert.deepEqual(learnersRes.body.periods.at(-1), { period_start: today(), enrollments: 4, completions: 0 });
 
     const engagement = await get(`/instructor/courses/${a.id}/insights/engagement/`);
     assert.equal(engagement.status, 200, JSON.stringify(engagement.body));

@@ -143,6 +143,7 @@ function order(sale: Sale, id: string, userId: string, course: SaleCourse, at: n
     course_id: course.id,
     price_cents: course.price_cents,
     original_price_cents: course.original_price_cents,
+    discount_cents: discount, // one line per demo order: the line carries the order's whole discount
     position: 1,
     created_at: iso(at - 120_000),
   });

@@ -3385,7 +3385,7 @@ export interface components {
          *     `refunded_cents`, what was paid for the refunded courses) while its sale stays on the day of the sale;
          *     `net_cents` = gross − refunded (negative in a period with more refunds than sales). Coupon use:
          *     `discounted_sales_count` sales carried a discount, worth `discount_cents` in total (an order's discount
-         *     is split over its courses in proportion to their prices).
+         *     counts on the course its coupon applied to).
          */
         SalesFigures: {
             sales_count: number;

@@ -13,21 +13,13 @@ import type { Knex } from 'knex';
 const utcDay = (column: string): string => `(${column} AT TIME ZONE 'UTC')::date`;
 
 /**
- * One row per paid order line with its share of the order's discount. orders.discount_cents is per order: it is
- * split over the lines in proportion to their price, the cents left by rounding going one each to the lines with
- * the largest remainders (so the shares add up to the order's discount and no share exceeds its line's price).
+ * One row per paid order line with its own discount: a coupon applies to one course, so create-from-cart freezes the
+ * discount on the line it applies to (order_items.discount_cents, whose sum is orders.discount_cents) and the course
+ * that carried the coupon is the one whose figures show it.
  */
 function paidLines(orderFilter: string): string {
   return `
-    SELECT oi.course_id, o.status, o.completed_at, o.refunded_at, oi.price_cents,
-           (CASE WHEN o.subtotal_cents > 0 THEN o.discount_cents::bigint * oi.price_cents / o.subtotal_cents ELSE 0 END)
-           + CASE WHEN row_number() OVER (
-                    PARTITION BY o.id
-                    ORDER BY (CASE WHEN o.subtotal_cents > 0 THEN o.discount_cents::bigint * oi.price_cents % o.subtotal_cents ELSE 0 END) DESC,
-                             oi.course_id)
-                  <= o.discount_cents - sum(CASE WHEN o.subtotal_cents > 0 THEN o.discount_cents::bigint * oi.price_cents / o.subtotal_cents ELSE 0 END)
-                       OVER (PARTITION BY o.id)
-                  THEN 1 ELSE 0 END AS discount
+    SELECT oi.course_id, o.status, o.completed_at, o.refunded_at, oi.price_cents, oi.discount_cents AS discount
     FROM orders o
     JOIN order_items oi ON oi.order_id = o.id
     WHERE o.status IN ('completed', 'refunded') AND o.completed_at IS NOT NULL ${orderFilter}`;

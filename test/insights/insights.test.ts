@@ -60,18 +60,25 @@ async function snapshot(): Promise<Record<string, unknown[]>> {
   return tables;
 }
 
-/** A purchase through the API; `discountCents` stands for a coupon (orders.discount_cents, frozen before payment). */
-async function buy(user: TestUser, courses: CourseFixture[], discountCents = 0): Promise<string> {
+/**
+ * A purchase through the API; `discounts` (cents per course id) stands for coupons frozen on the order's lines before
+ * payment (order_items.discount_cents, summed into orders.discount_cents), as create-from-cart does with a real code.
+ */
+async function buy(user: TestUser, courses: CourseFixture[], discounts: Record<string, number> = {}): Promise<string> {
   const order = await orderCourses(
     t,
     user,
     courses.map((c) => c.id),
   );
-  if (discountCents > 0) {
+  const total = Object.values(discounts).reduce((a, d) => a + d, 0);
+  if (total > 0) {
+    for (const [courseId, cents] of Object.entries(discounts)) {
+      await t.db('order_items').where({ order_id: order.id, course_id: courseId }).update({ discount_cents: cents });
+    }
     await t
       .db('orders')
       .where({ id: order.id })
-      .update({ discount_cents: discountCents, total_cents: t.db.raw('subtotal_cents - ?', [discountCents]) });
+      .update({ discount_cents: total, total_cents: t.db.raw('subtotal_cents - ?', [total]) });
   }
   const intent = await paymentIntentFor(t, user, order.id);
   await payAtStripe(t, intent.payment_intent_id);
@@ -124,9 +131,9 @@ describe('instructor insights', () => {
     free = await insertCourse(t.db, { instructorId: instructor.id, priceCents: 0 });
     const [l1, l2, l3] = learners as [TestUser, TestUser, TestUser];
 
-    // l1: both courses in one order with a 10.00 discount; l2: course A, refunded; l3: course B; l3 also buys
+    // l1: both courses in one order with a 10.00 coupon on course A; l2: course A, refunded; l3: course B; l3 also buys
     // the other instructor's course, which must show nowhere in this instructor's figures.
-    await buy(l1, [a, b], 1000);
+    await buy(l1, [a, b], { [a.id]: 1000 });
     const refunded = await buy(l2, [a]);
     await buy(l3, [b, foreign]);
     const res = await t.api.post(`/orders/${refunded}/refund/`, { reason: 'Not for me.' }, { token: l2.access });
@@ -154,15 +161,15 @@ describe('instructor insights', () => {
   it('shows sales, refunds and coupon use per day and per course, from the aggregates the jobs kept', async () => {
     const res = await get(`/instructor/insights/sales/?from=${today()}&to=${today()}`);
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    // Order 1: 8999 + 4999 − 1000 split in proportion to the prices (643 on A, 357 on B, the rounding cent to
-    // the larger remainder). Order 2 (A) refunded today. Order 3 (B): full price.
+    // Order 1: 8999 − 1000 (the coupon on A's line) + 4999 (B at full price: the discount is not spread over the
+    // order). Order 2 (A) refunded today. Order 3 (B): full price.
     const totals = {
       sales_count: 4,
-      gross_cents: 8999 - 643 + 4999 - 357 + 8999 + 4999,
+      gross_cents: 8999 - 1000 + 4999 + 8999 + 4999,
       refunds_count: 1,
       refunded_cents: 8999,
-      net_cents: 8999 - 643 + 4999 - 357 + 4999,
-      discounted_sales_count: 2,
+      net_cents: 8999 - 1000 + 4999 + 4999,
+      discounted_sales_count: 1,
       discount_cents: 1000,
     };
     assert.deepEqual(res.body.totals, totals);
@@ -170,15 +177,15 @@ describe('instructor insights', () => {
     assert.equal(res.body.currency, 'usd');
     const byCourse = Object.fromEntries(res.body.courses.map((c: { course_id: string }) => [c.course_id, c]));
     assert.deepEqual(Object.keys(byCourse).sort(), [a.id, b.id].sort(), 'only the caller’s own courses');
-    assert.equal(byCourse[a.id].gross_cents, 8999 - 643 + 8999);
-    assert.equal(byCourse[a.id].net_cents, 8999 - 643);
-    assert.equal(byCourse[a.id].discount_cents, 643);
-    assert.equal(byCourse[b.id].discount_cents, 357);
+    assert.equal(byCourse[a.id].gross_cents, 8999 - 1000 + 8999);
+    assert.equal(byCourse[a.id].net_cents, 8999 - 1000);
+    assert.equal(byCourse[a.id].discount_cents, 1000);
+    assert.equal(byCourse[b.id].discount_cents, 0);
     assert.equal(byCourse[b.id].sales_count, 2);
 
     const filtered = await get(`/instructor/insights/sales/?from=${today()}&to=${today()}&course_id=${b.id}`);
     assert.equal(filtered.status, 200);
-    assert.equal(filtered.body.totals.gross_cents, 4999 - 357 + 4999);
+    assert.equal(filtered.body.totals.gross_cents, 4999 + 4999);
 
     const months = await get(`/instructor/insights/sales/?granularity=month&from=2026-01-15&to=${today()}`);
     assert.equal(months.status, 200);

@@ -661,7 +661,9 @@ export interface paths {
          *     zero totals, never a 404. Prices are the courses' current prices (a cart does not freeze them; creating
          *     an order does). Totals are summed in integer cents on the server. Courses unpublished since they were
          *     added are left out of the items and the totals; the courses of an order leave the cart when the order is
-         *     paid.
+         *     paid. Each line also shows its coupon (`POST /cart/coupons/`), `coupon_discount` (0 while the coupon
+         *     cannot be used now) and `total`; the cart's `coupon_discount` and `total` sum them (`total_discount`
+         *     stays the sale discount).
          */
         get: operations["getCart"];
         put?: never;
@@ -879,8 +881,9 @@ export interface paths {
         };
         /**
          * List the redemptions of one of my coupons
-         * @description Instructors only; another instructor's coupon answers 404 COUPON_NOT_FOUND. Each order created with the
-         *     coupon, newest first: reserved (awaiting payment), redeemed (paid) or released (failed or cancelled).
+         * @description Instructors only; another instructor's coupon answers 404 COUPON_NOT_FOUND (a page past the last one,
+         *     404 PAGE_NOT_FOUND). Each order created with the coupon, newest first: reserved (awaiting payment),
+         *     redeemed (paid) or released (failed, cancelled, or its hold expired).
          */
         get: operations["listMyCouponRedemptions"];
         put?: never;
@@ -1043,6 +1046,15 @@ export interface paths {
          *     - Courses unpublished since they were added are left out; a cart with nothing left answers 422
          *       CART_EMPTY.
          *     - A cart holding a course the user already owns answers 409 ALREADY_ENROLLED (remove it and retry).
+         *     - **Coupons.** Each line's coupon (`POST /cart/coupons/`) is checked again and its discount frozen on the
+         *       order line (`discount_amount`, `price_paid`, `coupon_code`); the order's `discount_amount` is their sum.
+         *       A coupon deactivated, not started or expired since it was applied answers 422 COUPON_INACTIVE,
+         *       COUPON_NOT_STARTED or COUPON_EXPIRED (remove it and retry). A coupon with `max_redemptions` gives one
+         *       use to each order by compare-and-set in this transaction: when none is left, 422 COUPON_EXHAUSTED and no
+         *       order. The use is held while the order awaits payment, counted when it is paid, and given back when it
+         *       fails, is replaced by a newer order, or is still unpaid an hour later (the order is then cancelled).
+         *     - **Free through coupons.** When every line costs 0, the order is completed at once (enrolled, receipt
+         *       queued, courses out of the cart) without a PaymentIntent: the 201 shows it `completed`.
          */
         post: operations["createOrderFromCart"];
         delete?: never;
@@ -6777,6 +6789,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            404: components["responses"]["PageNotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationError"];
@@ -7676,7 +7689,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description The cart is empty, or the billing address is invalid. */
+            /** @description The cart is empty, a line's coupon can no longer be used, or the billing address is invalid. */
             422: {
                 headers: {
                     [name: string]: unknown;

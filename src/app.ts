@@ -105,8 +105,8 @@ export function createApp(deps: Deps): express.Express {
     const request = {
       method,
       path: req.path,
-      query: req.query as Record<string, string>,
-      headers: req.headers as Record<string, string>,
+      query: req.query as Record<string, string | string[]>,
+      headers: req.headers,
       body: req.body,
     };
     api.handleRequest(request, req, res, deps).catch(next);

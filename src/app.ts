@@ -137,9 +137,10 @@ export function createApp(deps: Deps): express.Express {
 /**
  * Runs routers that serve one path prefix only for requests under it (case-insensitive, as express matches
  * routes): every other request, all of the API's, skips their layers instead of being matched against each route.
+ * `stack` lists the routers' layers, so the route inventory (test/security/api6-api10.test.ts) still sees them.
  */
 function onlyUnder(prefix: RegExp, ...routers: express.Router[]) {
-  return (req: Request, res: Response, next: NextFunction): void => {
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
     const run = (i: number, err?: unknown): void => {
       if (err) next(err);
       else if (i === routers.length) next();
@@ -147,6 +148,7 @@ function onlyUnder(prefix: RegExp, ...routers: express.Router[]) {
     };
     run(prefix.test(req.path) ? 0 : routers.length);
   };
+  return Object.assign(middleware, { stack: routers.flatMap((router) => router.stack) });
 }
 
 /** Maps anything thrown to the envelope; unknown causes become a generic 500 and are logged, never returned. */

@@ -1,7 +1,7 @@
 import type IORedis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
-import type { Queue } from 'bullmq';
+import { createQueue } from '../../workers/queue';
 import { registerOutboxMetrics } from './outbox';
 import { registerPoolMetrics } from './pool';
 import { registerQueueMetrics } from './queue';
@@ -17,32 +17,22 @@ export interface ApiMetrics {
 /**
  * The API process's series: requests, event loop, its database pool, and (probed at scrape time) the queue and
  * the outbox. The queue handle reuses the request-path Redis connection (fail fast, 250 ms command timeout).
- * It is made at the first scrape: BullMQ is the API's largest module tree after Sentry, and a process nobody
- * scrapes keeps it out of its resident memory (issue 13's 150 MB ceiling).
  */
 export function createApiMetrics(db: Knex, redis: IORedis, queuePrefix: string): ApiMetrics {
   const registry = createRegistry('api');
   const requests = registerRequestMetrics(registry);
   registerPoolMetrics(registry, db);
   registerOutboxMetrics(registry, db);
-  let queue: Queue | undefined;
-  const queues = (): Queue[] => {
-    if (!queue) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { createQueue } = require('../../workers/queue') as typeof import('../../workers/queue');
-      queue = createQueue(redis, queuePrefix);
-      queue.on('error', () => undefined); // Redis errors are logged once by the connection's owner (bootstrap.ts)
-    }
-    return [queue];
-  };
-  registerQueueMetrics(registry, queues);
+  const queue = createQueue(redis, queuePrefix);
+  queue.on('error', () => undefined); // Redis errors are logged once by the connection's owner (bootstrap.ts)
+  registerQueueMetrics(registry, [queue]);
   return {
     registry,
     requests,
     close: async () => {
       registry.clear();
       // A queue that never reached Redis never finishes closing: do not let shutdown wait on it.
-      if (queue) await withinMs(queue.close(), 1000, 'metrics queue close').catch(() => undefined);
+      await withinMs(queue.close(), 1000, 'metrics queue close').catch(() => undefined);
     },
   };
 }

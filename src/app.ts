@@ -76,8 +76,7 @@ export function createApp(deps: Deps): express.Express {
 
   // Staff pages (src/admin/) sit outside the contract and before its JSON-only body rules: the login is an
   // HTML form, and bull-board parses its own requests.
-  app.use(staffLoginRouter(deps));
-  app.use(queueDashboardRouter(deps));
+  app.use(onlyUnder(/^\/admin(?:\/|$)/i, staffLoginRouter(deps), queueDashboardRouter(deps)));
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody(req) && !req.is('application/json')) {
@@ -96,7 +95,7 @@ export function createApp(deps: Deps): express.Express {
 
   app.use(rejectNulCharacters(RAW_BODY_PATHS));
 
-  app.use(referencePageRouter());
+  app.use(onlyUnder(/^\/api\/docs(?:\/|$)/i, referencePageRouter()));
 
   app.use(API_PREFIX, (req: Request, res: Response, next: NextFunction) => {
     // HEAD is routed as the GET of the same path (openapi-backend only routes documented methods); Node sends
@@ -105,8 +104,8 @@ export function createApp(deps: Deps): express.Express {
     const request = {
       method,
       path: req.path,
-      query: req.query as Record<string, string>,
-      headers: req.headers as Record<string, string>,
+      query: req.query as Record<string, string | string[]>,
+      headers: req.headers,
       body: req.body,
     };
     api.handleRequest(request, req, res, deps).catch(next);
@@ -133,6 +132,23 @@ export function createApp(deps: Deps): express.Express {
     res.status(appError.status).json(appError.toBody());
   });
   return app;
+}
+
+/**
+ * Runs routers that serve one path prefix only for requests under it (case-insensitive, as express matches
+ * routes): every other request, all of the API's, skips their layers instead of being matched against each route.
+ * `stack` lists the routers' layers, so the route inventory (test/security/api6-api10.test.ts) still sees them.
+ */
+function onlyUnder(prefix: RegExp, ...routers: express.Router[]) {
+  const middleware = (req: Request, res: Response, next: NextFunction): void => {
+    const run = (i: number, err?: unknown): void => {
+      if (err) next(err);
+      else if (i === routers.length) next();
+      else (routers[i] as express.Router)(req, res, (e?: unknown) => run(i + 1, e));
+    };
+    run(prefix.test(req.path) ? 0 : routers.length);
+  };
+  return Object.assign(middleware, { stack: routers.flatMap((router) => router.stack) });
 }
 
 /** Maps anything thrown to the envelope; unknown causes become a generic 500 and are logged, never returned. */

@@ -1,9 +1,5 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Deps } from '../deps';
-import { createQueue } from '../../workers/queue';
 import { staffOnly } from './staffOnly';
 
 /** bull-board, outside /api/v1 and so outside the public contract; see README, "Queue dashboard". */
@@ -19,6 +15,14 @@ export function queueDashboardRouter(deps: Deps): express.Router {
   let board: express.Router | undefined;
   const dashboard = (): express.Router => {
     if (!board) {
+      // Required here, not at the top: bull-board, its UI and redis-info stay out of the memory of a process
+      // nobody inspects (issue 13's 150 MB ceiling).
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
+      const { BullMQAdapter } = require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
+      const { ExpressAdapter } = require('@bull-board/express') as typeof import('@bull-board/express');
+      const { createQueue } = require('../../workers/queue') as typeof import('../../workers/queue');
+      /* eslint-enable @typescript-eslint/no-require-imports */
       const serverAdapter = new ExpressAdapter().setBasePath(QUEUE_DASHBOARD_PATH);
       createBullBoard({
         queues: [new BullMQAdapter(createQueue(deps.redis, deps.config.queuePrefix))],

@@ -4,6 +4,7 @@ import OpenAPIBackend, { type Context, type Document } from 'openapi-backend';
 import type { Deps } from '../deps';
 import { markPersonalResponses } from '../http/cacheControl';
 import { configureAjv } from './ajv';
+import { type ContractRequest, contractPipeline } from './contractPipeline';
 import { precompileRouter } from './precompiledRouter';
 import { AppError, ERROR_STATUS, type ErrorCode, validationError } from '../errors';
 import { handlers } from './handlers';
@@ -41,12 +42,17 @@ export function loadDefinition(): Document {
   return require(SPEC_PATH) as Document;
 }
 
+/** The contract's router, security and validation in front of the handlers (see contractPipeline.ts). */
+export interface Backend {
+  handleRequest(request: ContractRequest, req: Request, res: Response, deps: Deps): Promise<unknown>;
+}
+
 /**
- * Builds the openapi-backend instance with the settings openapi-backend needs here: exact trailing
- * slashes, strict definition, formats on, every error reported, query and path values coerced.
+ * The openapi-backend instance with the settings openapi-backend needs here: exact trailing slashes, strict
+ * definition, formats on, every error reported, query and path values coerced. No handlers registered.
  */
-export function createBackend(deps: Deps): OpenAPIBackend {
-  const api = new OpenAPIBackend({
+export function contractBackend(): OpenAPIBackend {
+  return new OpenAPIBackend({
     definition: loadDefinition(),
     strict: true,
     // quick: skip re-validating the whole document at boot (5 s; `npm run lint:spec` does that in CI) and
@@ -58,6 +64,11 @@ export function createBackend(deps: Deps): OpenAPIBackend {
     ajvOpts: { allErrors: true, strict: false },
     customizeAjv: (ajv) => configureAjv(ajv),
   });
+}
+
+/** The contract's router, security handler, validation and the handlers, wired for the express app. */
+export function createBackend(deps: Deps): Backend {
+  const api = contractBackend();
 
   api.registerSecurityHandler('bearerAuth', bearerAuth(deps));
   api.register({
@@ -93,8 +104,15 @@ export function createBackend(deps: Deps): OpenAPIBackend {
     },
   });
   api.register(handlers as unknown as Record<string, (c: Context, req: Request, res: Response, deps: Deps) => unknown>);
-  // Once the contract is loaded, its routes are precompiled (see precompiledRouter.ts); until then the library's
-  // own router answers, so a request that arrives during start-up is routed the same way, only slower.
-  void api.init().then(() => precompileRouter(api.router));
-  return api;
+  // Once the contract is loaded, its routes are precompiled (precompiledRouter.ts) and each request is parsed
+  // once for its operation (contractPipeline.ts); a request arriving before that waits for it.
+  type Handle = (request: ContractRequest, req: Request, res: Response, deps: Deps) => Promise<unknown>;
+  let handle: Handle | undefined;
+  const ready = api.init().then(() => {
+    handle = contractPipeline<[Request, Response, Deps]>(api, precompileRouter(api.router));
+    return handle;
+  });
+  return {
+    handleRequest: async (request, req, res, deps) => (handle ?? (await ready))(request, req, res, deps),
+  };
 }

@@ -1,5 +1,8 @@
 import type { Operation, OpenAPIRouter, Request } from 'openapi-backend';
 
+/** The operation for a normalized path (see contractPipeline.ts) and lowercase method, or why there is none. */
+export type OperationMatcher = (path: string, method: string) => Operation | '404' | '405';
+
 interface TemplatedRoute {
   pattern: RegExp;
   /** Length of the path without its `{param}` parts: the more literal characters, the more specific. */
@@ -15,7 +18,7 @@ interface TemplatedRoute {
  * the same exact-path-first rule, the same specificity order for templates, the same 404/405 errors.
  * test/http/precompiled-router.test.ts checks the answers against the library's own for every documented path.
  */
-export function precompileRouter(router: OpenAPIRouter): void {
+export function precompileRouter(router: OpenAPIRouter): OperationMatcher {
   const operations = router.getOperations();
   const byId = new Map(operations.map((op) => [op.operationId, op]));
   const exact = new Map<string, Operation[]>();
@@ -33,23 +36,29 @@ export function precompileRouter(router: OpenAPIRouter): void {
   const isUnderApiRoot = (path: string): boolean => (router as unknown as { isUnderApiRoot(path: string): boolean }).isUnderApiRoot(path);
   router.getOperations = () => operations;
   router.getOperation = (operationId: string) => byId.get(operationId);
+  const match: OperationMatcher = (path, method) => {
+    const exactMatch = exact.get(path)?.find((op) => op.method === method);
+    if (exactMatch) return exactMatch;
+    let pathMatched = false;
+    for (const route of templated) {
+      if (!route.pattern.test(path)) continue;
+      if (route.operation.method === method) return route.operation;
+      pathMatched = true;
+    }
+    return pathMatched ? '405' : '404';
+  };
   router.matchOperation = ((req: Request, strict?: boolean) => {
     const normalized = router.normalizeRequest(req);
-    const fail = (message: string): undefined => {
-      if (strict) throw new Error(message);
-      return undefined;
-    };
-    if (!isUnderApiRoot(normalized.path)) return fail('404-notFound: no route matches request');
-    const path = router.normalizePath(normalized.path);
-    const exactMatch = exact.get(path)?.find((op) => op.method === normalized.method);
-    if (exactMatch) return exactMatch;
-    const matches = templated.filter((route) => route.pattern.test(path));
-    if (matches.length === 0) return fail('404-notFound: no route matches request');
-    return (
-      matches.find((route) => route.operation.method === normalized.method)?.operation ??
-      fail('405-methodNotAllowed: this method is not registered for the route')
-    );
+    const found = isUnderApiRoot(normalized.path) ? match(router.normalizePath(normalized.path), normalized.method) : '404';
+    if (typeof found !== 'string') return found;
+    if (strict) {
+      throw new Error(
+        found === '404' ? '404-notFound: no route matches request' : '405-methodNotAllowed: this method is not registered for the route',
+      );
+    }
+    return undefined;
   }) as OpenAPIRouter['matchOperation'];
+  return match;
 }
 
 /** openapi-backend's own conversion: `{param}` matches one path segment, the literal parts match themselves. */

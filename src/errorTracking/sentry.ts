@@ -1,4 +1,4 @@
-import * as Sentry from '@sentry/node';
+import type * as SentrySdk from '@sentry/node';
 import type { Config } from '../config';
 import { scrubEvent, scrubValue } from './scrub';
 
@@ -9,13 +9,23 @@ import { scrubEvent, scrubValue } from './scrub';
  * passes scrubEvent first (src/errorTracking/scrub.ts). Without a DSN nothing is initialised and every call
  * here is a no-op.
  */
-let enabled = false;
+let Sentry: typeof SentrySdk | undefined;
 const reported = new WeakSet<object>();
 
+/**
+ * The SDK (with its OpenTelemetry instrumentation, about 700 modules) is required only when a DSN turns it on:
+ * without one the API's resident memory stays lower (issue 13's 150 MB ceiling), and every call here is a no-op.
+ */
+function loadSdk(): typeof SentrySdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@sentry/node') as typeof SentrySdk;
+}
+
 export function initErrorTracking(config: Pick<Config, 'env' | 'sentry'>, role: 'api' | 'worker'): void {
-  if (enabled || !config.sentry.dsn) return;
-  enabled = true;
-  Sentry.init({
+  if (Sentry || !config.sentry.dsn) return;
+  const sdk = loadSdk();
+  Sentry = sdk;
+  sdk.init({
     dsn: config.sentry.dsn,
     environment: config.sentry.environment ?? config.env,
     release: config.sentry.release,
@@ -28,23 +38,24 @@ export function initErrorTracking(config: Pick<Config, 'env' | 'sentry'>, role: 
     integrations: (defaults) => [
       ...defaults.filter((integration) => integration.name !== 'OnUnhandledRejection'),
       // 'strict' keeps Node's own behaviour (the process exits) while still reporting the rejection.
-      Sentry.onUnhandledRejectionIntegration({ mode: 'strict' }),
+      sdk.onUnhandledRejectionIntegration({ mode: 'strict' }),
     ],
     beforeSend: (event) => scrubEvent(event),
-    beforeBreadcrumb: (breadcrumb) => scrubValue(breadcrumb) as Sentry.Breadcrumb,
+    beforeBreadcrumb: (breadcrumb) => scrubValue(breadcrumb) as SentrySdk.Breadcrumb,
   });
 }
 
 function capture(err: unknown, tags: Record<string, string | undefined>): void {
-  if (!enabled) return;
+  const sdk = Sentry;
+  if (!sdk) return;
   // One report per error object, whichever path (request, job, process handler) meets it first.
   if (typeof err === 'object' && err !== null) {
     if (reported.has(err)) return;
     reported.add(err);
   }
-  Sentry.withScope((scope) => {
+  sdk.withScope((scope) => {
     for (const [key, value] of Object.entries(tags)) if (value !== undefined) scope.setTag(key, value);
-    Sentry.captureException(err);
+    sdk.captureException(err);
   });
 }
 
@@ -60,5 +71,5 @@ export function reportJobError(err: unknown, job: { name: string; id?: string; a
 
 /** Sends what is queued (at shutdown): at most `timeoutMs`. */
 export async function flushErrorTracking(timeoutMs = 2000): Promise<void> {
-  if (enabled) await Sentry.flush(timeoutMs);
+  if (Sentry) await Sentry.flush(timeoutMs);
 }

@@ -28,9 +28,10 @@ export function markPersonalResponses(c: Context, res: Response): void {
 }
 
 /** Weak validator over the serialized body: equal bytes, equal tag; cheap next to the query that built it. */
-export function weakEtag(payload: string): string {
-  const hash = crypto.createHash('sha1').update(payload, 'utf8').digest('base64url').slice(0, 27);
-  return `W/"${Buffer.byteLength(payload, 'utf8').toString(16)}-${hash}"`;
+export function weakEtag(payload: string | Buffer): string {
+  const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+  const hash = crypto.createHash('sha1').update(bytes).digest('base64url').slice(0, 27);
+  return `W/"${bytes.length.toString(16)}-${hash}"`;
 }
 
 /** RFC 9110 If-None-Match with weak comparison: `*`, or any listed tag equal once `W/` is dropped. */
@@ -50,7 +51,9 @@ function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
  * their own.
  */
 export function sendCatalog(req: Request, res: Response, body: unknown): void {
-  const payload = JSON.stringify(body);
+  // Encoded to UTF-8 once: the hash, the length and the response all use these bytes (a string would be encoded
+  // by the length count, by the hash and again by res.send for any body over 1000 characters).
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
   const etag = weakEtag(payload);
   res.setHeader('ETag', etag);
   res.vary('Authorization');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Request, type Response } from 'express';
-import YAML from 'yaml';
+import type YAML from 'yaml';
 
 const SPEC_PATH = path.resolve(__dirname, '../generated/openapi.json');
 
@@ -50,7 +50,8 @@ export function openApiJsonText(): string {
 
 let yamlText: string | undefined;
 export function openApiYamlText(): string {
-  yamlText ??= YAML.stringify(JSON.parse(openApiJsonText()), { aliasDuplicateObjects: false });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlText ??= (require('yaml') as typeof YAML).stringify(JSON.parse(openApiJsonText()), { aliasDuplicateObjects: false });
   return yamlText;
 }
 

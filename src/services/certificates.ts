@@ -5,7 +5,6 @@ import { AppError } from '../errors';
 import type { components } from '../generated/api';
 import { enqueueJob } from '../jobs/outbox';
 import { type PageSlice, pageRequest, pageSlice } from '../pagination';
-import { renderCertificatePdf } from '../pdf/certificate';
 import { certificateView } from '../presenters/certificates';
 import {
   type CertificateRow,
@@ -114,6 +113,8 @@ export async function renderCertificate(
   const cert = await findCertificate(db, certificateId);
   if (!cert) return 'missing';
   if (cert.pdf_path && (await storage.read(cert.pdf_path))) return 'already-rendered';
+  // Imported on first use: pdfkit and the fonts stay out of the API process, which never renders.
+  const { renderCertificatePdf } = await import('../pdf/certificate');
   const pdf = await renderCertificatePdf({
     learnerName: cert.learner_name,
     courseTitle: cert.course_title,

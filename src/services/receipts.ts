@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { Deps } from '../deps';
 import { AppError } from '../errors';
-import { renderReceiptPdf } from '../pdf/receipt';
 import { findOrder, findUserOrder, orderItems, type OrderRow, setReceiptPath } from '../repositories/orders';
 import { findPaymentByOrder } from '../repositories/payments';
 import type { FileStorage } from '../storage/files';
@@ -36,6 +35,8 @@ export async function renderReceipt(
     return { outcome: 'already-rendered', orderNumber: order.order_number };
   const [items, payment] = await Promise.all([orderItems(db, [order.id]), findPaymentByOrder(db, order.id)]);
   const address = order.billing_address;
+  // Imported on first use: pdfkit and the fonts stay out of the API process, which never renders.
+  const { renderReceiptPdf } = await import('../pdf/receipt');
   const pdf = await renderReceiptPdf({
     orderNumber: order.order_number,
     paidAt: order.completed_at,

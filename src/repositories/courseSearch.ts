@@ -137,9 +137,17 @@ export function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
   return and(db, [...p.base, p.category, p.level, p.language, p.price]);
 }
 
-/** The ids and sort keys of one page, in order (the subquery selectListRows joins names onto). */
-export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number): Knex.Raw {
-  return db.raw(`SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${sort.keyDir}, id ${sort.idDir} LIMIT ? OFFSET ?`, [
+const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
+
+/**
+ * The ids and sort keys of one page, in order (the subquery selectListRows joins names onto). `fromEnd` reads
+ * the same ordering backwards with `offset` counted from the last match: a page past the middle of N matches
+ * then skips N - offset - limit index entries instead of offset (selectListRows puts the rows back in order).
+ */
+export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number, fromEnd = false): Knex.Raw {
+  const keyDir = fromEnd ? flip(sort.keyDir) : sort.keyDir;
+  const idDir = fromEnd ? flip(sort.idDir) : sort.idDir;
+  return db.raw(`SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
     sort.key,
     matchAll(db, f),
     limit,
@@ -151,8 +159,11 @@ const PRICE_BAND_SQL = `CASE WHEN price_cents IS NULL THEN NULL WHEN price_cents
   WHEN price_cents < 2000 THEN 'under_20' WHEN price_cents < 5000 THEN '20_to_50'
   WHEN price_cents < 10000 THEN '50_to_100' ELSE 'over_100' END`;
 
-/** Whether the request filters only on facet dimensions, so catalog_facet_counts can answer the facets and total. */
-function facetDimensionsOnly(f: CatalogFilters): boolean {
+/**
+ * Whether the request filters only on facet dimensions, so catalog_facet_counts can answer the facets and total
+ * (and catalog_version tells when they change).
+ */
+export function facetDimensionsOnly(f: CatalogFilters): boolean {
   return !f.search && !f.instructorId && !filtersRating(f);
 }
 
@@ -163,6 +174,7 @@ function facetDimensionsOnly(f: CatalogFilters): boolean {
  * when only those dimensions are filtered, which is the common browse; otherwise the published courses passing
  * the other filters (search, rating, instructor), read through the covering facets index.
  * GROUPING(category_id, level, language, band) tells the sets apart: 7 category, 11 level, 13 language, 14 band, 15 total.
+ * Every row carries the catalog version its statement saw: the key under which its facets may be cached.
  */
 export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
@@ -170,7 +182,8 @@ export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
     ? db.raw('SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0')
     : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
   return db.raw(
-    `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug FROM (
+    `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug,
+       (SELECT version FROM catalog_version) AS catalog_version FROM (
        SELECT category_id, level, language, band, GROUPING(category_id, level, language, band) AS g,
          coalesce(sum(weight) FILTER (WHERE pl AND pg AND pp), 0)::int AS by_category,
          coalesce(sum(weight) FILTER (WHERE pc AND pg AND pp), 0)::int AS by_level,
@@ -201,6 +214,7 @@ export interface FacetRow {
   by_language: number;
   by_band: number;
   total: number;
+  catalog_version: number;
 }
 
 export async function runFacets(db: Db, f: CatalogFilters): Promise<FacetRow[]> {

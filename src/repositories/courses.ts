@@ -136,6 +136,26 @@ export function selectListRows(
   return query as unknown as Promise<CourseListRow[]>;
 }
 
+/**
+ * selectListRows plus the catalog version (migration create_catalog_version) seen by the same statement, so the
+ * page and the version come from one snapshot in one round trip. The version row is right-joined: an empty page
+ * still returns it (as the only row, with a null id).
+ */
+export async function selectListRowsAtVersion(
+  db: Db,
+  page: Knex.Raw,
+  order: Array<{ column: string; dir: 'asc' | 'desc' }>,
+): Promise<{ rows: CourseListRow[]; catalogVersion: number }> {
+  const query = withNames(db, [...LIST_COLUMNS, 'cv.version AS catalog_version'])
+    .join(db.raw('(?) AS p', [page]), 'p.id', 'c.id')
+    .joinRaw('RIGHT JOIN catalog_version cv ON true');
+  for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
+  const found = (await query) as Array<CourseListRow & { catalog_version: number }>;
+  const [first] = found;
+  if (!first) throw new Error('catalog_version has no row');
+  return { rows: found.filter((r) => r.id !== null), catalogVersion: first.catalog_version };
+}
+
 /** A course by UUID or slug, with what its page shows. */
 export function findCourseDetail(db: Db, idOrSlug: string): Promise<CourseDetailRow | undefined> {
   const query = withNames(db, DETAIL_COLUMNS);

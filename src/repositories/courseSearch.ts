@@ -62,10 +62,27 @@ export interface SortSpec {
   idDir: Dir;
 }
 
+// The typo fallback's relevance, greatest(word_similarity(search, title), word_similarity(search, instructor_name)),
+// read from the matched distinct titles and names (fuzzyMatches) instead of computed per course: a course matches
+// through its title or its name, whose score is then at least the threshold, and a side that did not match scores
+// under it, so counting it as 0 leaves the greatest unchanged.
+const FUZZY_RANK = 'greatest(coalesce(fuzzy_title.score, 0), coalesce(fuzzy_name.score, 0))';
+
 function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): Knex.Raw {
   return search.mode === 'ranked'
     ? db.raw(`ts_rank(search_vector, websearch_to_tsquery('english', ?))`, [search.text])
-    : db.raw('greatest(word_similarity(?, title), word_similarity(?, instructor_name))', [search.text, search.text]);
+    : db.raw(FUZZY_RANK);
+}
+
+/** The distinct titles and instructor names the typo fallback matches (migration create_catalog_phrases), with their scores. */
+function fuzzyMatches(db: Db, text: string): Knex.Raw {
+  return db.raw(
+    `LEFT JOIN (SELECT t.title AS phrase, word_similarity(?, t.title) AS score FROM catalog_titles t WHERE ? <% t.title) fuzzy_title
+       ON fuzzy_title.phrase = courses.title
+     LEFT JOIN (SELECT n.name AS phrase, word_similarity(?, n.name) AS score FROM catalog_instructor_names n WHERE ? <% n.name) fuzzy_name
+       ON fuzzy_name.phrase = courses.instructor_name`,
+    [text, text, text, text],
+  );
 }
 
 /** `relevance` is the best match first with a search, and `-popularity` without one. */
@@ -114,7 +131,17 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
     );
   }
   if (f.search?.mode === 'ranked') base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
-  if (f.search?.mode === 'fuzzy') base.push(db.raw('(? <% title OR ? <% instructor_name)', [f.search.text, f.search.text]));
+  // word_similarity(search, title) >= the threshold, tested once per distinct title (and name) through the trigram
+  // indexes of the phrase tables; the courses then come by equality through btree indexes.
+  if (f.search?.mode === 'fuzzy') {
+    base.push(
+      db.raw(
+        `(courses.title = ANY(ARRAY(SELECT t.title FROM catalog_titles t WHERE ? <% t.title))
+          OR courses.instructor_name = ANY(ARRAY(SELECT n.name FROM catalog_instructor_names n WHERE ? <% n.name)))`,
+        [f.search.text, f.search.text],
+      ),
+    );
+  }
 
   const price: Knex.Raw[] = [];
   if (f.minPriceCents !== undefined) price.push(db.raw('price_cents >= ?', [f.minPriceCents]));
@@ -147,8 +174,10 @@ const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
 export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number, fromEnd = false): Knex.Raw {
   const keyDir = fromEnd ? flip(sort.keyDir) : sort.keyDir;
   const idDir = fromEnd ? flip(sort.idDir) : sort.idDir;
-  return db.raw(`SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
+  const from = f.search?.mode === 'fuzzy' ? db.raw('courses ?', [fuzzyMatches(db, f.search.text)]) : db.raw('courses');
+  return db.raw(`SELECT id, ? AS s0 FROM ? WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
     sort.key,
+    from,
     matchAll(db, f),
     limit,
     offset,

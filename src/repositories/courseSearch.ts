@@ -74,12 +74,15 @@ function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): 
     : db.raw(FUZZY_RANK);
 }
 
-/** The distinct titles and instructor names the typo fallback matches (migration create_catalog_phrases), with their scores. */
+/**
+ * The distinct titles and instructor names the typo fallback matches (migration create_catalog_phrases), with their
+ * scores. OFFSET 0 keeps each subquery whole: pulled up into the join, its word_similarity would run per course.
+ */
 function fuzzyMatches(db: Db, text: string): Knex.Raw {
   return db.raw(
-    `LEFT JOIN (SELECT t.title AS phrase, word_similarity(?, t.title) AS score FROM catalog_titles t WHERE ? <% t.title) fuzzy_title
+    `LEFT JOIN (SELECT t.title AS phrase, word_similarity(?, t.title) AS score FROM catalog_titles t WHERE ? <% t.title OFFSET 0) fuzzy_title
        ON fuzzy_title.phrase = courses.title
-     LEFT JOIN (SELECT n.name AS phrase, word_similarity(?, n.name) AS score FROM catalog_instructor_names n WHERE ? <% n.name) fuzzy_name
+     LEFT JOIN (SELECT n.name AS phrase, word_similarity(?, n.name) AS score FROM catalog_instructor_names n WHERE ? <% n.name OFFSET 0) fuzzy_name
        ON fuzzy_name.phrase = courses.instructor_name`,
     [text, text, text, text],
   );

@@ -12,9 +12,9 @@ import type { Knex } from 'knex';
 //   the old catalog under the new number for good);
 // - concurrent bumps serialize on the row lock, so versions follow commit order and a snapshot showing version
 //   v shows exactly the catalog changes numbered up to v;
-// - the triggers are DEFERRED constraint triggers: the row lock is taken at commit, when the transaction takes no
-//   other lock, so a writer holding course rows can never wait on it while holding it (no deadlock), and a
-//   transaction bumps at most once (bumped_by), however many rows it changed.
+// - the facet counts' trigger is a DEFERRED constraint trigger: the row lock is taken at commit, when the
+//   transaction takes no other lock, so a writer holding course rows never waits on it while holding it (no
+//   deadlock), and a transaction bumps at most once (bumped_by), however many rows it changed.
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE TABLE catalog_version (
@@ -30,22 +30,25 @@ export async function up(knex: Knex): Promise<void> {
       WHERE bumped_by IS DISTINCT FROM pg_current_xact_id();
       RETURN NULL;
     END $$`);
-  for (const table of ['catalog_facet_counts', 'categories']) {
-    await knex.raw(`
-      CREATE CONSTRAINT TRIGGER ${table}_catalog_version AFTER INSERT OR UPDATE OR DELETE ON ${table}
-      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION catalog_version_bump()`);
-    // TRUNCATE has no row triggers (and no constraint triggers): bump at once.
-    await knex.raw(`
-      CREATE TRIGGER ${table}_catalog_version_truncate AFTER TRUNCATE ON ${table}
-      FOR EACH STATEMENT EXECUTE FUNCTION catalog_version_bump()`);
-  }
+  await knex.raw(`
+    CREATE CONSTRAINT TRIGGER catalog_facet_counts_catalog_version AFTER INSERT OR UPDATE OR DELETE ON catalog_facet_counts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION catalog_version_bump()`);
+  // TRUNCATE has no row (nor constraint) triggers: bump at once.
+  await knex.raw(`
+    CREATE TRIGGER catalog_facet_counts_catalog_version_truncate AFTER TRUNCATE ON catalog_facet_counts
+    FOR EACH STATEMENT EXECUTE FUNCTION catalog_version_bump()`);
+  // Categories bump at once, per statement: pending deferred events on categories would forbid the ALTER TABLE of
+  // courses (its foreign key to categories) that the bulk demo seed runs in the transaction that inserts them, and
+  // no transaction writes courses and then categories (there is no category API), so the early lock cannot deadlock.
+  await knex.raw(`
+    CREATE TRIGGER categories_catalog_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON categories
+    FOR EACH STATEMENT EXECUTE FUNCTION catalog_version_bump()`);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['catalog_facet_counts', 'categories']) {
-    await knex.raw(`DROP TRIGGER IF EXISTS ${table}_catalog_version_truncate ON ${table}`);
-    await knex.raw(`DROP TRIGGER IF EXISTS ${table}_catalog_version ON ${table}`);
-  }
+  await knex.raw('DROP TRIGGER IF EXISTS categories_catalog_version ON categories');
+  await knex.raw('DROP TRIGGER IF EXISTS catalog_facet_counts_catalog_version_truncate ON catalog_facet_counts');
+  await knex.raw('DROP TRIGGER IF EXISTS catalog_facet_counts_catalog_version ON catalog_facet_counts');
   await knex.raw('DROP FUNCTION IF EXISTS catalog_version_bump()');
   await knex.raw('DROP TABLE IF EXISTS catalog_version');
 }

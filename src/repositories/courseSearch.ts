@@ -62,10 +62,30 @@ export interface SortSpec {
   idDir: Dir;
 }
 
+// The typo fallback's relevance, greatest(word_similarity(search, title), word_similarity(search, instructor_name)),
+// read from the matched distinct titles and names (fuzzyMatches) instead of computed per course: a course matches
+// through its title or its name, whose score is then at least the threshold, and a side that did not match scores
+// under it, so counting it as 0 leaves the greatest unchanged.
+const FUZZY_RANK = 'greatest(coalesce(fuzzy_title.score, 0), coalesce(fuzzy_name.score, 0))';
+
 function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): Knex.Raw {
   return search.mode === 'ranked'
     ? db.raw(`ts_rank(search_vector, websearch_to_tsquery('english', ?))`, [search.text])
-    : db.raw('greatest(word_similarity(?, title), word_similarity(?, instructor_name))', [search.text, search.text]);
+    : db.raw(FUZZY_RANK);
+}
+
+/**
+ * The distinct titles and instructor names the typo fallback matches (migration create_catalog_phrases), with their
+ * scores. OFFSET 0 keeps each subquery whole: pulled up into the join, its word_similarity would run per course.
+ */
+function fuzzyMatches(db: Db, text: string): Knex.Raw {
+  return db.raw(
+    `LEFT JOIN (SELECT t.title AS phrase, word_similarity(?, t.title) AS score FROM catalog_titles t WHERE ? <% t.title OFFSET 0) fuzzy_title
+       ON fuzzy_title.phrase = courses.title
+     LEFT JOIN (SELECT n.name AS phrase, word_similarity(?, n.name) AS score FROM catalog_instructor_names n WHERE ? <% n.name OFFSET 0) fuzzy_name
+       ON fuzzy_name.phrase = courses.instructor_name`,
+    [text, text, text, text],
+  );
 }
 
 /** `relevance` is the best match first with a search, and `-popularity` without one. */
@@ -114,7 +134,17 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
     );
   }
   if (f.search?.mode === 'ranked') base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
-  if (f.search?.mode === 'fuzzy') base.push(db.raw('(? <% title OR ? <% instructor_name)', [f.search.text, f.search.text]));
+  // word_similarity(search, title) >= the threshold, tested once per distinct title (and name) through the trigram
+  // indexes of the phrase tables; the courses then come by equality through btree indexes.
+  if (f.search?.mode === 'fuzzy') {
+    base.push(
+      db.raw(
+        `(courses.title = ANY(ARRAY(SELECT t.title FROM catalog_titles t WHERE ? <% t.title))
+          OR courses.instructor_name = ANY(ARRAY(SELECT n.name FROM catalog_instructor_names n WHERE ? <% n.name)))`,
+        [f.search.text, f.search.text],
+      ),
+    );
+  }
 
   const price: Knex.Raw[] = [];
   if (f.minPriceCents !== undefined) price.push(db.raw('price_cents >= ?', [f.minPriceCents]));
@@ -137,10 +167,20 @@ export function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
   return and(db, [...p.base, p.category, p.level, p.language, p.price]);
 }
 
-/** The ids and sort keys of one page, in order (the subquery selectListRows joins names onto). */
-export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number): Knex.Raw {
-  return db.raw(`SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${sort.keyDir}, id ${sort.idDir} LIMIT ? OFFSET ?`, [
+const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
+
+/**
+ * The ids and sort keys of one page, in order (the subquery selectListRows joins names onto). `fromEnd` reads
+ * the same ordering backwards with `offset` counted from the last match: a page past the middle of N matches
+ * then skips N - offset - limit index entries instead of offset (selectListRows puts the rows back in order).
+ */
+export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number, fromEnd = false): Knex.Raw {
+  const keyDir = fromEnd ? flip(sort.keyDir) : sort.keyDir;
+  const idDir = fromEnd ? flip(sort.idDir) : sort.idDir;
+  const from = f.search?.mode === 'fuzzy' ? db.raw('courses ?', [fuzzyMatches(db, f.search.text)]) : db.raw('courses');
+  return db.raw(`SELECT id, ? AS s0 FROM ? WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
     sort.key,
+    from,
     matchAll(db, f),
     limit,
     offset,
@@ -151,8 +191,11 @@ const PRICE_BAND_SQL = `CASE WHEN price_cents IS NULL THEN NULL WHEN price_cents
   WHEN price_cents < 2000 THEN 'under_20' WHEN price_cents < 5000 THEN '20_to_50'
   WHEN price_cents < 10000 THEN '50_to_100' ELSE 'over_100' END`;
 
-/** Whether the request filters only on facet dimensions, so catalog_facet_counts can answer the facets and total. */
-function facetDimensionsOnly(f: CatalogFilters): boolean {
+/**
+ * Whether the request filters only on facet dimensions, so catalog_facet_counts can answer the facets and total
+ * (and catalog_version tells when they change).
+ */
+export function facetDimensionsOnly(f: CatalogFilters): boolean {
   return !f.search && !f.instructorId && !filtersRating(f);
 }
 
@@ -163,6 +206,7 @@ function facetDimensionsOnly(f: CatalogFilters): boolean {
  * when only those dimensions are filtered, which is the common browse; otherwise the published courses passing
  * the other filters (search, rating, instructor), read through the covering facets index.
  * GROUPING(category_id, level, language, band) tells the sets apart: 7 category, 11 level, 13 language, 14 band, 15 total.
+ * Every row carries the catalog version its statement saw: the key under which its facets may be cached.
  */
 export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
@@ -170,7 +214,8 @@ export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
     ? db.raw('SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0')
     : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
   return db.raw(
-    `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug FROM (
+    `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug,
+       (SELECT version FROM catalog_version) AS catalog_version FROM (
        SELECT category_id, level, language, band, GROUPING(category_id, level, language, band) AS g,
          coalesce(sum(weight) FILTER (WHERE pl AND pg AND pp), 0)::int AS by_category,
          coalesce(sum(weight) FILTER (WHERE pc AND pg AND pp), 0)::int AS by_level,
@@ -201,6 +246,7 @@ export interface FacetRow {
   by_language: number;
   by_band: number;
   total: number;
+  catalog_version: number;
 }
 
 export async function runFacets(db: Db, f: CatalogFilters): Promise<FacetRow[]> {

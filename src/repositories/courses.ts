@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../generated/api';
 import type { Db } from '../db/knex';
+import { param, runShape } from '../db/sqlShapes';
 
 export type Level = components['schemas']['Level'];
 export const LEVELS: readonly Level[] = ['Beginner', 'Intermediate', 'Advanced', 'All Levels'];
@@ -136,10 +137,51 @@ export function selectListRows(
   return query as unknown as Promise<CourseListRow[]>;
 }
 
+const PAGE_MARK = '__page__';
+/** selectListRowsAtVersion's SQL around the page, per order. */
+const outerTexts = new Map<string, string>();
+
+/**
+ * selectListRows plus the catalog version (migration create_catalog_version) seen by the same statement, so the
+ * page and the version come from one snapshot in one round trip. The version row is right-joined: an empty page
+ * still returns it (as the only row, with a null id).
+ */
+export async function selectListRowsAtVersion(
+  db: Db,
+  page: Knex.Raw,
+  order: Array<{ column: string; dir: 'asc' | 'desc' }>,
+): Promise<{ rows: CourseListRow[]; catalogVersion: number }> {
+  // The names around the page are one fixed text per order (see src/db/sqlShapes.ts); only the page inside varies.
+  const orderKey = order.map((o) => `${o.column} ${o.dir}`).join();
+  let outer = outerTexts.get(orderKey);
+  if (outer === undefined) {
+    const query = withNames(db, [...LIST_COLUMNS, 'cv.version AS catalog_version'])
+      .join(db.raw(`(${PAGE_MARK}) AS p`), 'p.id', 'c.id')
+      .joinRaw('RIGHT JOIN catalog_version cv ON true');
+    for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
+    outer = query.toSQL().sql;
+    outerTexts.set(orderKey, outer);
+  }
+  const inner = page.toSQL();
+  const sql = outer.replace(PAGE_MARK, () => inner.sql);
+  const { rows: found } = (await db.raw(sql, inner.bindings as Knex.RawBinding[])) as {
+    rows: Array<CourseListRow & { catalog_version: number }>;
+  };
+  const [first] = found;
+  if (!first) throw new Error('catalog_version has no row');
+  return { rows: found.filter((r) => r.id !== null), catalogVersion: first.catalog_version };
+}
+
 /** A course by UUID or slug, with what its page shows. */
-export function findCourseDetail(db: Db, idOrSlug: string): Promise<CourseDetailRow | undefined> {
-  const query = withNames(db, DETAIL_COLUMNS);
-  return (UUID.test(idOrSlug) ? query.where('c.id', idOrSlug) : query.where('c.slug', idOrSlug)).first();
+export async function findCourseDetail(db: Db, idOrSlug: string): Promise<CourseDetailRow | undefined> {
+  const column = UUID.test(idOrSlug) ? 'c.id' : 'c.slug';
+  const [row] = await runShape<CourseDetailRow>(
+    db,
+    `courseDetail:${column}`,
+    () => withNames(db, DETAIL_COLUMNS).where(column, param('key')).first(),
+    { key: idOrSlug },
+  );
+  return row;
 }
 
 const STATE_COLUMNS = [

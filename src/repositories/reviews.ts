@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
+import { intParam, param, runShape } from '../db/sqlShapes';
 
 export interface ReviewRow {
   id: string;
@@ -90,10 +91,19 @@ export function listReviews(
   courseId: string,
   opts: { viewerId: string | null; rating?: number; ordering: ReviewOrdering; limit: number; offset: number },
 ): Promise<ReviewRow[]> {
-  const query = reviewsQuery(db, opts.viewerId).where('r.course_id', courseId).where(authorOwnsCourse(db));
-  if (opts.rating !== undefined) query.where('r.rating', opts.rating);
-  for (const [column, dir] of ORDER[opts.ordering]) query.orderBy(column, dir);
-  return query.limit(opts.limit).offset(opts.offset) as unknown as Promise<ReviewRow[]>;
+  // One SQL text per ordering and rating filter (src/db/sqlShapes.ts): the course page runs this on every view.
+  const rated = opts.rating !== undefined;
+  return runShape<ReviewRow>(
+    db,
+    `listReviews:${opts.ordering}:${rated}`,
+    () => {
+      const query = reviewsQuery(db, param('viewer')).where('r.course_id', param('course')).where(authorOwnsCourse(db));
+      if (rated) query.where('r.rating', param('rating'));
+      for (const [column, dir] of ORDER[opts.ordering]) query.orderBy(column, dir);
+      return query.limit(intParam('limit')).offset(intParam('offset'));
+    },
+    { viewer: opts.viewerId, course: courseId, rating: opts.rating, limit: opts.limit, offset: opts.offset },
+  );
 }
 
 export function findReview(db: Db, reviewId: string, viewerId: string | null): Promise<ReviewRow | undefined> {

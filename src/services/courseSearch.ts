@@ -9,14 +9,17 @@ import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
   type CatalogFilters,
   type FacetRow,
+  facetDimensionsOnly,
   type Ordering,
   pageQuery,
   runFacets,
+  type SortSpec,
   sortSpec,
   useFuzzyThreshold,
 } from '../repositories/courseSearch';
 import { findCategoryId } from '../repositories/categories';
-import { type CourseListRow, type Level, LEVELS, selectListRows } from '../repositories/courses';
+import { type CourseListRow, type Level, LEVELS, selectListRows, selectListRowsAtVersion } from '../repositories/courses';
+import { cachedFacets, cacheFacets, type FacetSummary } from './catalogFacetCache';
 import { viewerFlags } from '../repositories/viewerState';
 import type { Db } from '../db/knex';
 
@@ -63,21 +66,61 @@ async function normalizeFilters(db: Knex, q: CatalogQuery): Promise<CatalogFilte
 }
 
 interface Pass {
-  facets: FacetRow[];
+  summary: FacetSummary;
   rows: CourseListRow[];
 }
 
+const orderOf = (sort: SortSpec): Array<{ column: string; dir: 'asc' | 'desc' }> => [
+  { column: 's0', dir: sort.keyDir },
+  { column: 'id', dir: sort.idDir },
+];
+
 async function runPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
   const sort = sortSpec(db, ordering, f.search);
-  const order = [
-    { column: 's0', dir: sort.keyDir },
-    { column: 'id', dir: sort.idDir },
-  ];
   const [facets, rows] = await Promise.all([
     runFacets(db, f),
-    selectListRows(db, pageQuery(db, f, sort, page.pageSize, page.offset), order),
+    selectListRows(db, pageQuery(db, f, sort, page.pageSize, page.offset), orderOf(sort)),
   ]);
-  return { facets, rows };
+  return { summary: catalogFacets(facets), rows };
+}
+
+/** Computes the facets of a facet-only filter and caches them under the catalog version their statement saw. */
+async function loadFacets(db: Db, f: CatalogFilters, key: string): Promise<{ version: number; summary: FacetSummary }> {
+  const rows = await runFacets(db, f);
+  // The grouping sets always yield the total's row, so there is a first row.
+  const known = { version: (rows[0] as FacetRow).catalog_version, summary: catalogFacets(rows) };
+  cacheFacets(db, key, known.version, known.summary);
+  return known;
+}
+
+/** The page rows and the catalog version of their statement; from the end of the ordering when `total` is given. */
+function pageAtVersion(db: Db, f: CatalogFilters, sort: SortSpec, page: PageRequest, total?: number) {
+  if (total === undefined) return selectListRowsAtVersion(db, pageQuery(db, f, sort, page.pageSize, page.offset), orderOf(sort));
+  const fromEnd = total - page.offset - page.pageSize;
+  const query = pageQuery(db, f, sort, page.pageSize + Math.min(fromEnd, 0), Math.max(fromEnd, 0), true);
+  return selectListRowsAtVersion(db, query, orderOf(sort));
+}
+
+/**
+ * A list filtered on facet dimensions only (the default list first of all): its facets and total are the same for
+ * every visitor until the catalog changes, so they come from the per-version cache, checked against the version
+ * the page's own statement reads. With a total of that version known beforehand, a page past the middle is read
+ * from the end of the ordering (a deep page costs what a shallow one does). A version the cache does not hold
+ * (a change since, from this process or another) recomputes the facets, and a page read from the end with the
+ * old total is read again from the start, which is right whatever the total.
+ */
+async function runFacetOnlyPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
+  const key = JSON.stringify(f);
+  const sort = sortSpec(db, ordering, undefined);
+  let known = cachedFacets(db, key) ?? (await loadFacets(db, f, key));
+  const total = known.summary.count;
+  const fromEnd = page.offset < total && page.offset * 2 > total;
+  let read = await pageAtVersion(db, f, sort, page, fromEnd ? total : undefined);
+  if (read.catalogVersion !== known.version) {
+    known = await loadFacets(db, f, key);
+    if (fromEnd) read = await pageAtVersion(db, f, sort, page);
+  }
+  return { summary: known.summary, rows: read.rows };
 }
 
 /**
@@ -94,15 +137,15 @@ export async function listCourses(
   const page = pageRequest(q);
   const filters = await normalizeFilters(deps.db, q);
   const ordering = q.ordering ?? (filters.search ? 'relevance' : '-popularity');
-  let pass = await runPass(deps.db, filters, ordering, page);
-  let summary = catalogFacets(pass.facets);
-  if (filters.search && summary.count === 0) {
+  let pass = facetDimensionsOnly(filters)
+    ? await runFacetOnlyPass(deps.db, filters, ordering, page)
+    : await runPass(deps.db, filters, ordering, page);
+  if (filters.search && pass.summary.count === 0) {
     const fuzzy: CatalogFilters = { ...filters, search: { text: filters.search.text, mode: 'fuzzy' } };
     pass = await withTransaction(deps.db, async (trx) => {
       await useFuzzyThreshold(trx);
       return runPass(trx, fuzzy, ordering, page);
     });
-    summary = catalogFacets(pass.facets);
   }
   const flags = await viewerFlags(
     deps.db,
@@ -111,5 +154,5 @@ export async function listCourses(
   );
   const now = Date.now();
   const results = pass.rows.map((row) => courseListItem(row, flags.get(row.id), now));
-  return { ...pageSlice(results, summary.count, page), facets: summary.facets };
+  return { ...pageSlice(results, pass.summary.count, page), facets: pass.summary.facets };
 }

@@ -24,6 +24,7 @@ import { benchWorkers } from './workers';
  * backends from /proc. Writes bench/results/latest.json and latest.md. Exit 0 whatever the verdicts: a report.
  *
  *   BENCH_COURSES (100000)   catalog size; database lf_bench_b<courses>, seeded once and reused
+ *   BENCH_DB                 another database name (two benches on one server never share a database)
  *   BENCH_SECONDS (4)        seconds per round per side       BENCH_ROUNDS (3)     rounds per side
  *   BENCH_WARMUP_SECONDS (2) warm-up per side                 BENCH_SCENARIOS      comma list of scenario ids
  *   BENCH_PORT (8130)        the API; +1 the baseline     BENCH_STRIPE_PORT (12130) the Stripe test server
@@ -36,7 +37,7 @@ const ONLY = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim());
 const PORT = Number(process.env.BENCH_PORT ?? 8130);
 const STRIPE_PORT = Number(process.env.BENCH_STRIPE_PORT ?? 12130);
 const SERVER = process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-const DB_NAME = `lf_bench_b${COURSES}`;
+const DB_NAME = process.env.BENCH_DB || `lf_bench_b${COURSES}`;
 const DB_URL = `${SERVER}/${DB_NAME}`;
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(__dirname, 'results');
@@ -55,8 +56,7 @@ async function prepare(): Promise<void> {
       await db.raw('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
       await migrateLatest(db);
       await seedDemo(db, { courses: COURSES, log: (line) => process.stdout.write(`\r  ${line}`.padEnd(100)) });
-      process.stdout.write('\n');
-      await db.raw('ANALYZE');
+      process.stdout.write('\n'); // seedDemo ends with ANALYZE
       console.log(`seeded in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
   } finally {

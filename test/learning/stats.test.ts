@@ -186,6 +186,42 @@ describe('course stats', () => {
   });
 });
 
+describe('course bestsellers', () => {
+  /** The category's courses whose flag is set, as indexes into `courses`, once a recompute has run. */
+  async function flaggedAfterRecompute(courses: CourseFixture[], courseId: string): Promise<number[]> {
+    const before = Date.now();
+    await t.db.transaction(async (trx) => enqueueJob(trx, 'recompute-course-stats', { courseId }));
+    await eventually(
+      async () => {
+        const row = await t.db('courses').where({ id: courseId }).first('updated_at');
+        return new Date(row.updated_at).getTime() >= before;
+      },
+      15_000,
+      'recompute',
+    );
+    const rows = await t.db('courses').whereIn(
+      'id',
+      courses.map((c) => c.id),
+    );
+    const flagged = new Set(rows.filter((r) => r.is_bestseller).map((r) => r.id));
+    return courses.flatMap((c, k) => (flagged.has(c.id) ? [k] : []));
+  }
+
+  it('share the top 10% rank on ties, and drop stale flags of unpublished and studentless courses', async () => {
+    const categoryName = `Ranks ${Date.now()}`;
+    const students = [3, 2, 2, ...Array(17).fill(0)]; // 20 published courses: k = ceil(10% of 20) = 2
+    const courses: CourseFixture[] = [];
+    for (const [k, count] of students.entries())
+      courses.push(await insertCourse(t.db, { categoryName, columns: { student_count: count, is_bestseller: k === 5 } }));
+    courses.push(await insertCourse(t.db, { categoryName, published: false, columns: { student_count: 9, is_bestseller: true } }));
+    // The 2nd highest count is 2, shared by courses 1 and 2: both rank 2, within k.
+    assert.deepEqual(await flaggedAfterRecompute(courses, courses[19]!.id), [0, 1, 2]);
+    // Unpublishing the leader leaves 19 published (k = 2): the two tied at 2 now rank first.
+    await t.db('courses').where({ id: courses[0]!.id }).update({ is_published: false });
+    assert.deepEqual(await flaggedAfterRecompute(courses, courses[19]!.id), [1, 2]);
+  });
+});
+
 describe('close-broken-streaks', () => {
   it('is scheduled by the workers and resets a streak whose last day is before yesterday', async () => {
     const scheduler = await eventually(() => queue.getJobScheduler('close-broken-streaks'), 10_000, 'the schedule');

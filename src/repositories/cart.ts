@@ -35,10 +35,40 @@ export async function ensureCart(db: Db, userId: string): Promise<CartRow> {
   return (await db('carts').select('id', 'user_id', 'updated_at').where({ user_id: userId }).first()) as CartRow;
 }
 
-/** The user's cart, locked until the transaction ends: whoever turns it into an order holds it alone. */
+/**
+ * The user's cart, locked until the transaction ends: whoever turns it into an order holds it alone. The lock is
+ * tried first (the cart exists whenever it holds something); only a learner without one pays for the insert.
+ */
 export async function lockCart(trx: Knex.Transaction, userId: string): Promise<CartRow> {
+  const lock = (): Promise<CartRow | undefined> =>
+    trx('carts').select('id', 'user_id', 'updated_at').where({ user_id: userId }).forUpdate().first();
+  const existing = await lock();
+  if (existing) return existing;
   await trx('carts').insert({ user_id: userId }).onConflict('user_id').ignore();
-  return (await trx('carts').select('id', 'user_id', 'updated_at').where({ user_id: userId }).forUpdate().first()) as CartRow;
+  return (await lock()) as CartRow;
+}
+
+/**
+ * The user's cart, created if missing, with updated_at set to now: what a change of the cart's content does, in
+ * the caller's transaction (a change that fails rolls the touch back with it). One statement for an existing
+ * cart, two for a new one, three when a concurrent first access created it in between.
+ */
+export async function touchOrCreateCart(trx: Knex.Transaction, userId: string): Promise<CartRow> {
+  const touch = async (): Promise<CartRow | undefined> =>
+    (
+      (await trx('carts')
+        .where({ user_id: userId })
+        .update({ updated_at: trx.fn.now() })
+        .returning(['id', 'user_id', 'updated_at'])) as CartRow[]
+    )[0];
+  const touched = await touch();
+  if (touched) return touched;
+  const [created] = (await trx('carts')
+    .insert({ user_id: userId })
+    .onConflict('user_id')
+    .ignore()
+    .returning(['id', 'user_id', 'updated_at'])) as CartRow[];
+  return created ?? ((await touch()) as CartRow);
 }
 
 /** What a cart line shows: the item, and its course's current price and card fields. */
@@ -79,18 +109,18 @@ export function cartLines(db: Db, cartId: string): Promise<CartLineRow[]> {
     .orderBy([{ column: 'ci.added_at' }, { column: 'ci.id' }]);
 }
 
-export function findCartLine(db: Db, itemId: string): Promise<CartLineRow | undefined> {
-  return cartLineQuery(db).where('ci.id', itemId).first();
-}
-
 /** Inserts the item unless the course is already in the cart (the unique constraint decides); undefined then. */
-export async function insertCartItem(trx: Knex.Transaction, cartId: string, courseId: string): Promise<string | undefined> {
+export async function insertCartItem(
+  trx: Knex.Transaction,
+  cartId: string,
+  courseId: string,
+): Promise<{ id: string; added_at: Date } | undefined> {
   const [row] = (await trx('cart_items')
     .insert({ cart_id: cartId, course_id: courseId })
     .onConflict(['cart_id', 'course_id'])
     .ignore()
-    .returning('id')) as Array<{ id: string }>;
-  return row?.id;
+    .returning(['id', 'added_at'])) as Array<{ id: string; added_at: Date }>;
+  return row;
 }
 
 /** Deletes the item only from this user's cart; returns how many rows went (0: not theirs, or gone). */

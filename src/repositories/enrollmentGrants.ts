@@ -12,6 +12,17 @@ export async function ownedCourseIds(db: Db, userId: string, courseIds: string[]
   return new Set(rows.map((r) => r.course_id));
 }
 
+/** Whether the user owns (as ownedCourseIds counts it) any course of the order, in one query. */
+export async function ownsCourseOfOrder(db: Db, userId: string, orderId: string): Promise<boolean> {
+  const row = await db('order_items as oi')
+    .join('enrollments as e', 'e.course_id', 'oi.course_id')
+    .where('oi.order_id', orderId)
+    .andWhere('e.user_id', userId)
+    .whereIn('e.status', ['active', 'completed'])
+    .first('oi.course_id');
+  return row !== undefined;
+}
+
 export interface GrantedEnrollmentRow {
   id: string;
   course_id: string;

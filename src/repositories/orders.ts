@@ -54,8 +54,9 @@ export function lockOrder(trx: Knex.Transaction, orderId: string, userId?: strin
     .first();
 }
 
-export function findPendingOrderFor(db: Db, userId: string, cartFingerprint: string): Promise<OrderRow | undefined> {
-  return db('orders').where({ user_id: userId, cart_fingerprint: cartFingerprint, status: 'pending' }).first();
+/** The user's pending orders (usually none or one): the one for a cart's content, and those a new order replaces. */
+export function pendingOrdersOf(db: Db, userId: string): Promise<Array<Pick<OrderRow, 'id' | 'cart_fingerprint'>>> {
+  return db('orders').select('id', 'cart_fingerprint').where({ user_id: userId, status: 'pending' });
 }
 
 export async function insertOrder(
@@ -73,7 +74,7 @@ export async function insertOrder(
       couponId: string | null;
     }>;
   },
-): Promise<OrderRow> {
+): Promise<{ order: OrderRow; itemIds: string[] }> {
   const subtotal = order.items.reduce((sum, item) => sum + item.priceCents, 0);
   // orders.discount_cents is by construction the sum of the lines' discounts (what sales figures read).
   const discount = order.items.reduce((sum, item) => sum + item.discountCents, 0);
@@ -88,18 +89,23 @@ export async function insertOrder(
       cart_fingerprint: order.cartFingerprint,
     })
     .returning('*')) as OrderRow[];
-  await trx('order_items').insert(
-    order.items.map((item, i) => ({
-      order_id: (row as OrderRow).id,
-      course_id: item.courseId,
-      price_cents: item.priceCents,
-      original_price_cents: item.originalPriceCents,
-      discount_cents: item.discountCents,
-      coupon_id: item.couponId,
-      position: i + 1,
-    })),
-  );
-  return row as OrderRow;
+  const items = (await trx('order_items')
+    .insert(
+      order.items.map((item, i) => ({
+        order_id: (row as OrderRow).id,
+        course_id: item.courseId,
+        price_cents: item.priceCents,
+        original_price_cents: item.originalPriceCents,
+        discount_cents: item.discountCents,
+        coupon_id: item.couponId,
+        position: i + 1,
+      })),
+    )
+    .returning(['id', 'position'])) as Array<{ id: string; position: number }>;
+  // The ids in the order of the input lines (position i + 1), whatever order RETURNING gives them in.
+  const itemIds: string[] = [];
+  for (const item of items) itemIds[item.position - 1] = item.id;
+  return { order: row as OrderRow, itemIds };
 }
 
 export async function updateBillingAddress(trx: Knex.Transaction, orderId: string, billingAddress: BillingAddress): Promise<OrderRow> {

@@ -26,8 +26,13 @@ export function findPaymentsByOrders(db: Db, orderIds: string[]): Promise<Paymen
   return db('payments').whereIn('order_id', orderIds);
 }
 
-/** Records the order's PaymentIntent unless one is recorded already (payments.order_id is unique). */
-export async function insertPayment(
+/**
+ * Records the order's PaymentIntent if the order is still pending and none is recorded yet (payments.order_id is
+ * unique), in one statement that locks the order's row (FOR UPDATE) until it commits: the same order of events
+ * against create-from-cart's cancellation as a transaction that locks, checks and inserts, in one round trip
+ * instead of four. The new row, or undefined when the order is not pending (any more) or already has one.
+ */
+export async function recordPaymentOfPendingOrder(
   db: Db,
   payment: {
     orderId: string;
@@ -38,19 +43,15 @@ export async function insertPayment(
     status: string;
     clientSecret: string;
   },
-): Promise<void> {
-  await db('payments')
-    .insert({
-      order_id: payment.orderId,
-      user_id: payment.userId,
-      stripe_payment_intent_id: payment.paymentIntentId,
-      amount_cents: payment.amountCents,
-      currency: payment.currency,
-      status: payment.status,
-      client_secret: payment.clientSecret,
-    })
-    .onConflict('order_id')
-    .ignore();
+): Promise<PaymentRow | undefined> {
+  const { rows } = (await db.raw(
+    `INSERT INTO payments (order_id, user_id, stripe_payment_intent_id, amount_cents, currency, status, client_secret)
+     SELECT o.id, o.user_id, ?, ?, ?, ?, ? FROM orders o WHERE o.id = ? AND o.user_id = ? AND o.status = 'pending' FOR UPDATE
+     ON CONFLICT (order_id) DO NOTHING
+     RETURNING *`,
+    [payment.paymentIntentId, payment.amountCents, payment.currency, payment.status, payment.clientSecret, payment.orderId, payment.userId],
+  )) as { rows: PaymentRow[] };
+  return rows[0];
 }
 
 /** Stripe's status of the intent; `fulfilled` also stamps fulfilled_at, once. */

@@ -10,9 +10,9 @@ import {
   deleteCartCourses,
   deleteCartItem,
   ensureCart,
-  findCartLine,
   insertCartItem,
   touchCart,
+  touchOrCreateCart,
 } from '../repositories/cart';
 import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import { findPublishedCourse, isFree, type SellableCourseRow } from '../repositories/sellableCourses';
@@ -39,11 +39,37 @@ export async function putCourseInCart(trx: Knex.Transaction, userId: string, cou
   if (course.instructor_id === userId) throw new AppError('CANNOT_BUY_OWN_COURSE');
   if (isFree(course)) throw validationError({ course_id: ['This course is free; enroll in it directly.'] });
   if ((await ownedCourseIds(trx, userId, [course.id])).size > 0) throw new AppError('ALREADY_ENROLLED');
-  const cart = await ensureCart(trx, userId);
-  const itemId = await insertCartItem(trx, cart.id, course.id);
-  if (!itemId) throw new AppError('ITEM_ALREADY_IN_CART');
-  await touchCart(trx, userId);
-  return (await findCartLine(trx, itemId)) as CartLineRow;
+  // Touched before the insert: a refused insert throws and rolls the touch back with the transaction.
+  const cart = await touchOrCreateCart(trx, userId);
+  const item = await insertCartItem(trx, cart.id, course.id);
+  if (!item) throw new AppError('ITEM_ALREADY_IN_CART');
+  return newCartLine(item, course);
+}
+
+/**
+ * The line of an item just inserted, from the course row read in the same transaction: a new item has no coupon
+ * yet (coupons are applied to existing items), so reading it back through the cart line join would add nothing.
+ */
+function newCartLine(item: { id: string; added_at: Date }, course: SellableCourseRow): CartLineRow {
+  return {
+    id: item.id,
+    added_at: item.added_at,
+    course_id: course.id,
+    title: course.title,
+    price_cents: course.price_cents,
+    original_price_cents: course.original_price_cents,
+    thumbnail: course.thumbnail,
+    lesson_count: course.lesson_count,
+    coupon_id: null,
+    coupon_code: null,
+    percent_off: null,
+    fixed_price_cents: null,
+    coupon_starts_at: null,
+    coupon_ends_at: null,
+    coupon_max_redemptions: null,
+    coupon_uses_count: null,
+    coupon_is_active: null,
+  };
 }
 
 export async function addCartItem(deps: Deps, userId: string, courseId: string): Promise<Schemas['CartItem']> {

@@ -11,7 +11,6 @@ import { ownedCourseIds } from '../repositories/enrollmentGrants';
 import {
   type BillingAddress,
   cancelPendingOrders,
-  findPendingOrderFor,
   findUserOrder,
   insertOrder,
   listUserOrders,
@@ -19,6 +18,7 @@ import {
   type OrderItemRow,
   type OrderRow,
   type OrderStatus,
+  pendingOrdersOf,
   updateBillingAddress,
 } from '../repositories/orders';
 import { findPaymentsByOrders } from '../repositories/payments';
@@ -140,9 +140,19 @@ export async function createOrderFromCart(
 
     const frozen = freezeLines(lines, new Date());
     const fingerprint = cartFingerprint(frozen);
-    const existing = await findPendingOrderFor(trx, userId, fingerprint);
-    if (existing) return { order: await updateBillingAddress(trx, existing.id, billingAddress), created: false, cancelled: [] as string[] };
-    const order = await insertOrder(trx, {
+    // Read once under the cart's lock (only create-from-cart makes orders, and it holds that lock): the pending
+    // order for this content, and whether there are others to replace at all.
+    const pending = await pendingOrdersOf(trx, userId);
+    const existing = pending.find((o) => o.cart_fingerprint === fingerprint);
+    if (existing) {
+      return {
+        order: await updateBillingAddress(trx, existing.id, billingAddress),
+        created: false,
+        cancelled: [] as string[],
+        items: undefined,
+      };
+    }
+    const { order, itemIds } = await insertOrder(trx, {
       userId,
       currency: 'usd',
       billingAddress,
@@ -157,15 +167,35 @@ export async function createOrderFromCart(
     });
     // The replaced orders give their coupon uses back before this one takes its own: a learner re-checking out
     // never competes with their own abandoned order for the last use.
-    const cancelled = await cancelPendingOrders(trx, userId, order.id);
+    const cancelled = pending.length > 0 ? await cancelPendingOrders(trx, userId, order.id) : [];
     await releaseReservations(trx, cancelled);
     await reserveCoupons(trx, order, frozen);
+    const items = frozenItems(order.id, itemIds, frozen);
     // Free for this learner (every line at 0 through coupons): nothing to pay, enrolled now, no PaymentIntent.
-    if (order.total_cents === 0) return { order: (await fulfilOrder(trx, order.id)).order, created: true, cancelled };
-    return { order, created: true, cancelled };
+    if (order.total_cents === 0) return { order: (await fulfilOrder(trx, order.id)).order, created: true, cancelled, items };
+    return { order, created: true, cancelled, items };
   });
   await cancelPaymentIntents(deps, outcome.cancelled);
-  return { order: await oneOrderView(deps, outcome.order), created: outcome.created };
+  // A new order's lines are the frozen ones, and it has no refund: its view needs no second read.
+  const view = outcome.items
+    ? orderView(deps.config.publicBaseUrl, outcome.order, outcome.items, undefined)
+    : await oneOrderView(deps, outcome.order);
+  return { order: view, created: outcome.created };
+}
+
+/** The order lines as orderItems() would read them back right after the insert, from what was inserted. */
+function frozenItems(orderId: string, itemIds: string[], frozen: FrozenLine[]): OrderItemRow[] {
+  return frozen.map((l, i) => ({
+    id: itemIds[i] as string,
+    order_id: orderId,
+    course_id: l.line.course_id,
+    title: l.line.title,
+    price_cents: l.priceCents,
+    original_price_cents: l.line.original_price_cents,
+    lesson_count: l.line.lesson_count,
+    discount_cents: l.discountCents,
+    coupon_code: l.couponId ? l.line.coupon_code : null,
+  }));
 }
 
 /**

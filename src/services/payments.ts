@@ -5,9 +5,9 @@ import { AppError } from '../errors';
 import { withTransaction } from '../db/transaction';
 import { isStripeNotFound, providerError } from '../payments/stripe';
 import { paymentConfirmationView } from '../presenters/orders';
-import { findUserOrder, lockOrder, orderItems, type OrderRow } from '../repositories/orders';
-import { ownedCourseIds } from '../repositories/enrollmentGrants';
-import { findPaymentByOrder, insertPayment, type PaymentRow } from '../repositories/payments';
+import { findUserOrder, orderItems, type OrderRow } from '../repositories/orders';
+import { ownsCourseOfOrder } from '../repositories/enrollmentGrants';
+import { findPaymentByOrder, type PaymentRow, recordPaymentOfPendingOrder } from '../repositories/payments';
 import { fulfilOrder } from './fulfilment';
 
 export const orderNotPending = (status: string): AppError =>
@@ -45,16 +45,7 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
   if (!payment) {
     // A replaced order whose payment still went through may already have granted some of these courses:
     // never ask the learner to pay for a course they own.
-    const items = await orderItems(deps.db, [order.id]);
-    if (
-      (
-        await ownedCourseIds(
-          deps.db,
-          userId,
-          items.map((i) => i.course_id),
-        )
-      ).size > 0
-    ) {
+    if (await ownsCourseOfOrder(deps.db, userId, order.id)) {
       throw new AppError('ALREADY_ENROLLED', 'You already own a course of this order; create a new order from your cart');
     }
     let intent: Stripe.PaymentIntent;
@@ -75,28 +66,20 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
     }
     // Recorded under the order's lock, re-checking that it is still pending: create-from-cart may have replaced
     // (cancelled) it while Stripe answered. Either it sees this payment row and cancels the intent, or this
-    // transaction sees the cancelled order and does; an intent of a cancelled order never reaches the client.
-    const stillPending = await withTransaction(deps.db, async (trx) => {
-      const locked = await lockOrder(trx, order.id, userId);
-      if (locked?.status !== 'pending') return locked?.status ?? 'cancelled';
-      await insertPayment(trx, {
-        orderId: order.id,
-        userId: order.user_id,
-        paymentIntentId: intent.id,
-        amountCents: intent.amount,
-        currency: intent.currency,
-        status: intent.status,
-        clientSecret: intent.client_secret as string,
-      });
-      return true;
+    // statement sees the cancelled order and the intent is cancelled here; an intent of a cancelled order never
+    // reaches the client.
+    const recorded = await recordPaymentOfPendingOrder(deps.db, {
+      orderId: order.id,
+      userId,
+      paymentIntentId: intent.id,
+      amountCents: intent.amount,
+      currency: intent.currency,
+      status: intent.status,
+      clientSecret: intent.client_secret as string,
     });
-    if (stillPending !== true) {
-      await deps.stripe.paymentIntents
-        .cancel(intent.id, { cancellation_reason: 'abandoned' }, { maxNetworkRetries: 0 })
-        .catch((err: Error) => deps.log.warn({ err: err.message, orderId: order.id }, 'could not cancel the intent of a replaced order'));
-      throw orderNotPending(stillPending);
-    }
-    payment = (await findPaymentByOrder(deps.db, order.id)) as PaymentRow;
+    // Nothing recorded: the order left pending meanwhile, or a concurrent call recorded the same intent first
+    // (same idempotency key), whose row is then the one to answer.
+    payment = recorded ?? (await recordedMeanwhile(deps, order, userId, intent.id));
   }
   return {
     client_secret: payment.client_secret,
@@ -106,6 +89,17 @@ export async function createPaymentIntent(deps: Deps, userId: string, orderId: s
     order_id: order.id,
     payment_intent_id: payment.stripe_payment_intent_id,
   };
+}
+
+/** The payment a concurrent call recorded for the still pending order; otherwise the intent is cancelled and 409. */
+async function recordedMeanwhile(deps: Deps, order: OrderRow, userId: string, intentId: string): Promise<PaymentRow> {
+  const status = (await findUserOrder(deps.db, userId, order.id))?.status ?? 'cancelled';
+  const payment = status === 'pending' ? await findPaymentByOrder(deps.db, order.id) : undefined;
+  if (payment) return payment;
+  await deps.stripe.paymentIntents
+    .cancel(intentId, { cancellation_reason: 'abandoned' }, { maxNetworkRetries: 0 })
+    .catch((err: Error) => deps.log.warn({ err: err.message, orderId: order.id }, 'could not cancel the intent of a replaced order'));
+  throw orderNotPending(status);
 }
 
 async function retrieveIntent(deps: Deps, paymentIntentId: string): Promise<Stripe.PaymentIntent> {

@@ -42,10 +42,14 @@ export async function insightScenarios(
   ).rows[0]!.day;
   const to = last ?? new Date().toISOString().slice(0, 10);
   const from = addDays(to, -(SALES_DAYS - 1));
-  const busiest = (await probe('insight_course_learners')
-    .where({ instructor_id: instructor.id })
-    .orderBy([{ column: 'learners', order: 'desc' }, { column: 'course_id' }])
-    .first('course_id', 'learners')) as { course_id: string; learners: number } | undefined;
+  // Busiest by lessons started, not by learners: the demo instructor's most-enrolled course is free, and the demo
+  // seed records lesson progress only for sold courses, so its engagement would be all zeros.
+  const busiest = (await probe({ e: 'insight_lesson_engagement' })
+    .join({ c: 'courses' }, 'c.id', 'e.course_id')
+    .where('c.instructor_id', instructor.id)
+    .groupBy('e.course_id')
+    .orderByRaw('sum(e.learners_started) DESC, e.course_id')
+    .first('e.course_id', probe.raw('sum(e.learners_started)::int AS started'))) as { course_id: string; started: number } | undefined;
   const login = await fetch(`${apiBase}/api/v1/auth/login/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -63,7 +67,7 @@ export async function insightScenarios(
     },
     {
       id: 'insights-engagement',
-      title: `instructor course engagement, busiest course (${busiest?.learners ?? 0} learners)`,
+      title: `instructor course engagement, busiest course (${busiest?.started ?? 0} lesson starts)`,
       request: { method: 'GET', path: `/api/v1/instructor/courses/${busiest?.course_id}/insights/engagement/`, headers },
       shape: 'courseEngagement',
       viewerId: instructor.id,

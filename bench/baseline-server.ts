@@ -8,14 +8,17 @@ import type { CourseDetailRow, CourseListRow, InstructorStats } from '../src/rep
 import type { CurriculumRow } from '../src/repositories/curriculum';
 import type { ReviewRow } from '../src/repositories/reviews';
 import { NO_FLAGS, type ViewerCourseState, type ViewerFlags } from '../src/repositories/viewerState';
+import { type InsightShape, insightBody } from './insightBodies';
+import { need, type Result, rowsWith } from './rows';
 
 /**
  * The bench's floor: a bare node:http + pg server answering the measured requests with exactly the SQL LearnFlow
  * ran for them (bench/capture.ts records it from knex's events at bench time; nothing here is retyped), on a pool
  * of LearnFlow's size, in the same steps (what LearnFlow ran concurrently runs concurrently here; a transaction
  * runs on one connection). The body is shaped by LearnFlow's own pure presenters (src/presenters/courses.ts:
- * catalogFacets, courseListItem, courseDetail) plus a few hand-written lines for the page envelope and links,
- * so the bench can check it is byte-identical to LearnFlow's before measuring. No routing framework, validation,
+ * catalogFacets, courseListItem, courseDetail; src/presenters/insights.ts via bench/insightBodies.ts) plus a few
+ * hand-written lines for the page envelope and links, so the bench can check it is byte-identical to LearnFlow's
+ * before measuring. No routing framework, validation,
  * authentication (the token is not verified), logging, rate limit or ETag: that is the difference measured.
  *
  *   BASELINE_PORT, DATABASE_URL (with its application_name), BASELINE_POOL_MAX, BASELINE_PLANS (a JSON file of
@@ -31,7 +34,7 @@ export interface BaselineRoute {
    * Which shaping builds the body from the rows; `replay` (checkout) substitutes the values of this request into
    * LearnFlow's captured statements, Stripe call and body (see replay()).
    */
-  shape: 'listCourses' | 'getCourse' | 'replay';
+  shape: 'listCourses' | 'getCourse' | 'replay' | InsightShape;
   viewerId: string | null;
   plan: Plan;
   /** replay: LearnFlow's status and body for the captured request, the body it was sent, and its user. */
@@ -44,8 +47,6 @@ export interface BaselineRoute {
 // As src/db/knex.ts: bigint and numeric parsed to numbers, so presenters see the same row values.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
-
-type Result = pg.QueryResult<Record<string, unknown>>;
 
 async function runPlan(pool: pg.Pool, plan: Plan): Promise<Result[]> {
   const results: Result[] = [];
@@ -71,20 +72,6 @@ async function runPlan(pool: pg.Pool, plan: Plan): Promise<Result[]> {
     for (const r of done) results.push(...r);
   }
   return results;
-}
-
-/** The rows of the last result that has every one of these columns (and none of `without`). */
-function rowsWith<T>(results: Result[], columns: string[], without: string[] = []): T[] | undefined {
-  for (let i = results.length - 1; i >= 0; i--) {
-    const names = new Set((results[i]!.fields ?? []).map((f) => f.name));
-    if (columns.every((c) => names.has(c)) && !without.some((c) => names.has(c))) return results[i]!.rows as T[];
-  }
-  return undefined;
-}
-
-function need<T>(rows: T[] | undefined, what: string): T[] {
-  if (!rows) throw new Error(`no statement returned the ${what}`);
-  return rows;
 }
 
 /** As src/api/pages.ts pageBody: count, links (the query as sent, page last), pages. */
@@ -257,7 +244,12 @@ function main(): void {
       }
       const results = await runPlan(pool, route.plan);
       const url = new URL(req.url!, 'http://x');
-      const body = route.shape === 'listCourses' ? listBody(results, url, publicBaseUrl) : courseBody(results, route.viewerId);
+      const body =
+        route.shape === 'listCourses'
+          ? listBody(results, url, publicBaseUrl)
+          : route.shape === 'getCourse'
+            ? courseBody(results, route.viewerId)
+            : insightBody(route.shape, results, url);
       return { status: 200, payload: JSON.stringify(body) };
     };
     answer().then(

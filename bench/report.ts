@@ -130,7 +130,7 @@ export function markdown(
       `| ${r.title}${r.unit === 'request' ? '' : ` [${r.unit}/s]`}${note} | ${rate(l?.rps)} | ${f1(l?.p50)} | ${f1(l?.p99)} | ${f2(l?.cpuMsPerReq)} | ${f2(l?.pgMsPerReq)} | ${rate(b?.rps)} | ${f1(b?.p50)} | ${f1(b?.p99)} | ${f2(b?.cpuMsPerReq)} | ${f2(b?.pgMsPerReq)} | ${ratio} |`,
     );
   }
-  lines.push('', '| target (issue 13) | scenario | value | met |', '|---|---|---|---|');
+  lines.push('', '| target (issues 13, 14) | scenario | value | met |', '|---|---|---|---|');
   for (const v of checks) lines.push(`| ${v.target} | ${v.scenario} | ${v.value} | ${v.met ? 'met' : '**not met**'} |`);
   return `${lines.join('\n')}\n`;
 }

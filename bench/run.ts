@@ -15,6 +15,7 @@ import { type Load, round, type Round, type Summary, summarize, type Target, war
 import { memoryMb } from './proc';
 import { machine, markdown, type ScenarioResult, verdicts, writeResults } from './report';
 import { benchWorkers } from './workers';
+import { insightScenarios, insightVerdicts } from './insights';
 
 /**
  * `npm run bench`: the yardstick of issue 13. LearnFlow compiled (dist/, NODE_ENV=production, as `npm run
@@ -263,6 +264,7 @@ async function main(): Promise<void> {
         viewerId: learner.id,
       },
     ].filter((s) => wanted(s.id)) as Scenario[];
+    scenarios.push(...(await insightScenarios(probe, apiBase, wanted)));
 
     // Capture, then the baseline serves exactly that.
     const routes: BaselineRoute[] = [];
@@ -385,7 +387,7 @@ async function main(): Promise<void> {
     // The captured plans and the API's storage; BENCH_KEEP_TMP=1 keeps them to read what was replayed.
     if (!process.env.BENCH_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
     const rssMaxMb = Math.max(0, ...rss);
-    const checks = verdicts(results, { rssMaxMb, hwmMb: memory.hwm });
+    const checks = verdicts(results, { rssMaxMb, hwmMb: memory.hwm }).concat(insightVerdicts(results, COURSES));
     const wallSeconds = (Date.now() - started) / 1000;
     const meta = {
       machine: machine(postgres),

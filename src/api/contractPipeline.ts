@@ -227,6 +227,18 @@ function compileOperation(operation: Operation): CompiledOperation | null {
   };
 }
 
+/**
+ * A path segment decoded, or as sent when its percent-escapes are malformed (`%ZZ`): such a value can name no
+ * resource, so it flows on to the operation's own 404 instead of a URIError answered as a 500.
+ */
+function decodeSegment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** bath-es5's `params(template)(path)` as openapi-backend uses it: decoded values, `{}` when the path disagrees. */
 function pathParams(op: CompiledOperation, path: string): Record<string, string> {
   const match = op.paramsPattern.exec(path);
@@ -234,7 +246,7 @@ function pathParams(op: CompiledOperation, path: string): Record<string, string>
   const params: Record<string, string> = {};
   for (let i = 0; i < op.paramNames.length; i++) {
     const name = op.paramNames[i] as string;
-    const value = decodeURIComponent(match[i + 1] as string);
+    const value = decodeSegment(match[i + 1] as string);
     // bath refuses a template naming one parameter twice with two different values
     if (name in params && params[name] !== value) return {};
     params[name] = value;

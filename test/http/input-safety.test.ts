@@ -44,6 +44,16 @@ it('answers a malformed path id with the 404 of the resource that id names', asy
   assert.equal(badOrder.body.error.code, 'ORDER_NOT_FOUND');
 });
 
+it('answers a path id with a malformed percent-escape with the 404 of the resource, not a 500 from decoding it', async () => {
+  const learner = await registerLearner(t.api);
+  const course = await t.api.get('/courses/%ZZ/');
+  assert.equal(course.status, 404, JSON.stringify(course.body));
+  assert.equal(course.body.error.code, 'COURSE_NOT_FOUND');
+  const order = await t.api.get('/orders/%E0%A4%A/', { token: learner.access });
+  assert.equal(order.status, 404, JSON.stringify(order.body));
+  assert.equal(order.body.error.code, 'ORDER_NOT_FOUND');
+});
+
 it('refuses a JSON body nested thousands of levels deep with 400 in the envelope, not a stack overflow', async () => {
   const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
   for (const rawBody of [deep(20_000), `{"email": ${deep(20_000)}, "password": "x"}`, `${`{"a":`.repeat(5000)}1${'}'.repeat(5000)}`]) {

@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import type { Knex } from 'knex';
 
 /**
@@ -67,4 +69,23 @@ export class BackendCpu {
     for (const [pid, last] of this.last) total += last - (this.start.get(pid) ?? 0);
     return total;
   }
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:port; fails early when the child exits first. */
+export async function waitForPort(port: number, child?: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before listening on ${port}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing listened on ${port}`);
 }

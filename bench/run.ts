@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../src/db/knex';
@@ -12,7 +11,7 @@ import type { BaselineRoute } from './baseline-server';
 import type { BenchRequest, Captured } from './capture';
 import { benchCheckout, checkoutCourse, checkoutOnce, checkoutSequence, freshLearners, normalizeCheckoutBody } from './checkout';
 import { type Load, round, type Round, type Summary, summarize, type Target, warmUp } from './measure';
-import { memoryMb } from './proc';
+import { memoryMb, waitForPort } from './proc';
 import { machine, markdown, type ScenarioResult, verdicts, writeResults } from './report';
 import { benchWorkers } from './workers';
 import { insightScenarios, insightVerdicts } from './insights';
@@ -63,24 +62,6 @@ async function prepare(): Promise<void> {
   } finally {
     await db.destroy();
   }
-}
-
-async function waitForPort(port: number, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before listening on ${port}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`nothing listened on ${port}`);
 }
 
 interface Scenario {

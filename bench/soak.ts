@@ -9,6 +9,7 @@ import { ensureDatabase, migrateLatest } from '../src/db/migrate';
 import { createStripeClient } from '../src/payments/stripe';
 import { isEmpty, seedDemo } from '../db/seeds/demo';
 import { startStripeTestServer } from '../stripe-test-server/server';
+import { waitForPort } from './proc';
 
 /**
  * `npm run soak`: a mixed workload on loopback for a while, against the API and the workers running as their
@@ -41,23 +42,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the API did not listen on ${port}`);
 }
 
 function rssMb(pid: number): number {
@@ -280,7 +264,7 @@ async function main(): Promise<void> {
   const workers = spawnTs('workers/main.ts');
   const children = [api, workers];
   try {
-    await waitForPort(port, 60_000);
+    await waitForPort(port);
     console.log(`Soak: ${USERS} virtual users for ${SECONDS} s against ${base} (API pid ${api.pid}), ${courseIds.length} courses`);
     const started = Date.now();
     const rss: Array<{ t: number; mb: number }> = [{ t: 0, mb: rssMb(api.pid!) }];

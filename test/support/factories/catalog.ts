@@ -50,7 +50,10 @@ export async function upsertCategory(db: Knex, name: string): Promise<string> {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-|-$/g, '');
-  const [row] = await db('categories').insert({ name, slug }).onConflict('slug').merge(['name']).returning('id');
+  // DO NOTHING on any unique index, then read: factories upsert one category from parallel inserts, and an upsert
+  // arbitrated on slug alone still fails on categories_name_unique when two of them race.
+  await db('categories').insert({ name, slug }).onConflict().ignore();
+  const row = await db('categories').where({ slug }).first('id');
   return (row as { id: string }).id;
 }
 

@@ -63,7 +63,7 @@ const BULK_THRESHOLD = 2000; // courses; above it the load runs with foreign key
 
 // ---------------------------------------------------------------------------------------------- primitives
 
-function mulberry32(seed: number): Rng {
+export function mulberry32(seed: number): Rng {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { rebuildAllInsights } from '../../src/repositories/insightAggregates';
 import { INSTRUCTORS } from './catalog-data';
+import { mulberry32 } from './demo';
 
 /**
  * Sales history for the demo instructors, so their insights show curves on a fresh `npm start`: part of the
@@ -27,14 +28,7 @@ type Row = Record<string, unknown>;
 type Rng = () => number;
 
 function rngFor(seed: string): Rng {
-  let a = crypto.createHash('md5').update(seed).digest().readUInt32LE(0);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(crypto.createHash('md5').update(seed).digest().readUInt32LE(0));
 }
 
 function uuidFor(...parts: string[]): string {

@@ -7,7 +7,7 @@ import { INSIGHT_TABLES } from '../../src/repositories/insightAggregates';
 import { rebuildInsights, recomputeCourseInsights, recomputeOrderInsights } from '../../src/services/insightAggregates';
 import { createQueue } from '../../workers/queue';
 import { type CourseFixture, insertCourse } from '../support/factories/catalog';
-import { orderCourses, payAtStripe, paymentIntentFor } from '../support/factories/commerce';
+import { orderCourses, payThroughApi } from '../support/factories/commerce';
 import { eventually, startTestServer, type TestServer } from '../support/harness';
 import { registerInstructor, registerLearner, type TestUser } from '../support/users';
 
@@ -80,14 +80,7 @@ async function buy(user: TestUser, courses: CourseFixture[], discounts: Record<s
       .where({ id: order.id })
       .update({ discount_cents: total, total_cents: t.db.raw('subtotal_cents - ?', [total]) });
   }
-  const intent = await paymentIntentFor(t, user, order.id);
-  await payAtStripe(t, intent.payment_intent_id);
-  const confirmed = await t.api.post(
-    '/payments/confirm-payment/',
-    { order_id: order.id, payment_intent_id: intent.payment_intent_id },
-    { token: user.access },
-  );
-  assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+  await payThroughApi(t, user, order.id);
   return order.id;
 }
 

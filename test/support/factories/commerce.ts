@@ -53,15 +53,20 @@ export function payAtStripe(t: TestServer, paymentIntentId: string, paymentMetho
 /** The whole purchase: cart, order, intent, card payment, confirm-payment; returns the order id. */
 export async function purchase(t: TestServer, user: TestUser, courseIds: string[]): Promise<string> {
   const order = await orderCourses(t, user, courseIds);
-  const intent = await paymentIntentFor(t, user, order.id);
+  await payThroughApi(t, user, order.id);
+  return order.id;
+}
+
+/** Pays a pending order: intent, card payment at the Stripe test server, confirm-payment. */
+export async function payThroughApi(t: TestServer, user: TestUser, orderId: string): Promise<void> {
+  const intent = await paymentIntentFor(t, user, orderId);
   await payAtStripe(t, intent.payment_intent_id);
   const confirmed = await t.api.post(
     '/payments/confirm-payment/',
-    { order_id: order.id, payment_intent_id: intent.payment_intent_id },
+    { order_id: orderId, payment_intent_id: intent.payment_intent_id },
     { token: user.access },
   );
   assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
-  return order.id;
 }
 
 /** A webhook request body and Stripe-Signature header, signed with the test server's secret (or another). */

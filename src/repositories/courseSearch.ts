@@ -14,11 +14,16 @@ export interface CatalogFilters {
   /** The lowest shown rating in tenths of a star (4.5 → 45). */
   ratingMinTenths?: number;
   instructorId?: string;
-  search?: { text: string; mode: SearchMode };
+  /** `ranked`: full text with weights; `fuzzy`: trigram word similarity, the fallback for typos. */
+  search?: { text: string; mode: 'ranked' } | { text: string; mode: 'fuzzy'; phrases: FuzzyPhrases };
 }
 
-/** `ranked`: full text with weights; `fuzzy`: trigram word similarity, the fallback for typos. */
-export type SearchMode = 'ranked' | 'fuzzy';
+/** The distinct titles and instructor names a typo search matches (findFuzzyPhrases), as jsonb parameters. */
+export interface FuzzyPhrases {
+  /** `[{ "phrase": title, "score": word similarity }]` */
+  titles: string;
+  names: string;
+}
 
 export type Ordering =
   | 'relevance'
@@ -63,9 +68,9 @@ export interface SortSpec {
 }
 
 // The typo fallback's relevance, greatest(word_similarity(search, title), word_similarity(search, instructor_name)),
-// read from the matched distinct titles and names (fuzzyMatches) instead of computed per course: a course matches
-// through its title or its name, whose score is then at least the threshold, and a side that did not match scores
-// under it, so counting it as 0 leaves the greatest unchanged.
+// read from the matched distinct titles and names (findFuzzyPhrases) instead of computed per course: a course
+// matches through its title or its name, whose score is then at least the threshold, and a side that did not
+// match scores under it, so counting it as 0 leaves the greatest unchanged.
 const FUZZY_RANK = 'greatest(coalesce(fuzzy_title.score, 0), coalesce(fuzzy_name.score, 0))';
 
 function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): Knex.Raw {
@@ -74,18 +79,46 @@ function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): 
     : db.raw(FUZZY_RANK);
 }
 
-/**
- * The distinct titles and instructor names the typo fallback matches (migration create_catalog_phrases), with their
- * scores. OFFSET 0 keeps each subquery whole: pulled up into the join, its word_similarity would run per course.
- */
-function fuzzyMatches(db: Db, text: string): Knex.Raw {
+// A matched phrase list (jsonb, one parameter whatever its length) as rows, and as an array for `= ANY`.
+const PHRASE_ROWS = 'jsonb_to_recordset(?::jsonb) AS ?? (phrase text, score real)';
+const PHRASE_ARRAY = `ARRAY(SELECT p->>'phrase' FROM jsonb_array_elements(?::jsonb) p)`;
+
+/** The scores of the matched titles and names, joined onto the courses of the page (the sort key FUZZY_RANK). */
+function fuzzyScores(db: Db, phrases: FuzzyPhrases): Knex.Raw {
   return db.raw(
-    `LEFT JOIN (SELECT t.title AS phrase, word_similarity(?, t.title) AS score FROM catalog_titles t WHERE ? <% t.title OFFSET 0) fuzzy_title
-       ON fuzzy_title.phrase = courses.title
-     LEFT JOIN (SELECT n.name AS phrase, word_similarity(?, n.name) AS score FROM catalog_instructor_names n WHERE ? <% n.name OFFSET 0) fuzzy_name
-       ON fuzzy_name.phrase = courses.instructor_name`,
-    [text, text, text, text],
+    `LEFT JOIN ${PHRASE_ROWS} ON fuzzy_title.phrase = courses.title
+     LEFT JOIN ${PHRASE_ROWS} ON fuzzy_name.phrase = courses.instructor_name`,
+    [phrases.titles, 'fuzzy_title', phrases.names, 'fuzzy_name'],
   );
+}
+
+/** The fuzzy pass's similarity bar: under pg_trgm's 0.6, so that a word with a swapped letter ("desing", 0.57) still matches. */
+export const FUZZY_WORD_SIMILARITY = 0.4;
+
+// Sets the threshold for the rest of this statement's transaction only (the trigram index consults the setting):
+// an uncorrelated subquery in WHERE is a one-time filter, which the executor checks before it starts the scan
+// under it, so the setting is in place when the index is read, without a transaction of its own around it.
+const THRESHOLD_GATE = `(SELECT set_config('pg_trgm.word_similarity_threshold', ?, true)) IS NOT NULL`;
+
+/**
+ * The distinct titles and instructor names (migration create_catalog_phrases) within FUZZY_WORD_SIMILARITY of the
+ * search, with their scores: one statement through the two trigram indexes, run once per search. The facets and
+ * the page then take the phrases as parameters and find their courses by equality through btree indexes, instead
+ * of each repeating the trigram lookups (four of them per statement before, a few ms each at 100,000 courses).
+ */
+export async function findFuzzyPhrases(db: Db, text: string): Promise<FuzzyPhrases> {
+  const bar = String(FUZZY_WORD_SIMILARITY);
+  const { rows } = (await db.raw(
+    `SELECT false AS by_name, t.title AS phrase, word_similarity(?, t.title) AS score FROM catalog_titles t
+       WHERE ${THRESHOLD_GATE} AND ? <% t.title
+     UNION ALL
+     SELECT true, n.name, word_similarity(?, n.name) FROM catalog_instructor_names n
+       WHERE ${THRESHOLD_GATE} AND ? <% n.name`,
+    [text, bar, text, text, bar, text],
+  )) as { rows: Array<{ by_name: boolean; phrase: string; score: number }> };
+  const titles = rows.filter((r) => !r.by_name).map(({ phrase, score }) => ({ phrase, score }));
+  const names = rows.filter((r) => r.by_name).map(({ phrase, score }) => ({ phrase, score }));
+  return { titles: JSON.stringify(titles), names: JSON.stringify(names) };
 }
 
 /** `relevance` is the best match first with a search, and `-popularity` without one. */
@@ -134,15 +167,14 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
     );
   }
   if (f.search?.mode === 'ranked') base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
-  // word_similarity(search, title) >= the threshold, tested once per distinct title (and name) through the trigram
-  // indexes of the phrase tables; the courses then come by equality through btree indexes.
+  // word_similarity(search, title) >= the threshold, tested once per distinct title (and name) by
+  // findFuzzyPhrases; the courses come by equality through btree indexes.
   if (f.search?.mode === 'fuzzy') {
     base.push(
-      db.raw(
-        `(courses.title = ANY(ARRAY(SELECT t.title FROM catalog_titles t WHERE ? <% t.title))
-          OR courses.instructor_name = ANY(ARRAY(SELECT n.name FROM catalog_instructor_names n WHERE ? <% n.name)))`,
-        [f.search.text, f.search.text],
-      ),
+      db.raw(`(courses.title = ANY(${PHRASE_ARRAY}) OR courses.instructor_name = ANY(${PHRASE_ARRAY}))`, [
+        f.search.phrases.titles,
+        f.search.phrases.names,
+      ]),
     );
   }
 
@@ -177,7 +209,7 @@ const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
 export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number, fromEnd = false): Knex.Raw {
   const keyDir = fromEnd ? flip(sort.keyDir) : sort.keyDir;
   const idDir = fromEnd ? flip(sort.idDir) : sort.idDir;
-  const from = f.search?.mode === 'fuzzy' ? db.raw('courses ?', [fuzzyMatches(db, f.search.text)]) : db.raw('courses');
+  const from = f.search?.mode === 'fuzzy' ? db.raw('courses ?', [fuzzyScores(db, f.search.phrases)]) : db.raw('courses');
   return db.raw(`SELECT id, ? AS s0 FROM ? WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
     sort.key,
     from,
@@ -251,12 +283,4 @@ export interface FacetRow {
 
 export async function runFacets(db: Db, f: CatalogFilters): Promise<FacetRow[]> {
   return (await facetsQuery(db, f)).rows as FacetRow[];
-}
-
-/** The fuzzy pass's similarity bar: under pg_trgm's 0.6, so that a word with a swapped letter ("desing", 0.57) still matches. */
-export const FUZZY_WORD_SIMILARITY = 0.4;
-
-/** Applies the fuzzy pass's threshold to this transaction only (the index consults the setting). */
-export async function useFuzzyThreshold(trx: Knex.Transaction): Promise<void> {
-  await trx.raw(`SELECT set_config('pg_trgm.word_similarity_threshold', ?, true)`, [String(FUZZY_WORD_SIMILARITY)]);
 }

@@ -3,19 +3,18 @@ import type { Deps } from '../deps';
 import { type ErrorDetails, validationError } from '../errors';
 import type { operations } from '../generated/api';
 import type { Schemas } from '../schemas';
-import { withTransaction } from '../db/transaction';
 import { type PageRequest, type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
   type CatalogFilters,
   type FacetRow,
   facetDimensionsOnly,
+  findFuzzyPhrases,
   type Ordering,
   pageQuery,
   runFacets,
   type SortSpec,
   sortSpec,
-  useFuzzyThreshold,
 } from '../repositories/courseSearch';
 import { findCategoryId } from '../repositories/categories';
 import { type CourseListRow, type Level, LEVELS, selectListRows, selectListRowsAtVersion } from '../repositories/courses';
@@ -141,11 +140,9 @@ export async function listCourses(
     ? await runFacetOnlyPass(deps.db, filters, ordering, page)
     : await runPass(deps.db, filters, ordering, page);
   if (filters.search && pass.summary.count === 0) {
-    const fuzzy: CatalogFilters = { ...filters, search: { text: filters.search.text, mode: 'fuzzy' } };
-    pass = await withTransaction(deps.db, async (trx) => {
-      await useFuzzyThreshold(trx);
-      return runPass(trx, fuzzy, ordering, page);
-    });
+    const { text } = filters.search;
+    const phrases = await findFuzzyPhrases(deps.db, text);
+    pass = await runPass(deps.db, { ...filters, search: { text, mode: 'fuzzy', phrases } }, ordering, page);
   }
   const flags = await viewerFlags(
     deps.db,

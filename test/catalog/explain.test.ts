@@ -108,11 +108,12 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-/** Runs the request and returns the plan of every statement it sent that reads `courses`. */
+/** Runs the request and returns the plan of every statement it sent that reads `courses` (or the typo fallback's titles). */
 async function plansOf(query: Record<string, string | number>): Promise<Array<{ sql: string; nodes: PlanNode[] }>> {
   const statements: Array<{ sql: string; bindings: unknown[] }> = [];
   const listener = (q: { sql: string; bindings?: unknown[] }): void => {
-    if (/\bcourses\b/.test(q.sql) && /^\s*select/i.test(q.sql)) statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    if (/\b(courses|catalog_titles)\b/.test(q.sql) && /^\s*select/i.test(q.sql))
+      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
   };
   t.db.on('query', listener);
   try {

@@ -219,6 +219,37 @@ export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: numb
   ]);
 }
 
+/** Where a page starts in its ordering: the exact sort key (as text) and id of its first row. */
+export interface PageAnchor {
+  key: string;
+  id: string;
+}
+
+/** Whether an ordering's pages can start at an anchor: its key is never NULL (price_cents may be). */
+export function anchorable(ordering: Ordering): boolean {
+  return ordering !== 'price' && ordering !== '-price';
+}
+
+/**
+ * The page of `limit` matches starting at `anchor` (inclusive), with no OFFSET: the anchor's ties (same key, id
+ * from the anchor's on) and then the keys after it, each one range of the ordering's sort index, so the statement
+ * reads about 2 × limit index entries wherever the page lies. The same columns and order as pageQuery's, for
+ * selectListRows; only for the orderings of `anchorable`, without a search.
+ */
+export function anchoredPageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, anchor: PageAnchor): Knex.Raw {
+  const where = matchAll(db, f);
+  const after = sort.keyDir === 'asc' ? '>' : '<';
+  const idFrom = sort.idDir === 'asc' ? '>=' : '<=';
+  return db.raw(
+    `SELECT id, s0 FROM (
+       (SELECT id, ? AS s0 FROM courses WHERE ? AND ? = ? AND id ${idFrom} ? ORDER BY id ${sort.idDir} LIMIT ?)
+       UNION ALL
+       (SELECT id, ? AS s0 FROM courses WHERE ? AND ? ${after} ? ORDER BY 2 ${sort.keyDir}, id ${sort.idDir} LIMIT ?)
+     ) anchored ORDER BY 2 ${sort.keyDir}, id ${sort.idDir} LIMIT ?`,
+    [sort.key, where, sort.key, anchor.key, anchor.id, limit, sort.key, where, sort.key, anchor.key, limit, limit],
+  );
+}
+
 const PRICE_BAND_SQL = `CASE WHEN price_cents IS NULL THEN NULL WHEN price_cents = 0 THEN 'free'
   WHEN price_cents < 2000 THEN 'under_20' WHEN price_cents < 5000 THEN '20_to_50'
   WHEN price_cents < 10000 THEN '50_to_100' ELSE 'over_100' END`;

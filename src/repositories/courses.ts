@@ -142,20 +142,21 @@ const PAGE_MARK = '__page__';
 const outerTexts = new Map<string, string>();
 
 /**
- * selectListRows plus the catalog version (migration create_catalog_version) seen by the same statement, so the
- * page and the version come from one snapshot in one round trip. The version row is right-joined: an empty page
+ * selectListRows plus the catalog versions (migrations create_catalog_version, add_catalog_order_version) seen by
+ * the same statement, so the page and the versions come from one snapshot in one round trip. The version row is right-joined: an empty page
  * still returns it (as the only row, with a null id).
  */
 export async function selectListRowsAtVersion(
   db: Db,
   page: Knex.Raw,
   order: Array<{ column: string; dir: 'asc' | 'desc' }>,
-): Promise<{ rows: CourseListRow[]; catalogVersion: number }> {
+): Promise<ListRowsAtVersion> {
   // The names around the page are one fixed text per order (see src/db/sqlShapes.ts); only the page inside varies.
   const orderKey = order.map((o) => `${o.column} ${o.dir}`).join();
   let outer = outerTexts.get(orderKey);
   if (outer === undefined) {
-    const query = withNames(db, [...LIST_COLUMNS, 'cv.version AS catalog_version'])
+    const query = withNames(db, [...LIST_COLUMNS, 'cv.version AS catalog_version', 'cv.order_version AS catalog_order_version'])
+      .select(db.raw('p.s0::text AS sort_key'))
       .join(db.raw(`(${PAGE_MARK}) AS p`), 'p.id', 'c.id')
       .joinRaw('RIGHT JOIN catalog_version cv ON true');
     for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
@@ -165,11 +166,25 @@ export async function selectListRowsAtVersion(
   const inner = page.toSQL();
   const sql = outer.replace(PAGE_MARK, () => inner.sql);
   const { rows: found } = (await db.raw(sql, inner.bindings as Knex.RawBinding[])) as {
-    rows: Array<CourseListRow & { catalog_version: number }>;
+    rows: Array<CourseListRow & { catalog_version: number; catalog_order_version: number; sort_key: string | null }>;
   };
   const [first] = found;
   if (!first) throw new Error('catalog_version has no row');
-  return { rows: found.filter((r) => r.id !== null), catalogVersion: first.catalog_version };
+  return {
+    rows: found.filter((r) => r.id !== null),
+    catalogVersion: first.catalog_version,
+    orderVersion: first.catalog_order_version,
+    firstKey: first.id === null || first.sort_key === null ? undefined : { key: first.sort_key, id: first.id },
+  };
+}
+
+/** A page's rows, the catalog versions (both counters of catalog_version) and the exact sort key of its first row. */
+export interface ListRowsAtVersion {
+  rows: CourseListRow[];
+  catalogVersion: number;
+  orderVersion: number;
+  /** The first row's sort key as text (exact: a timestamp keeps its microseconds) and id; undefined for an empty page. */
+  firstKey?: { key: string; id: string };
 }
 
 /** A course by UUID or slug, with what its page shows. */

@@ -6,6 +6,8 @@ import type { Schemas } from '../schemas';
 import { type PageRequest, type PageSlice, pageRequest, pageSlice } from '../pagination';
 import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
+  anchorable,
+  anchoredPageQuery,
   type CatalogFilters,
   type FacetRow,
   facetDimensionsOnly,
@@ -19,6 +21,7 @@ import {
 import { findCategoryId } from '../repositories/categories';
 import { type CourseListRow, type Level, LEVELS, selectListRows, selectListRowsAtVersion } from '../repositories/courses';
 import { cachedFacets, cacheFacets, type FacetSummary } from './catalogFacetCache';
+import { type CachedAnchor, cacheAnchor, cachedAnchor } from './catalogPageAnchors';
 import { viewerFlags } from '../repositories/viewerState';
 import type { Db } from '../db/knex';
 
@@ -107,19 +110,41 @@ function pageAtVersion(db: Db, f: CatalogFilters, sort: SortSpec, page: PageRequ
  * from the end of the ordering (a deep page costs what a shallow one does). A version the cache does not hold
  * (a change since, from this process or another) recomputes the facets, and a page read from the end with the
  * old total is read again from the start, which is right whatever the total.
+ * A page served before (offset > 0) is first read as a seek from the row it started with then, kept only if the
+ * statement saw the same catalog and order versions (otherwise the usual read follows and re-anchors the page):
+ * page 1000 of the default list then reads about 40 index entries instead of skipping 19,980.
  */
 async function runFacetOnlyPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
   const key = JSON.stringify(f);
   const sort = sortSpec(db, ordering, undefined);
   let known = cachedFacets(db, key) ?? (await loadFacets(db, f, key));
+  const anchorKey = page.offset > 0 && anchorable(ordering) ? `${ordering} ${page.pageSize} ${page.offset} ${key}` : undefined;
+  const anchor = anchorKey === undefined ? undefined : cachedAnchor(db, anchorKey);
+  let read = anchor && (await anchoredPage(db, f, sort, page, anchor));
+  if (read) {
+    if (read.catalogVersion !== known.version) known = await loadFacets(db, f, key);
+    return { summary: known.summary, rows: read.rows };
+  }
   const total = known.summary.count;
   const fromEnd = page.offset < total && page.offset * 2 > total;
-  let read = await pageAtVersion(db, f, sort, page, fromEnd ? total : undefined);
+  read = await pageAtVersion(db, f, sort, page, fromEnd ? total : undefined);
   if (read.catalogVersion !== known.version) {
     known = await loadFacets(db, f, key);
     if (fromEnd) read = await pageAtVersion(db, f, sort, page);
   }
+  if (anchorKey !== undefined && read.firstKey) {
+    cacheAnchor(db, anchorKey, { ...read.firstKey, catalogVersion: read.catalogVersion, orderVersion: read.orderVersion });
+  }
   return { summary: known.summary, rows: read.rows };
+}
+
+/**
+ * The page read as a seek from the row it started with last time (catalogPageAnchors), or undefined when the
+ * statement's snapshot shows another catalog than the anchor's: then the anchor may no longer be at that offset.
+ */
+async function anchoredPage(db: Db, f: CatalogFilters, sort: SortSpec, page: PageRequest, anchor: CachedAnchor) {
+  const read = await selectListRowsAtVersion(db, anchoredPageQuery(db, f, sort, page.pageSize, anchor), orderOf(sort));
+  return read.catalogVersion === anchor.catalogVersion && read.orderVersion === anchor.orderVersion ? read : undefined;
 }
 
 /**

@@ -101,6 +101,8 @@ interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Heap Fetches'?: number;
   Plans?: PlanNode[];
 }
 
@@ -181,4 +183,40 @@ describe(`catalog query plans at ${COURSES} courses`, () => {
     assert.ok(indexesUsed(plans).includes('courses_pub_students_index'));
     assert.ok(plans.every((p) => !/count\(\*\) over/i.test(p.sql)));
   });
+
+  // A page before the middle pays its OFFSET: the skipped entries must come from the sort index alone (an
+  // index-only scan over a vacuumed table), never a heap row per skipped course as an unvacuumed catalog did.
+  for (const ordering of ['-popularity', 'popularity', '-rating', 'price', '-review_count', 'title', 'newest']) {
+    it(`a deep page before the middle (${ordering}) skips through the sort index without reading a skipped course`, async () => {
+      const page = Math.floor((COURSES * 0.4) / 20);
+      const skip = await skipOf({ page, ordering });
+      assert.equal(skip['Node Type'], 'Index Only Scan', JSON.stringify(skip));
+      assert.ok((skip['Actual Rows'] ?? 0) >= (page - 1) * 20, JSON.stringify(skip));
+      assert.equal(skip['Heap Fetches'], 0);
+    });
+  }
 });
+
+/** The scan of a sort index under the page's LIMIT/OFFSET, from EXPLAIN ANALYZE of the request's page statement. */
+async function skipOf(query: Record<string, string | number>): Promise<PlanNode> {
+  const statements: Array<{ sql: string; bindings: unknown[] }> = [];
+  const listener = (q: { sql: string; bindings?: unknown[] }): void => {
+    if (/\bLIMIT\b.*\bOFFSET\b/is.test(q.sql)) statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  };
+  t.db.on('query', listener);
+  try {
+    const res = await t.api.get('/courses/', { query });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+  } finally {
+    t.db.off('query', listener);
+  }
+  const [statement] = statements;
+  assert.ok(statement, 'the page statement');
+  let n = 0;
+  const text = statement.sql.replace(/\?/g, () => `$${++n}`);
+  const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${text}`, statement.bindings as unknown[]);
+  const plan = nodes((rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan);
+  const scan = plan.find((p) => p['Index Name']?.startsWith('courses_pub_'));
+  assert.ok(scan, `a scan of a sort index in:\n${statement.sql}`);
+  return scan;
+}

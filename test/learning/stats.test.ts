@@ -189,16 +189,9 @@ describe('course stats', () => {
 describe('course bestsellers', () => {
   /** The category's courses whose flag is set, as indexes into `courses`, once a recompute has run. */
   async function flaggedAfterRecompute(courses: CourseFixture[], courseId: string): Promise<number[]> {
-    const before = Date.now();
-    await t.db.transaction(async (trx) => enqueueJob(trx, 'recompute-course-stats', { courseId }));
-    await eventually(
-      async () => {
-        const row = await t.db('courses').where({ id: courseId }).first('updated_at');
-        return new Date(row.updated_at).getTime() >= before;
-      },
-      15_000,
-      'recompute',
-    );
+    // The job writes only the flags that flip (not the course row itself): wait for the job, by its outbox id.
+    const jobId = await t.db.transaction(async (trx) => enqueueJob(trx, 'recompute-course-stats', { courseId }));
+    await eventually(async () => (await queue.getJob(jobId))?.isCompleted(), 15_000, 'recompute');
     const rows = await t.db('courses').whereIn(
       'id',
       courses.map((c) => c.id),

@@ -2,9 +2,8 @@ import type { Knex } from 'knex';
 
 // Makes recompute-course-stats cheap and keeps it exact.
 //
-// 1. courses.student_count is kept by statement triggers on enrollments in the enrolling (refunding, deleting)
-//    transaction itself: the active and completed enrollments of the course, as the job used to count them. The
-//    deltas are applied in course id order, so two orders over the same courses lock them in the same order.
+// 1. courses.student_count is kept by triggers on enrollments in the enrolling (refunding, deleting) transaction
+//    itself: the active and completed enrollments of the course, as the job used to count them.
 //
 // 2. bestseller_stale lists, per course and category, the changes of bestseller ranking inputs (a course's
 //    student_count, is_published or category_id; a course inserted or deleted) that no ranking has seen yet. A
@@ -30,50 +29,46 @@ export async function up(knex: Knex): Promise<void> {
     FROM (SELECT c2.id, (SELECT count(*) FROM enrollments e WHERE e.course_id = c2.id AND e.status IN ('active', 'completed'))::int AS n
           FROM courses c2) e
     WHERE e.id = c.id AND c.student_count <> e.n`);
+  // Inserts (a purchase of several courses is one statement) apply per statement, courses in id order, so two
+  // orders over the same courses lock them in the same order. Updates only matter when the status moves (a
+  // refund, a re-purchase): a row trigger whose WHEN leaves the frequent progress updates without any call.
+  for (const [event, rows, sign] of [
+    ['insert', 'NEW TABLE AS changed_rows', ''],
+    ['delete', 'OLD TABLE AS changed_rows', '-'],
+  ] as const) {
+    await knex.raw(`
+      CREATE FUNCTION enrollments_student_count_${event}() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        d record;
+      BEGIN
+        FOR d IN
+          SELECT course_id, ${sign}count(*)::int AS delta FROM changed_rows
+          WHERE status IN ('active', 'completed') GROUP BY course_id ORDER BY course_id
+        LOOP
+          UPDATE courses SET student_count = student_count + d.delta WHERE id = d.course_id;
+        END LOOP;
+        RETURN NULL;
+      END $$`);
+    await knex.raw(`
+      CREATE TRIGGER enrollments_student_count_${event} AFTER ${event.toUpperCase()} ON enrollments
+      REFERENCING ${rows} FOR EACH STATEMENT EXECUTE FUNCTION enrollments_student_count_${event}()`);
+  }
   await knex.raw(`
-    CREATE FUNCTION enrollments_student_count_apply() RETURNS trigger LANGUAGE plpgsql AS $$
-    DECLARE
-      d record;
+    CREATE FUNCTION enrollments_student_count_update() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      FOR d IN
-        SELECT x.course_id, sum(x.delta)::int AS delta FROM (
-          SELECT course_id, 1 AS delta FROM new_rows WHERE status IN ('active', 'completed')
-          UNION ALL
-          SELECT course_id, -1 FROM old_rows WHERE status IN ('active', 'completed')
-        ) x
-        GROUP BY x.course_id HAVING sum(x.delta) <> 0 ORDER BY x.course_id
-      LOOP
-        UPDATE courses SET student_count = student_count + d.delta WHERE id = d.course_id;
-      END LOOP;
+      IF OLD.status IN ('active', 'completed') THEN
+        UPDATE courses SET student_count = student_count - 1 WHERE id = OLD.course_id;
+      END IF;
+      IF NEW.status IN ('active', 'completed') THEN
+        UPDATE courses SET student_count = student_count + 1 WHERE id = NEW.course_id;
+      END IF;
       RETURN NULL;
     END $$`);
-  // A transition table must exist to be named (INSERT has no old rows, DELETE no new ones): UPDATE runs the
-  // function above, INSERT and DELETE a one-sided copy each.
-  for (const [event, referencing, missing] of [
-    ['INSERT', 'NEW TABLE AS new_rows', 'old_rows'],
-    ['UPDATE', 'OLD TABLE AS old_rows NEW TABLE AS new_rows', null],
-    ['DELETE', 'OLD TABLE AS old_rows', 'new_rows'],
-  ] as const) {
-    const fn = `enrollments_student_count_${event.toLowerCase()}`;
-    const body = missing
-      ? `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-         DECLARE
-           d record;
-         BEGIN
-           FOR d IN
-             SELECT course_id, ${missing === 'old_rows' ? '' : '-'}count(*)::int AS delta FROM ${missing === 'old_rows' ? 'new_rows' : 'old_rows'}
-             WHERE status IN ('active', 'completed') GROUP BY course_id ORDER BY course_id
-           LOOP
-             UPDATE courses SET student_count = student_count + d.delta WHERE id = d.course_id;
-           END LOOP;
-           RETURN NULL;
-         END $$`
-      : null;
-    if (body) await knex.raw(body);
-    await knex.raw(`
-      CREATE TRIGGER ${fn} AFTER ${event} ON enrollments REFERENCING ${referencing}
-      FOR EACH STATEMENT EXECUTE FUNCTION ${body ? fn : 'enrollments_student_count_apply'}()`);
-  }
+  await knex.raw(`
+    CREATE TRIGGER enrollments_student_count_update AFTER UPDATE OF status, course_id ON enrollments FOR EACH ROW
+    WHEN ((OLD.status IN ('active', 'completed')) IS DISTINCT FROM (NEW.status IN ('active', 'completed'))
+          OR OLD.course_id IS DISTINCT FROM NEW.course_id)
+    EXECUTE FUNCTION enrollments_student_count_update()`);
 
   await knex.raw(`
     CREATE TABLE bestseller_stale (
@@ -181,6 +176,5 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP FUNCTION IF EXISTS bestseller_mark_stale(uuid, uuid)');
   await knex.raw('DROP TABLE IF EXISTS bestseller_stale');
   for (const e of ['insert', 'update', 'delete']) await knex.raw(`DROP TRIGGER IF EXISTS enrollments_student_count_${e} ON enrollments`);
-  for (const f of ['enrollments_student_count_insert()', 'enrollments_student_count_delete()', 'enrollments_student_count_apply()'])
-    await knex.raw(`DROP FUNCTION IF EXISTS ${f}`);
+  for (const e of ['insert', 'update', 'delete']) await knex.raw(`DROP FUNCTION IF EXISTS enrollments_student_count_${e}()`);
 }

@@ -75,14 +75,9 @@ describe('bestseller ranking skips only what no change touched', () => {
   /** Runs a stats job for `courseId` and returns its outcome once done. */
   async function recompute(courseId: string): Promise<string> {
     const jobId = await t.db.transaction(async (trx) => enqueueJob(trx, 'recompute-course-stats', { courseId }));
-    const job = await eventually(
-      async () => {
-        const j = await queue.getJob(jobId);
-        return (await j?.isCompleted()) ? j : undefined;
-      },
-      15_000,
-      'recompute',
-    );
+    await eventually(async () => (await queue.getJob(jobId))?.isCompleted(), 15_000, 'recompute');
+    // Read again once completed: a job read before its completion carries no return value.
+    const job = await queue.getJob(jobId);
     return job!.returnvalue as string;
   }
   const flagged = async (courses: CourseFixture[]): Promise<number[]> => {

@@ -9,12 +9,12 @@ import { FileStorage } from '../src/storage/files';
 import { jobDefinition } from '../workers/jobs';
 import type { WorkerDeps } from '../workers/processor';
 import { createQueue, QUEUE_NAME } from '../workers/queue';
+import { WORKER_CONCURRENCY } from '../workers/runtime';
 import { type Round, summarize } from './measure';
 import { BackendCpu } from './proc';
 import type { ScenarioResult } from './report';
 
 const JOB = 'recompute-course-stats';
-const CONCURRENCY = 4; // workers/runtime.ts's
 
 /**
  * Worker throughput: `recompute-course-stats` jobs through LearnFlow's own dispatch (jobDefinition(name).processor
@@ -59,7 +59,7 @@ export async function benchWorkers(env: NodeJS.ProcessEnv, probe: Knex, seconds:
     const worker = new Worker(QUEUE_NAME, name === 'learnflow' ? learnflow : noop, {
       connection: workerConnection,
       prefix,
-      concurrency: CONCURRENCY,
+      concurrency: WORKER_CONCURRENCY,
       autorun: false,
     });
     worker.on('completed', () => done++);

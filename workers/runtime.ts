@@ -12,6 +12,9 @@ import type { WorkerDeps } from './processor';
 import { createQueue, QUEUE_NAME } from './queue';
 import { OutboxRelay } from './relay';
 
+/** Jobs one worker process runs at once (bench/workers.ts measures with the same). */
+export const WORKER_CONCURRENCY = 4;
+
 export interface WorkerRuntime {
   relay: OutboxRelay;
   worker: Worker;
@@ -47,7 +50,7 @@ export function startWorkers(
     {
       connection: workerConnection,
       prefix: config.queuePrefix,
-      concurrency: 4,
+      concurrency: WORKER_CONCURRENCY,
       // A worker killed mid-job (kill -9, OOM) leaves its jobs active until their lock expires; then another
       // (or the restarted) worker takes them again. BullMQ's default is 30 s for both.
       ...(opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {}),

@@ -182,6 +182,21 @@ async function suspendConstraints(trx: Knex): Promise<() => Promise<void>> {
   };
 }
 
+/**
+ * The generated courses carry their student_count (every seeded enrollment, the learner's included) and their
+ * bestseller flags already: the enrollments' count trigger would add each enrollment a second time, and the
+ * ranking trigger would mark every course for re-ranking by the first stats job (a 100,000-row job). Both are
+ * off for the load, in this transaction only.
+ */
+async function suspendStatsTriggers(trx: Knex): Promise<() => Promise<void>> {
+  await trx.raw('ALTER TABLE enrollments DISABLE TRIGGER enrollments_student_count_insert');
+  await trx.raw('ALTER TABLE courses DISABLE TRIGGER courses_ranking_inserted');
+  return async () => {
+    await trx.raw('ALTER TABLE enrollments ENABLE TRIGGER enrollments_student_count_insert');
+    await trx.raw('ALTER TABLE courses ENABLE TRIGGER courses_ranking_inserted');
+  };
+}
+
 // ---------------------------------------------------------------------------------------------- users
 
 interface Person {
@@ -866,6 +881,7 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
     const demoCourses = new Map<number, GeneratedCourse>();
     const demoPool = pool.slice(0, 200);
     const restoreConstraints = total > BULK_THRESHOLD ? await suspendConstraints(trx) : async () => undefined;
+    const restoreStatsTriggers = await suspendStatsTriggers(trx);
 
     // Pipelined: batch k+1 is generated (yielding to the event loop now and then) while batch k is inserted.
     type Batch = Record<'courses' | 'sections' | 'lessons' | 'enrollments' | 'reviews' | 'votes', Row[]>;
@@ -926,6 +942,7 @@ export async function seedDemo(db: Knex, opts: SeedOptions = {}): Promise<SeedSu
       [...demoCourses.values()].filter((g) => g.published).map((g) => g.course),
     );
     await seedDemoSales(trx, DEMO_LEARNER_EMAIL); // the instructors' sales history, then their insights
+    await restoreStatsTriggers();
     summary.enrollments += extras.size;
     summary.reviews += [...extras.values()].reduce((a, e) => a + e.reviews.length, 0);
     return summary;

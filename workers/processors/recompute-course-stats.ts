@@ -1,11 +1,11 @@
 import { recomputeCourseStats } from '../../src/services/courseStats';
 import type { Processor } from '../processor';
 
-/** Rebuilds a course's student_count and its category's bestseller flags. */
+/** Reports a course's student_count and re-ranks the bestsellers of every category a change has touched. */
 export const recomputeCourseStatsProcessor: Processor<'recompute-course-stats'> = async (job, deps) => {
   const { courseId } = job.data;
   const result = await recomputeCourseStats(deps.db, courseId);
   if (!result) return `Course ${courseId} does not exist (any more): nothing to recompute.`;
   const { studentCount, bestsellerChanges } = result;
-  return `Recomputed course ${courseId}: ${studentCount} students; ${bestsellerChanges} bestseller flags changed in its category.`;
+  return `Recomputed course ${courseId}: ${studentCount} students; ${bestsellerChanges} bestseller flags changed.`;
 };

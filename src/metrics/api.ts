@@ -1,7 +1,7 @@
 import type IORedis from 'ioredis';
 import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
-import { createQueue } from '../../workers/queue';
+import type { Queue } from 'bullmq';
 import { registerOutboxMetrics } from './outbox';
 import { registerPoolMetrics } from './pool';
 import { registerQueueMetrics } from './queue';
@@ -23,16 +23,26 @@ export function createApiMetrics(db: Knex, redis: IORedis, queuePrefix: string):
   const requests = registerRequestMetrics(registry);
   registerPoolMetrics(registry, db);
   registerOutboxMetrics(registry, db);
-  const queue = createQueue(redis, queuePrefix);
-  queue.on('error', () => undefined); // Redis errors are logged once by the connection's owner (bootstrap.ts)
-  registerQueueMetrics(registry, [queue]);
+  // BullMQ (about 140 modules, some 25 MB resident) is loaded at the first scrape, not at start: only the queue
+  // counts need it, and an API process that is not scraped (METRICS_PORT=off) never does (issue 13's 150 MB).
+  let queue: Queue | undefined;
+  const queues = (): Queue[] => {
+    if (!queue) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createQueue } = require('../../workers/queue') as typeof import('../../workers/queue');
+      queue = createQueue(redis, queuePrefix);
+      queue.on('error', () => undefined); // Redis errors are logged once by the connection's owner (bootstrap.ts)
+    }
+    return [queue];
+  };
+  registerQueueMetrics(registry, queues);
   return {
     registry,
     requests,
     close: async () => {
       registry.clear();
       // A queue that never reached Redis never finishes closing: do not let shutdown wait on it.
-      await withinMs(queue.close(), 1000, 'metrics queue close').catch(() => undefined);
+      if (queue) await withinMs(queue.close(), 1000, 'metrics queue close').catch(() => undefined);
     },
   };
 }

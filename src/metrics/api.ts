@@ -11,6 +11,8 @@ import { registerRequestMetrics, type RequestMetrics } from './requests';
 export interface ApiMetrics {
   registry: Registry;
   requests: RequestMetrics;
+  /** Loads BullMQ and opens the queue handle of the queue probe now: call it when this process's metrics are served. */
+  loadQueueProbe: () => void;
   close: () => Promise<void>;
 }
 
@@ -23,8 +25,9 @@ export function createApiMetrics(db: Knex, redis: IORedis, queuePrefix: string):
   const requests = registerRequestMetrics(registry);
   registerPoolMetrics(registry, db);
   registerOutboxMetrics(registry, db);
-  // BullMQ (about 140 modules, some 25 MB resident) is loaded at the first scrape, not at start: only the queue
-  // counts need it, and an API process that is not scraped (METRICS_PORT=off) never does (issue 13's 150 MB).
+  // BullMQ (about 140 modules, some 25 MB resident) is needed only by the queue counts: a process whose metrics
+  // are served loads it at start (src/server.ts calls loadQueueProbe; requiring it inside the first scrape held
+  // the loop past the outbox probe's 1 s timeout), one that is not (METRICS_PORT=off) never (issue 13's 150 MB).
   let queue: Queue | undefined;
   const queues = (): Queue[] => {
     if (!queue) {
@@ -39,6 +42,7 @@ export function createApiMetrics(db: Knex, redis: IORedis, queuePrefix: string):
   return {
     registry,
     requests,
+    loadQueueProbe: () => void queues(),
     close: async () => {
       registry.clear();
       // A queue that never reached Redis never finishes closing: do not let shutdown wait on it.

@@ -8,7 +8,7 @@ const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'waitin
  * Jobs per queue and state (BullMQ getJobCounts at scrape time). `state="failed"` is the failures kept in the
  * queue (removeOnFail: 7 days); the workers count failed attempts as they happen (learnflow_jobs_total).
  * A Redis that is down or stalled costs the scrape at most SCRAPE_PROBE_TIMEOUT_MS and reads as probe_up 0.
- * `queues` is called at the first scrape, so that a process nobody scrapes never loads BullMQ.
+ * `queues` is called at scrape time: a process whose metrics are not served never loads BullMQ (src/metrics/api.ts).
  */
 export function registerQueueMetrics(registry: Registry, queues: () => Queue[]): void {
   let current: Promise<Map<string, Record<string, number>> | undefined> | undefined;

@@ -19,6 +19,7 @@ export function buildDeps(config: Readonly<Config>): Deps {
   const redis = createRedis(config.redisUrl, { failFast: true, commandTimeoutMs: REQUEST_REDIS_TIMEOUT_MS });
   // A Redis outage is survivable (rate limits fall back to memory, jobs wait in the outbox): log, don't crash.
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  let stripe: Deps['stripe'] | undefined;
   return {
     config,
     db,
@@ -27,7 +28,11 @@ export function buildDeps(config: Readonly<Config>): Deps {
     tokens: new TokenService(config.jwt),
     rateLimits: createRateLimits(redis, config),
     storage: new FileStorage(config.storageDir),
-    stripe: createStripeClient(config.stripe),
+    // Built (and the SDK loaded) by the first request that talks to Stripe: see src/payments/stripe.ts.
+    get stripe() {
+      stripe ??= createStripeClient(config.stripe);
+      return stripe;
+    },
     metrics: createApiMetrics(db, redis, config.queuePrefix),
     lifecycle: { draining: false },
   };

@@ -1,5 +1,6 @@
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
+import v8 from 'node:v8';
 import { AggregatorRegistry } from 'prom-client';
 import { runApiPrimary } from './apiCluster';
 import { createApp } from './app';
@@ -7,7 +8,7 @@ import { buildDeps, closeDeps } from './bootstrap';
 import { loadConfig } from './config';
 import { metricsListen } from './metrics/listen';
 import { type MetricsServer, startMetricsServer } from './metrics/server';
-import { apiProcesses, shutdownTimings } from './processModel';
+import { apiProcesses, heapGrowingPercent, shutdownTimings } from './processModel';
 
 /** Entry of the API process: config, infrastructure, listen, graceful shutdown on SIGTERM/SIGINT. */
 export async function startApi(): Promise<{ server: Server; stop: () => Promise<void> }> {
@@ -52,12 +53,14 @@ export async function startApi(): Promise<{ server: Server; stop: () => Promise<
  */
 async function startProcessMetrics(deps: ReturnType<typeof buildDeps>): Promise<MetricsServer | undefined> {
   if (cluster.isWorker) {
+    deps.metrics.loadQueueProbe();
     AggregatorRegistry.setRegistries([deps.metrics.registry]);
     new AggregatorRegistry(); // installs the worker's answer to the primary's metrics requests
     return undefined;
   }
   const listen = metricsListen('api');
   if (!listen) return undefined;
+  deps.metrics.loadQueueProbe();
   try {
     const metrics = await startMetricsServer(deps.metrics.registry, listen, deps.log);
     deps.log.info({ url: `http://${listen.host}:${metrics.port}/metrics` }, 'metrics listening');
@@ -68,7 +71,17 @@ async function startProcessMetrics(deps: ReturnType<typeof buildDeps>): Promise<
   }
 }
 
+/**
+ * V8 reads --heap-growing-percent each time it sets the next GC limit, so setting it here, in the process that
+ * `node dist/src/server.js` starts, is what production gets: no launcher, no NODE_OPTIONS to forget.
+ */
+function tuneHeap(): void {
+  const percent = heapGrowingPercent();
+  if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 function runApiProcess(): void {
+  tuneHeap();
   startApi()
     .then(({ stop }) => {
       // `on`, not `once`: a second signal (an impatient orchestrator, Ctrl+C reaching a cluster) must not kill the

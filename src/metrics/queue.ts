@@ -8,12 +8,13 @@ const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'paused', 'waitin
  * Jobs per queue and state (BullMQ getJobCounts at scrape time). `state="failed"` is the failures kept in the
  * queue (removeOnFail: 7 days); the workers count failed attempts as they happen (learnflow_jobs_total).
  * A Redis that is down or stalled costs the scrape at most SCRAPE_PROBE_TIMEOUT_MS and reads as probe_up 0.
+ * `queues` is called at scrape time: a process whose metrics are not served never loads BullMQ (src/metrics/api.ts).
  */
-export function registerQueueMetrics(registry: Registry, queues: Queue[]): void {
+export function registerQueueMetrics(registry: Registry, queues: () => Queue[]): void {
   let current: Promise<Map<string, Record<string, number>> | undefined> | undefined;
   const snapshot = (): Promise<Map<string, Record<string, number>> | undefined> => {
     current ??= withinMs(
-      Promise.all(queues.map(async (q) => [q.name, await q.getJobCounts(...STATES)] as const)),
+      Promise.all(queues().map(async (q) => [q.name, await q.getJobCounts(...STATES)] as const)),
       SCRAPE_PROBE_TIMEOUT_MS,
       'queue counts',
     )

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { intParam, param, runShape } from '../db/sqlShapes';
+import { intParam, param, runReadShape } from '../db/sqlShapes';
 
 /**
  * The instructor insights' reads: only the aggregate tables (src/repositories/insightAggregates.ts), each one
@@ -68,7 +68,7 @@ export interface SalesFigures {
 }
 
 export async function salesByPeriod(db: Db, scope: InsightScope, granularity: Granularity): Promise<Map<string, SalesFigures>> {
-  const rows = await runShape<{ period: string } & Record<string, string>>(
+  const rows = await runReadShape<{ period: string } & Record<string, string>>(
     db,
     scopeKey('salesByPeriod', scope),
     () =>
@@ -87,7 +87,7 @@ export async function salesByCourse(
   scope: InsightScope,
   limit: number,
 ): Promise<({ course_id: string; title: string } & SalesFigures)[]> {
-  const rows = await runShape<{ course_id: string; title: string } & Record<string, string>>(
+  const rows = await runReadShape<{ course_id: string; title: string } & Record<string, string>>(
     db,
     scopeKey('salesByCourse', scope),
     () => {
@@ -112,7 +112,7 @@ export async function learningByPeriod(
   scope: InsightScope,
   granularity: Granularity,
 ): Promise<Map<string, { enrollments: number; completions: number }>> {
-  const rows = await runShape<{ period: string; enrollments: string; completions: string }>(
+  const rows = await runReadShape<{ period: string; enrollments: string; completions: string }>(
     db,
     scopeKey('learningByPeriod', scope),
     () =>
@@ -127,7 +127,7 @@ export async function learningByPeriod(
 
 /** Enrollments whose latest activity is on or after `since` (one row per learner and course). */
 export async function activeLearnersSince(db: Db, instructorId: string, courseId: string | undefined, since: string): Promise<number> {
-  const [row] = await runShape<{ n: string }>(
+  const [row] = await runReadShape<{ n: string }>(
     db,
     scopeKey('activeLearnersSince', { courseId }),
     () => {
@@ -145,7 +145,7 @@ export async function learnerTotals(
   instructorId: string,
   courseId: string | undefined,
 ): Promise<{ learners: number; completed_learners: number; progress_percent_sum: number }> {
-  const [row] = await runShape<Record<string, string | null>>(
+  const [row] = await runReadShape<Record<string, string | null>>(
     db,
     scopeKey('learnerTotals', { courseId }),
     () => {
@@ -177,7 +177,7 @@ const REVIEW_SUMS = ['reviews_count', 'rating_sum', 'rating_1', 'rating_2', 'rat
   .join(', ');
 
 export async function reviewsByPeriod(db: Db, scope: InsightScope, granularity: Granularity): Promise<Map<string, ReviewFigures>> {
-  const rows = await runShape<{ period: string } & Record<string, string>>(
+  const rows = await runReadShape<{ period: string } & Record<string, string>>(
     db,
     scopeKey('reviewsByPeriod', scope),
     () =>
@@ -202,7 +202,7 @@ export interface LessonEngagementRow {
 
 /** The course's lessons in curriculum order with their figures (0 for a lesson nobody has opened yet). */
 export async function lessonEngagement(db: Db, courseId: string): Promise<LessonEngagementRow[]> {
-  return runShape<LessonEngagementRow>(
+  return runReadShape<LessonEngagementRow>(
     db,
     'insights:lessonEngagement',
     () =>
@@ -226,7 +226,7 @@ export async function lessonEngagement(db: Db, courseId: string): Promise<Lesson
 
 /** The course's owner, or undefined for an unknown course. */
 export async function courseInstructor(db: Db, courseId: string): Promise<string | undefined> {
-  const [row] = await runShape<{ instructor_id: string }>(
+  const [row] = await runReadShape<{ instructor_id: string }>(
     db,
     'insights:courseInstructor',
     () =>

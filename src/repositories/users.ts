@@ -1,5 +1,5 @@
 import type { Db } from '../db/knex';
-import { param, runShape } from '../db/sqlShapes';
+import { param, runReadShape } from '../db/sqlShapes';
 
 export interface UserRow {
   id: string;
@@ -21,7 +21,7 @@ export interface UserRow {
 
 /** One SQL text (src/db/sqlShapes.ts): the instructor reads check their caller with it on every request. */
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-  const [row] = await runShape<UserRow>(
+  const [row] = await runReadShape<UserRow>(
     db,
     'userById',
     () =>
@@ -46,7 +46,7 @@ export async function isStaff(db: Db, id: string): Promise<boolean | undefined> 
 
 /** The bearer check runs this on every authenticated request: one SQL text (src/db/sqlShapes.ts). */
 export async function userExists(db: Db, id: string): Promise<boolean> {
-  const rows = await runShape<{ id: string }>(
+  const rows = await runReadShape<{ id: string }>(
     db,
     'userExists',
     () =>

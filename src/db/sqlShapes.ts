@@ -125,17 +125,19 @@ export async function runReadShape<T>(
     bindings: values,
     options: {},
   };
+  // knex forwards its client's events to the instance: with nobody listening there (production), skip building them.
+  const observed = db.listenerCount('query') + db.listenerCount('query-response') + db.listenerCount('query-error') > 0;
   try {
-    client.emit('query', event);
+    if (observed) client.emit('query', event);
     let result: { rows: unknown[] };
     try {
       result = await connection.query({ text, values });
     } catch (err) {
       if (err instanceof Error) err.message = `${text} - ${err.message}`;
-      client.emit('query-error', err, event);
+      if (observed) client.emit('query-error', err, event);
       throw err;
     }
-    client.emit('query-response', result, event, undefined);
+    if (observed) client.emit('query-response', result, event, undefined);
     return result.rows as T[];
   } finally {
     await client.releaseConnection(connection);

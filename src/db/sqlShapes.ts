@@ -69,7 +69,7 @@ export async function runShape<T>(
 }
 
 interface PooledClient {
-  query(config: { text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
   __knexUid?: string;
 }
 
@@ -131,7 +131,9 @@ export async function runReadShape<T>(
     if (observed) client.emit('query', event);
     let result: { rows: unknown[] };
     try {
-      result = await connection.query({ text, values });
+      // Text and values as two arguments: a config object would be copied property by property (pg's
+      // cloneQueryConfig, 0.6% of the course page's profile).
+      result = await connection.query(text, values);
     } catch (err) {
       if (err instanceof Error) err.message = `${text} - ${err.message}`;
       if (observed) client.emit('query-error', err, event);

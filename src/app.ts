@@ -1,6 +1,5 @@
 import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { queueDashboardRouter } from './admin/queueDashboard';
 import { staffLoginRouter } from './admin/staffLogin';
@@ -10,6 +9,7 @@ import { AppError, validationError } from './errors';
 import { reportRequestError } from './errorTracking/sentry';
 import { rejectNulCharacters } from './http/nulCharacters';
 import { requestLog } from './http/requestLog';
+import { securityHeaders } from './http/securityHeaders';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
 import { isDatabaseUnavailable, pgCode } from './db/pgErrors';
 import { UNROUTED } from './metrics/requests';
@@ -49,7 +49,7 @@ export function createApp(deps: Deps): express.Express {
   });
   // Times every request, including those refused before routing (rate limit, 415), which count as "unrouted".
   app.use(deps.metrics.requests.middleware);
-  app.use(helmet());
+  app.use(securityHeaders());
   app.use(
     cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,

@@ -30,7 +30,8 @@ export function markPersonalResponses(c: Context, res: Response): void {
 /** Weak validator over the serialized body: equal bytes, equal tag; cheap next to the query that built it. */
 export function weakEtag(payload: string | Buffer): string {
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-  const hash = crypto.createHash('sha1').update(bytes).digest('base64url').slice(0, 27);
+  // The one-shot form: no Hash object per response (the same digest as createHash('sha1')).
+  const hash = crypto.hash('sha1', bytes, 'base64url').slice(0, 27);
   return `W/"${bytes.length.toString(16)}-${hash}"`;
 }
 
@@ -56,11 +57,21 @@ export function sendCatalog(req: Request, res: Response, body: unknown): void {
   const payload = Buffer.from(JSON.stringify(body), 'utf8');
   const etag = weakEtag(payload);
   res.setHeader('ETag', etag);
-  res.vary('Authorization');
+  // Nothing before the handler sets Vary on these reads today; should anything (CORS with a list of origins),
+  // express's vary() merges the two.
+  if (res.getHeader('Vary') === undefined) res.setHeader('Vary', 'Authorization');
+  else res.vary('Authorization');
   if (!res.getHeader('Cache-Control')) res.setHeader('Cache-Control', 'public, no-cache');
   if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
     res.status(304).end();
     return;
   }
-  res.status(200).type('application/json').send(payload);
+  // What express's res.type('application/json').send(buffer) writes, without its per-call work (content-type
+  // lookup, charset parsing, the freshness check, which the If-None-Match test above already answered: it
+  // matches every tag express's would, and no Last-Modified is sent for If-Modified-Since to match).
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', String(payload.length));
+  if (req.method === 'HEAD') res.end();
+  else res.end(payload);
 }

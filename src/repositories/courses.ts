@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { components } from '../generated/api';
 import type { Db } from '../db/knex';
-import { param, runShape } from '../db/sqlShapes';
+import { param, runReadShape } from '../db/sqlShapes';
 
 export type Level = components['schemas']['Level'];
 export const LEVELS: readonly Level[] = ['Beginner', 'Intermediate', 'Advanced', 'All Levels'];
@@ -190,7 +190,7 @@ export interface ListRowsAtVersion {
 /** A course by UUID or slug, with what its page shows. */
 export async function findCourseDetail(db: Db, idOrSlug: string): Promise<CourseDetailRow | undefined> {
   const column = UUID.test(idOrSlug) ? 'c.id' : 'c.slug';
-  const [row] = await runShape<CourseDetailRow>(
+  const [row] = await runReadShape<CourseDetailRow>(
     db,
     `courseDetail:${column}`,
     () => withNames(db, DETAIL_COLUMNS).where(column, param('key')).first(),
@@ -269,8 +269,12 @@ export interface InstructorStats extends Omit<RatingCounts, 'rating_count'> {
 
 /** The instructor's public figures: published courses, distinct learners, and the star counts of their published courses. */
 export async function instructorStats(db: Db, instructorId: string): Promise<InstructorStats> {
-  const { rows } = await db.raw(
-    `SELECT
+  const rows = await runReadShape<InstructorStats>(
+    db,
+    'instructorStats',
+    () =>
+      db.raw(
+        `SELECT
        count(*) FILTER (WHERE c.is_published)::int AS courses_count,
        coalesce(sum(c.rating_count) FILTER (WHERE c.is_published), 0)::int AS rating_count,
        coalesce(sum(c.rating_1) FILTER (WHERE c.is_published), 0)::int AS rating_1,
@@ -281,7 +285,9 @@ export async function instructorStats(db: Db, instructorId: string): Promise<Ins
        (SELECT count(DISTINCT e.user_id) FROM enrollments e JOIN courses c2 ON c2.id = e.course_id
          WHERE c2.instructor_id = ? AND e.status <> 'refunded')::int AS students_count
      FROM courses c WHERE c.instructor_id = ?`,
-    [instructorId, instructorId],
+        [param('instructor'), param('instructor')],
+      ),
+    { instructor: instructorId },
   );
   return rows[0] as InstructorStats;
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
+import { param, runReadShape } from '../db/sqlShapes';
 
 export interface SectionRow {
   id: string;
@@ -47,9 +48,13 @@ export interface CurriculumRow {
 const LESSON_ORDER = 'count(l.id) OVER (ORDER BY s.position, l.position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)::int';
 
 /** The whole curriculum in order, with the viewer's own progress when they hold a (non-refunded) enrollment. */
-export async function loadCurriculum(db: Db, courseId: string, userId: string | null): Promise<CurriculumRow[]> {
-  const { rows } = await db.raw(
-    `SELECT s.id AS section_id, s.title AS section_title, s.description AS section_description, s.position AS section_position,
+export function loadCurriculum(db: Db, courseId: string, userId: string | null): Promise<CurriculumRow[]> {
+  return runReadShape<CurriculumRow>(
+    db,
+    'curriculum',
+    () =>
+      db.raw(
+        `SELECT s.id AS section_id, s.title AS section_title, s.description AS section_description, s.position AS section_position,
             l.id, l.title, l.description, l.duration_minutes, l.position, l.is_preview, l.video_url, l.resources,
             ${LESSON_ORDER} AS lesson_order, lp.completed_at, lp.watch_time_seconds
      FROM sections s
@@ -58,9 +63,10 @@ export async function loadCurriculum(db: Db, courseId: string, userId: string | 
      LEFT JOIN lesson_progress lp ON lp.enrollment_id = e.id AND lp.lesson_id = l.id
      WHERE s.course_id = ?
      ORDER BY s.position, l.position`,
-    [userId, courseId],
+        [param('user'), param('course')],
+      ),
+    { user: userId, course: courseId },
   );
-  return rows as CurriculumRow[];
 }
 
 /** The course's lessons with their course-wide order, narrowed to one section or one lesson. */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
-import { intParam, param, runShape } from '../db/sqlShapes';
+import { intParam, param, runReadShape } from '../db/sqlShapes';
 
 export interface ReviewRow {
   id: string;
@@ -93,7 +93,7 @@ export function listReviews(
 ): Promise<ReviewRow[]> {
   // One SQL text per ordering and rating filter (src/db/sqlShapes.ts): the course page runs this on every view.
   const rated = opts.rating !== undefined;
-  return runShape<ReviewRow>(
+  return runReadShape<ReviewRow>(
     db,
     `listReviews:${opts.ordering}:${rated}`,
     () => {

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import { param, runReadShape } from '../db/sqlShapes';
 
 export interface UserRow {
   id: string;
@@ -18,8 +19,18 @@ export interface UserRow {
   updated_at: Date;
 }
 
-export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-  return db<UserRow>('users').where({ id }).first();
+/** One SQL text (src/db/sqlShapes.ts): the instructor reads check their caller with it on every request. */
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  const [row] = await runReadShape<UserRow>(
+    db,
+    'userById',
+    () =>
+      db<UserRow>('users')
+        .where({ id: param('id') })
+        .first(),
+    { id },
+  );
+  return row;
 }
 
 /** Emails are unique regardless of case. */
@@ -33,8 +44,18 @@ export async function isStaff(db: Db, id: string): Promise<boolean | undefined> 
   return row?.is_staff;
 }
 
+/** The bearer check runs this on every authenticated request: one SQL text (src/db/sqlShapes.ts). */
 export async function userExists(db: Db, id: string): Promise<boolean> {
-  return Boolean(await db('users').where({ id }).first('id'));
+  const rows = await runReadShape<{ id: string }>(
+    db,
+    'userExists',
+    () =>
+      db('users')
+        .where({ id: param('id') })
+        .first('id'),
+    { id },
+  );
+  return rows.length > 0;
 }
 
 /** The unique index on lower(email) decides between two concurrent registrations (a 23505 for the loser). */

@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import { param, runReadShape } from '../db/sqlShapes';
 
 export interface ViewerFlags {
   enrolled: boolean;
@@ -36,10 +37,16 @@ export interface ViewerCourseState extends ViewerFlags {
 /** The viewer's relation to one course for its page: the flags plus the enrollment's progress and date. */
 export async function viewerCourseState(db: Db, userId: string | null, courseId: string): Promise<ViewerCourseState> {
   if (!userId) return { ...NO_FLAGS, progress_percent: null, enrolled_at: null };
-  const { rows } = await db.raw(
-    `SELECT ${FLAG_COLUMNS}, en.progress_percent, en.enrolled_at
+  const rows = await runReadShape<ViewerCourseState>(
+    db,
+    'viewerCourseState',
+    () =>
+      db.raw(
+        `SELECT ${FLAG_COLUMNS}, en.progress_percent, en.enrolled_at
      FROM (SELECT CAST(:course AS uuid) AS id) x
      LEFT JOIN enrollments en ON en.user_id = :user AND en.course_id = x.id AND en.status <> 'refunded'`,
+        { user: param('user'), course: param('course') },
+      ),
     { user: userId, course: courseId },
   );
   return rows[0] as ViewerCourseState;

@@ -63,6 +63,8 @@ const ORDERINGS: Record<Exclude<Ordering, 'relevance'>, [key: string, keyDir: Di
 export interface SortSpec {
   /** The expression of the page's sort key, selected as `s0` by the page query. */
   key: Knex.Raw;
+  /** A typo search's best match first (FUZZY_RANK): pageQuery reads it from the matches alone. */
+  bestFuzzyMatch?: boolean;
   keyDir: Dir;
   idDir: Dir;
 }
@@ -123,7 +125,9 @@ export async function findFuzzyPhrases(db: Db, text: string): Promise<FuzzyPhras
 
 /** `relevance` is the best match first with a search, and `-popularity` without one. */
 export function sortSpec(db: Db, ordering: Ordering, search: CatalogFilters['search']): SortSpec {
-  if (ordering === 'relevance' && search) return { key: rankExpression(db, search), keyDir: 'desc', idDir: 'asc' };
+  if (ordering === 'relevance' && search) {
+    return { key: rankExpression(db, search), keyDir: 'desc', idDir: 'asc', bestFuzzyMatch: search.mode === 'fuzzy' };
+  }
   const [key, keyDir, idDir] = ORDERINGS[ordering === 'relevance' ? '-popularity' : ordering];
   return { key: db.raw('??', [key]), keyDir, idDir };
 }
@@ -132,6 +136,7 @@ export function sortSpec(db: Db, ordering: Ordering, search: CatalogFilters['sea
 type Dimension = Knex.Raw | undefined;
 
 interface Predicates {
+  /** Applies everywhere, except a typo search's phrases: see fuzzyMatches. */
   base: Knex.Raw[];
   category: Dimension;
   level: Dimension;
@@ -167,16 +172,6 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
     );
   }
   if (f.search?.mode === 'ranked') base.push(db.raw(`search_vector @@ websearch_to_tsquery('english', ?)`, [f.search.text]));
-  // word_similarity(search, title) >= the threshold, tested once per distinct title (and name) by
-  // findFuzzyPhrases; the courses come by equality through btree indexes.
-  if (f.search?.mode === 'fuzzy') {
-    base.push(
-      db.raw(`(courses.title = ANY(${PHRASE_ARRAY}) OR courses.instructor_name = ANY(${PHRASE_ARRAY}))`, [
-        f.search.phrases.titles,
-        f.search.phrases.names,
-      ]),
-    );
-  }
 
   const price: Knex.Raw[] = [];
   if (f.minPriceCents !== undefined) price.push(db.raw('price_cents >= ?', [f.minPriceCents]));
@@ -193,10 +188,34 @@ function predicates(db: Db, f: CatalogFilters): Predicates {
   };
 }
 
-/** Every filter at once: the WHERE clause of the page. */
-export function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
+/** Every filter but a typo search's phrases. */
+function matchFilters(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
   return and(db, [...p.base, p.category, p.level, p.language, p.price]);
+}
+
+/**
+ * A typo search's courses: word_similarity(search, title or name) >= the threshold was tested once per distinct
+ * title and name by findFuzzyPhrases; the courses come by equality, one phrase at a time, through the two covering
+ * indexes (migration cover_fuzzy_match_indexes), each branch filtered by `where`. A course matching by title and by
+ * name comes once from each branch: `union` (rather than UNION ALL) merges identical rows, so `columns` must include
+ * the id when the rows are counted.
+ */
+function fuzzyMatches(db: Db, phrases: FuzzyPhrases, where: Knex.Raw, columns: string, union: 'UNION' | 'UNION ALL'): Knex.Raw {
+  return db.raw(
+    `SELECT ${columns} FROM ${PHRASE_ROWS} JOIN courses ON courses.title = fuzzy_match.phrase WHERE ?
+     ${union}
+     SELECT ${columns} FROM ${PHRASE_ROWS} JOIN courses ON courses.instructor_name = fuzzy_match.phrase WHERE ?`,
+    [phrases.titles, 'fuzzy_match', where, phrases.names, 'fuzzy_match', where],
+  );
+}
+
+/** Every filter at once: the WHERE clause of the page. */
+export function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
+  const where = matchFilters(db, f);
+  if (f.search?.mode !== 'fuzzy') return where;
+  const { titles, names } = f.search.phrases;
+  return db.raw(`? AND (courses.title = ANY(${PHRASE_ARRAY}) OR courses.instructor_name = ANY(${PHRASE_ARRAY}))`, [where, titles, names]);
 }
 
 const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
@@ -209,6 +228,15 @@ const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
 export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number, fromEnd = false): Knex.Raw {
   const keyDir = fromEnd ? flip(sort.keyDir) : sort.keyDir;
   const idDir = fromEnd ? flip(sort.idDir) : sort.idDir;
+  if (f.search?.mode === 'fuzzy' && sort.bestFuzzyMatch) {
+    // The best match first: the greatest of a course's title and name scores (FUZZY_RANK), from the matches alone.
+    const matches = fuzzyMatches(db, f.search.phrases, matchFilters(db, f), 'courses.id, fuzzy_match.score', 'UNION ALL');
+    return db.raw(`SELECT id, max(score) AS s0 FROM (?) fuzzy GROUP BY id ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
+      matches,
+      limit,
+      offset,
+    ]);
+  }
   const from = f.search?.mode === 'fuzzy' ? db.raw('courses ?', [fuzzyScores(db, f.search.phrases)]) : db.raw('courses');
   return db.raw(`SELECT id, ? AS s0 FROM ? WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
     sort.key,
@@ -275,7 +303,17 @@ export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
   const source = facetDimensionsOnly(f)
     ? db.raw('SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0')
-    : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
+    : f.search?.mode === 'fuzzy'
+      ? db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM (?) fuzzy', [
+          fuzzyMatches(
+            db,
+            f.search.phrases,
+            and(db, p.base),
+            'courses.id, courses.category_id, courses.level, courses.language, courses.price_cents',
+            'UNION',
+          ),
+        ])
+      : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
   return db.raw(
     `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug,
        (SELECT version FROM catalog_version) AS catalog_version FROM (

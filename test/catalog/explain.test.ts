@@ -160,10 +160,14 @@ describe(`catalog query plans at ${COURSES} courses`, () => {
     assert.ok(indexesUsed(plans).includes('courses_search_vector_index'));
   });
 
-  it('typo search: the trigram GIN index', async () => {
+  it('typo search: the trigram GIN index, then the matched courses from the covering title index', async () => {
     const plans = await plansOf({ search: 'javscript' });
     assertNoSeqScanOfCourses(plans);
     assert.ok(indexesUsed(plans).includes('catalog_titles_trgm_index'));
+    // The page and the facets find the matched titles' courses by equality, each through the covering index.
+    const fuzzy = plans.filter((p) => p.sql.includes('fuzzy_match'));
+    assert.equal(fuzzy.length, 2, 'the page and the facets of the fallback');
+    for (const plan of fuzzy) assert.ok(indexesUsed([plan]).includes('courses_pub_title_cover_index'), plan.sql);
   });
 
   it('price filter + rating sort: the rating index', async () => {

@@ -63,7 +63,7 @@ const ORDERINGS: Record<Exclude<Ordering, 'relevance'>, [key: string, keyDir: Di
 export interface SortSpec {
   /** The expression of the page's sort key, selected as `s0` by the page query. */
   key: Knex.Raw;
-  /** A typo search's best match first (FUZZY_RANK): pageQuery reads it from the matches alone. */
+  /** A typo search's best match first (FUZZY_RANK, over fuzzyMatches): pageQuery reads it from the matches alone. */
   bestFuzzyMatch?: boolean;
   keyDir: Dir;
   idDir: Dir;
@@ -72,8 +72,8 @@ export interface SortSpec {
 // The typo fallback's relevance, greatest(word_similarity(search, title), word_similarity(search, instructor_name)),
 // read from the matched distinct titles and names (findFuzzyPhrases) instead of computed per course: a course
 // matches through its title or its name, whose score is then at least the threshold, and a side that did not
-// match scores under it, so counting it as 0 leaves the greatest unchanged.
-const FUZZY_RANK = 'greatest(coalesce(fuzzy_title.score, 0), coalesce(fuzzy_name.score, 0))';
+// match scores under it, so the greatest is the best score among the course's matches (rows of fuzzyMatches).
+const FUZZY_RANK = 'max(score)';
 
 function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): Knex.Raw {
   return search.mode === 'ranked'
@@ -84,15 +84,6 @@ function rankExpression(db: Db, search: NonNullable<CatalogFilters['search']>): 
 // A matched phrase list (jsonb, one parameter whatever its length) as rows, and as an array for `= ANY`.
 const PHRASE_ROWS = 'jsonb_to_recordset(?::jsonb) AS ?? (phrase text, score real)';
 const PHRASE_ARRAY = `ARRAY(SELECT p->>'phrase' FROM jsonb_array_elements(?::jsonb) p)`;
-
-/** The scores of the matched titles and names, joined onto the courses of the page (the sort key FUZZY_RANK). */
-function fuzzyScores(db: Db, phrases: FuzzyPhrases): Knex.Raw {
-  return db.raw(
-    `LEFT JOIN ${PHRASE_ROWS} ON fuzzy_title.phrase = courses.title
-     LEFT JOIN ${PHRASE_ROWS} ON fuzzy_name.phrase = courses.instructor_name`,
-    [phrases.titles, 'fuzzy_title', phrases.names, 'fuzzy_name'],
-  );
-}
 
 /** The fuzzy pass's similarity bar: under pg_trgm's 0.6, so that a word with a swapped letter ("desing", 0.57) still matches. */
 export const FUZZY_WORD_SIMILARITY = 0.4;
@@ -229,18 +220,17 @@ export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: numb
   const keyDir = fromEnd ? flip(sort.keyDir) : sort.keyDir;
   const idDir = fromEnd ? flip(sort.idDir) : sort.idDir;
   if (f.search?.mode === 'fuzzy' && sort.bestFuzzyMatch) {
-    // The best match first: the greatest of a course's title and name scores (FUZZY_RANK), from the matches alone.
+    // The best match first (FUZZY_RANK), from the matches alone: no course row is read.
     const matches = fuzzyMatches(db, f.search.phrases, matchFilters(db, f), 'courses.id, fuzzy_match.score', 'UNION ALL');
-    return db.raw(`SELECT id, max(score) AS s0 FROM (?) fuzzy GROUP BY id ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
+    return db.raw(`SELECT id, ? AS s0 FROM (?) fuzzy GROUP BY id ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
+      sort.key,
       matches,
       limit,
       offset,
     ]);
   }
-  const from = f.search?.mode === 'fuzzy' ? db.raw('courses ?', [fuzzyScores(db, f.search.phrases)]) : db.raw('courses');
-  return db.raw(`SELECT id, ? AS s0 FROM ? WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
+  return db.raw(`SELECT id, ? AS s0 FROM courses WHERE ? ORDER BY 2 ${keyDir}, id ${idDir} LIMIT ? OFFSET ?`, [
     sort.key,
-    from,
     matchAll(db, f),
     limit,
     offset,

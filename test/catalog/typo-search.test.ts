@@ -62,6 +62,11 @@ describe('typo fallback search', () => {
       paged.push(...one.titles);
     }
     assert.deepEqual(paged, all.titles);
+    // Another ordering reads the same matches in its own order.
+    const byPrice = await list({ search: 'javscript', ordering: '-price' });
+    assert.equal(byPrice.count, 3);
+    assert.deepEqual(byPrice.titles, ['Modern JavaScript', 'JavaScript Fundamentals', 'JavaScript Fundamentals']);
+    assert.deepEqual(byPrice.categories, all.categories);
     // A facet filter narrows the fallback like the ranked search.
     const designOnly = await list({ search: 'javscript', category: 'design' });
     assert.equal(designOnly.count, 1);

@@ -83,14 +83,16 @@ interface KnexClient {
   emit(event: string, ...args: unknown[]): boolean;
 }
 
-/** The shape's text with PostgreSQL's $n placeholders, worked out once per shape (as knex's client does per call). */
-const positioned = new Map<string, string>();
-/** The shape's prepared-statement name: a hash of key and text, under PostgreSQL's 63-byte limit on names. */
-const names = new Map<string, string>();
+/**
+ * Per shape, worked out once: its text with PostgreSQL's $n placeholders (as knex's client does per call), and its
+ * prepared-statement name, a hash of key and text under PostgreSQL's 63-byte limit on names.
+ */
+const statements = new Map<string, { text: string; name: string }>();
 
 // PostgreSQL refuses a prepared statement whose result columns changed under it (a migration while the process
-// runs): `cached plan must not change result type`.
-const PLAN_RESULT_CHANGED = '0A000';
+// runs) with this message, under the broader code 0A000 (feature_not_supported).
+const isStalePlan = (err: unknown): boolean =>
+  (err as { code?: string }).code === '0A000' && String((err as Error).message).includes('cached plan must not change result type');
 let statementCount = 0;
 
 /**
@@ -116,19 +118,16 @@ export async function runReadShape<T>(
     shapes.set(key, shape);
   }
   const client = db.client as unknown as KnexClient;
-  let text = positioned.get(key);
-  if (text === undefined) {
-    text = client.positionBindings(shape.sql);
-    positioned.set(key, text);
+  let statement = statements.get(key);
+  if (statement === undefined) {
+    const text = client.positionBindings(shape.sql);
+    statement = { text, name: `lf_${createHash('sha256').update(`${key}\0${text}`).digest('hex').slice(0, 40)}` };
+    statements.set(key, statement);
   }
+  const { text, name } = statement;
   const values = shape.bindings.map((b) => ('param' in b ? params[b.param] : b.value));
   // knex refuses an undefined binding (an error, not a NULL): its own path answers that as it always has.
   if (values.includes(undefined)) return runShape<T>(db, key, build, params);
-  let name = names.get(key);
-  if (name === undefined) {
-    name = `lf_${createHash('sha256').update(`${key}\0${text}`).digest('hex').slice(0, 40)}`;
-    names.set(key, name);
-  }
   const connection = await client.acquireConnection();
   const event = {
     __knexUid: connection.__knexUid,
@@ -152,7 +151,7 @@ export async function runReadShape<T>(
       // key), so each connection holds a few dozen.
       result = await connection.query({ name, text, values });
     } catch (err) {
-      if ((err as { code?: string }).code === PLAN_RESULT_CHANGED) {
+      if (isStalePlan(err)) {
         // The schema moved under this connection's prepared statement: answer with the plain text, and have the
         // pool replace the connection, whose prepared statements all predate the change.
         connection.__knex__disposed = err;

@@ -16,7 +16,26 @@ interface Shape {
 }
 
 const MARK = '\u0001shape-param:';
+
+/**
+ * How many shapes the process keeps built. The fixed reads are a few dozen, but the catalog's statements are one
+ * shape per combination of filters and ordering (tens of thousands, though few are ever used): past the bound the
+ * oldest is dropped, and built again should it come back.
+ */
+const SHAPES_KEPT = 512;
+
+/** Map.set that first drops the oldest entry of a map holding `bound` of them. */
+function remember<V>(map: Map<string, V>, key: string, value: V, bound: number): V {
+  if (map.size >= bound) map.delete(map.keys().next().value as string);
+  map.set(key, value);
+  return value;
+}
+
 const shapes = new Map<string, Shape>();
+
+function shapeOf(key: string, build: () => Knex.QueryBuilder | Knex.Raw): Shape {
+  return shapes.get(key) ?? remember(shapes, key, compile(build), SHAPES_KEPT);
+}
 
 /** The marker standing for a parameter while the shape is built. */
 export const param = (name: string): string => `${MARK}${name}`;
@@ -59,11 +78,7 @@ export async function runShape<T>(
   build: () => Knex.QueryBuilder | Knex.Raw,
   params: Record<string, unknown>,
 ): Promise<T[]> {
-  let shape = shapes.get(key);
-  if (!shape) {
-    shape = compile(build);
-    shapes.set(key, shape);
-  }
+  const shape = shapeOf(key, build);
   const values = shape.bindings.map((b) => ('param' in b ? params[b.param] : b.value));
   const { rows } = (await db.raw(shape.sql, values as Knex.RawBinding[])) as { rows: T[] };
   return rows;
@@ -104,25 +119,27 @@ let statementCount = 0;
  * knex instance with the fields knex gives them, so whatever listens there (the bench's capture, tests) sees
  * the same statements; a failure carries knex's `<sql> - <message>` prefix. Inside a transaction the statement
  * must run on the transaction's connection: that goes through runShape.
+ *
+ * `prepare: false` sends the text unnamed, planned for its values every time: for a shape whose best plan depends on
+ * them. PostgreSQL switches a prepared statement to a generic plan, made without the values, when its estimated
+ * cost is no worse than the custom plans', and those estimates go wrong for selective filters (see catalogShape in
+ * src/repositories/courseSearch.ts).
  */
 export async function runReadShape<T>(
   db: Db,
   key: string,
   build: () => Knex.QueryBuilder | Knex.Raw,
   params: Record<string, unknown>,
+  prepare = true,
 ): Promise<T[]> {
   if (db.isTransaction) return runShape<T>(db, key, build, params);
-  let shape = shapes.get(key);
-  if (!shape) {
-    shape = compile(build);
-    shapes.set(key, shape);
-  }
+  const shape = shapeOf(key, build);
   const client = db.client as unknown as KnexClient;
   let statement = statements.get(key);
   if (statement === undefined) {
     const text = client.positionBindings(shape.sql);
-    statement = { text, name: `lf_${createHash('sha256').update(`${key}\0${text}`).digest('hex').slice(0, 40)}` };
-    statements.set(key, statement);
+    const name = `lf_${createHash('sha256').update(`${key}\0${text}`).digest('hex').slice(0, 40)}`;
+    statement = remember(statements, key, { text, name }, SHAPES_KEPT);
   }
   const { text, name } = statement;
   const values = shape.bindings.map((b) => ('param' in b ? params[b.param] : b.value));
@@ -147,9 +164,9 @@ export async function runReadShape<T>(
       // A named statement: each pooled connection parses and plans the shape once (pg remembers which names it has
       // prepared) and then only binds and executes it. For these short reads parsing and planning were most of
       // PostgreSQL's work: in the bench the course page's PostgreSQL time per request fell to 0.4 x the floor's,
-      // which runs the same text unprepared. The shapes are a fixed set (one per call site, no client input in a
-      // key), so each connection holds a few dozen.
-      result = await connection.query({ name, text, values });
+      // which runs the same text unprepared. The prepared shapes are a fixed set (one per call site, no client
+      // input in a key), so each connection holds a few dozen.
+      result = prepare ? await connection.query({ name, text, values }) : await connection.query(text, values);
     } catch (err) {
       if (isStalePlan(err)) {
         // The schema moved under this connection's prepared statement: answer with the plain text, and have the

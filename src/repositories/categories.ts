@@ -1,4 +1,5 @@
 import type { Db } from '../db/knex';
+import { param, runReadShape } from '../db/sqlShapes';
 
 export interface CategoryRow {
   id: string;
@@ -24,8 +25,13 @@ export function listCategoriesWithCounts(db: Db): Promise<CategoryRow[]> {
 
 /** A category's id from its name (citext: any case) or its slug (stored lowercase). */
 export async function findCategoryId(db: Db, nameOrSlug: string): Promise<string | undefined> {
-  const row = await db('categories').where('name', nameOrSlug).orWhere('slug', nameOrSlug.toLowerCase()).first('id');
-  return (row as { id: string } | undefined)?.id;
+  const [row] = await runReadShape<{ id: string }>(
+    db,
+    'category id by name or slug',
+    () => db('categories').where('name', param('name')).orWhere('slug', param('slug')).first('id'),
+    { name: nameOrSlug, slug: nameOrSlug.toLowerCase() },
+  );
+  return row?.id;
 }
 
 export async function categoryExists(db: Db, id: string): Promise<boolean> {

@@ -132,42 +132,38 @@ export function selectListRows(
   page: Knex.QueryBuilder | Knex.Raw,
   order: Array<{ column: string; dir: 'asc' | 'desc' }>,
 ): Promise<CourseListRow[]> {
-  const query = withNames(db, LIST_COLUMNS).join(db.raw('(?) AS p', [page]), 'p.id', 'c.id');
-  for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
-  return query as unknown as Promise<CourseListRow[]>;
+  return listRowsQuery(db, page, order) as unknown as Promise<CourseListRow[]>;
 }
 
-const PAGE_MARK = '__page__';
-/** selectListRowsAtVersion's SQL around the page, per order. */
-const outerTexts = new Map<string, string>();
+/** selectListRows's statement, for a caller that runs it as a shape (src/db/sqlShapes.ts). */
+export function listRowsQuery(
+  db: Db,
+  page: Knex.QueryBuilder | Knex.Raw,
+  order: Array<{ column: string; dir: 'asc' | 'desc' }>,
+): Knex.QueryBuilder {
+  const query = withNames(db, LIST_COLUMNS).join(db.raw('(?) AS p', [page]), 'p.id', 'c.id');
+  for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
+  return query;
+}
 
 /**
  * selectListRows plus the catalog versions (migrations create_catalog_version, add_catalog_order_version) seen by
- * the same statement, so the page and the versions come from one snapshot in one round trip. The version row is right-joined: an empty page
- * still returns it (as the only row, with a null id).
+ * the same statement, so the page and the versions come from one snapshot in one round trip. The version row is
+ * right-joined: an empty page still returns it (as the only row, with a null id). Its rows go to listRowsAtVersion.
  */
-export async function selectListRowsAtVersion(
-  db: Db,
-  page: Knex.Raw,
-  order: Array<{ column: string; dir: 'asc' | 'desc' }>,
-): Promise<ListRowsAtVersion> {
-  // The names around the page are one fixed text per order (see src/db/sqlShapes.ts); only the page inside varies.
-  const orderKey = order.map((o) => `${o.column} ${o.dir}`).join();
-  let outer = outerTexts.get(orderKey);
-  if (outer === undefined) {
-    const query = withNames(db, [...LIST_COLUMNS, 'cv.version AS catalog_version', 'cv.order_version AS catalog_order_version'])
-      .select(db.raw('p.s0::text AS sort_key'))
-      .join(db.raw(`(${PAGE_MARK}) AS p`), 'p.id', 'c.id')
-      .joinRaw('RIGHT JOIN catalog_version cv ON true');
-    for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
-    outer = query.toSQL().sql;
-    outerTexts.set(orderKey, outer);
-  }
-  const inner = page.toSQL();
-  const sql = outer.replace(PAGE_MARK, () => inner.sql);
-  const { rows: found } = (await db.raw(sql, inner.bindings as Knex.RawBinding[])) as {
-    rows: Array<CourseListRow & { catalog_version: number; catalog_order_version: number; sort_key: string | null }>;
-  };
+export function listRowsAtVersionQuery(db: Db, page: Knex.Raw, order: Array<{ column: string; dir: 'asc' | 'desc' }>): Knex.QueryBuilder {
+  const query = withNames(db, [...LIST_COLUMNS, 'cv.version AS catalog_version', 'cv.order_version AS catalog_order_version'])
+    .select(db.raw('p.s0::text AS sort_key'))
+    .join(db.raw('(?) AS p', [page]), 'p.id', 'c.id')
+    .joinRaw('RIGHT JOIN catalog_version cv ON true');
+  for (const { column, dir } of order) query.orderBy(`p.${column}`, dir);
+  return query;
+}
+
+export type RowAtVersion = CourseListRow & { catalog_version: number; catalog_order_version: number; sort_key: string | null };
+
+/** The page, its versions and its first row's key from listRowsAtVersionQuery's rows. */
+export function listRowsAtVersion(found: RowAtVersion[]): ListRowsAtVersion {
   const [first] = found;
   if (!first) throw new Error('catalog_version has no row');
   return {

@@ -7,19 +7,20 @@ import { type PageRequest, type PageSlice, pageRequest, pageSlice } from '../pag
 import { catalogFacets, courseListItem } from '../presenters/courses';
 import {
   anchorable,
-  anchoredPageQuery,
   type CatalogFilters,
+  type CatalogShape,
+  catalogShape,
   type FacetRow,
   facetDimensionsOnly,
   findFuzzyPhrases,
   type Ordering,
-  pageQuery,
+  readAnchoredPage,
+  readPage,
+  readPageAtVersion,
   runFacets,
-  type SortSpec,
-  sortSpec,
 } from '../repositories/courseSearch';
 import { findCategoryId } from '../repositories/categories';
-import { type CourseListRow, type Level, LEVELS, selectListRows, selectListRowsAtVersion } from '../repositories/courses';
+import { type CourseListRow, type Level, LEVELS } from '../repositories/courses';
 import { cachedFacets, cacheFacets, type FacetSummary } from './catalogFacetCache';
 import { type CachedAnchor, cacheAnchor, cachedAnchor } from './catalogPageAnchors';
 import { viewerFlags } from '../repositories/viewerState';
@@ -72,23 +73,15 @@ interface Pass {
   rows: CourseListRow[];
 }
 
-const orderOf = (sort: SortSpec): Array<{ column: string; dir: 'asc' | 'desc' }> => [
-  { column: 's0', dir: sort.keyDir },
-  { column: 'id', dir: sort.idDir },
-];
-
 async function runPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
-  const sort = sortSpec(db, ordering, f.search);
-  const [facets, rows] = await Promise.all([
-    runFacets(db, f),
-    selectListRows(db, pageQuery(db, f, sort, page.pageSize, page.offset), orderOf(sort)),
-  ]);
+  const shape = catalogShape(f);
+  const [facets, rows] = await Promise.all([runFacets(db, shape), readPage(db, shape, ordering, page.pageSize, page.offset)]);
   return { summary: catalogFacets(facets), rows };
 }
 
 /** Computes the facets of a facet-only filter and caches them under the catalog version their statement saw. */
-async function loadFacets(db: Db, f: CatalogFilters, key: string): Promise<{ version: number; summary: FacetSummary }> {
-  const rows = await runFacets(db, f);
+async function loadFacets(db: Db, shape: CatalogShape, key: string): Promise<{ version: number; summary: FacetSummary }> {
+  const rows = await runFacets(db, shape);
   // The grouping sets always yield the total's row, so there is a first row.
   const known = { version: (rows[0] as FacetRow).catalog_version, summary: catalogFacets(rows) };
   cacheFacets(db, key, known.version, known.summary);
@@ -96,11 +89,10 @@ async function loadFacets(db: Db, f: CatalogFilters, key: string): Promise<{ ver
 }
 
 /** The page rows and the catalog version of their statement; from the end of the ordering when `total` is given. */
-function pageAtVersion(db: Db, f: CatalogFilters, sort: SortSpec, page: PageRequest, total?: number) {
-  if (total === undefined) return selectListRowsAtVersion(db, pageQuery(db, f, sort, page.pageSize, page.offset), orderOf(sort));
+function pageAtVersion(db: Db, shape: CatalogShape, ordering: Ordering, page: PageRequest, total?: number) {
+  if (total === undefined) return readPageAtVersion(db, shape, ordering, page.pageSize, page.offset, false);
   const fromEnd = total - page.offset - page.pageSize;
-  const query = pageQuery(db, f, sort, page.pageSize + Math.min(fromEnd, 0), Math.max(fromEnd, 0), true);
-  return selectListRowsAtVersion(db, query, orderOf(sort));
+  return readPageAtVersion(db, shape, ordering, page.pageSize + Math.min(fromEnd, 0), Math.max(fromEnd, 0), true);
 }
 
 /**
@@ -116,21 +108,21 @@ function pageAtVersion(db: Db, f: CatalogFilters, sort: SortSpec, page: PageRequ
  */
 async function runFacetOnlyPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
   const key = JSON.stringify(f);
-  const sort = sortSpec(db, ordering, undefined);
-  let known = cachedFacets(db, key) ?? (await loadFacets(db, f, key));
+  const shape = catalogShape(f);
+  let known = cachedFacets(db, key) ?? (await loadFacets(db, shape, key));
   const anchorKey = page.offset > 0 && anchorable(ordering) ? `${ordering} ${page.pageSize} ${page.offset} ${key}` : undefined;
   const anchor = anchorKey === undefined ? undefined : cachedAnchor(db, anchorKey);
-  let read = anchor && (await anchoredPage(db, f, sort, page, anchor));
+  let read = anchor && (await anchoredPage(db, shape, ordering, page, anchor));
   if (read) {
-    if (read.catalogVersion !== known.version) known = await loadFacets(db, f, key);
+    if (read.catalogVersion !== known.version) known = await loadFacets(db, shape, key);
     return { summary: known.summary, rows: read.rows };
   }
   const total = known.summary.count;
   const fromEnd = page.offset < total && page.offset * 2 > total;
-  read = await pageAtVersion(db, f, sort, page, fromEnd ? total : undefined);
+  read = await pageAtVersion(db, shape, ordering, page, fromEnd ? total : undefined);
   if (read.catalogVersion !== known.version) {
-    known = await loadFacets(db, f, key);
-    if (fromEnd) read = await pageAtVersion(db, f, sort, page);
+    known = await loadFacets(db, shape, key);
+    if (fromEnd) read = await pageAtVersion(db, shape, ordering, page);
   }
   if (anchorKey !== undefined && read.firstKey) {
     cacheAnchor(db, anchorKey, { ...read.firstKey, catalogVersion: read.catalogVersion, orderVersion: read.orderVersion });
@@ -142,8 +134,8 @@ async function runFacetOnlyPass(db: Db, f: CatalogFilters, ordering: Ordering, p
  * The page read as a seek from the row it started with last time (catalogPageAnchors), or undefined when the
  * statement's snapshot shows another catalog than the anchor's: then the anchor may no longer be at that offset.
  */
-async function anchoredPage(db: Db, f: CatalogFilters, sort: SortSpec, page: PageRequest, anchor: CachedAnchor) {
-  const read = await selectListRowsAtVersion(db, anchoredPageQuery(db, f, sort, page.pageSize, anchor), orderOf(sort));
+async function anchoredPage(db: Db, shape: CatalogShape, ordering: Ordering, page: PageRequest, anchor: CachedAnchor) {
+  const read = await readAnchoredPage(db, shape, ordering, page.pageSize, anchor);
   return read.catalogVersion === anchor.catalogVersion && read.orderVersion === anchor.orderVersion ? read : undefined;
 }
 

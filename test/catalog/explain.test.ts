@@ -110,8 +110,11 @@ function nodes(plan: PlanNode): PlanNode[] {
   return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 }
 
-/** Runs the request and returns the plan of every statement it sent that reads `courses` (or the typo fallback's titles). */
-async function plansOf(query: Record<string, string | number>): Promise<Array<{ sql: string; nodes: PlanNode[] }>> {
+/**
+ * Runs the request and returns the plan of every statement it sent that reads `courses` (or the typo fallback's
+ * titles). `generic`: the plan PostgreSQL makes without the values, which a prepared statement may switch to.
+ */
+async function plansOf(query: Record<string, string | number>, generic = false): Promise<Array<{ sql: string; nodes: PlanNode[] }>> {
   const statements: Array<{ sql: string; bindings: unknown[] }> = [];
   const listener = (q: { sql: string; bindings?: unknown[] }): void => {
     if (/\b(courses|catalog_titles)\b/.test(q.sql) && /^\s*select/i.test(q.sql))
@@ -131,10 +134,24 @@ async function plansOf(query: Record<string, string | number>): Promise<Array<{ 
     // knex logs `?` placeholders; pg wants $1, $2, ...
     let n = 0;
     const text = s.sql.replace(/\?/g, () => `$${++n}`);
-    const { rows } = await client.query(`EXPLAIN (FORMAT JSON) ${text}`, s.bindings as unknown[]);
+    const { rows } = generic
+      ? await explainGeneric(text, s.bindings)
+      : await client.query(`EXPLAIN (FORMAT JSON) ${text}`, s.bindings as unknown[]);
     plans.push({ sql: s.sql, nodes: nodes((rows[0]['QUERY PLAN'] as Array<{ Plan: PlanNode }>)[0]!.Plan) });
   }
   return plans;
+}
+
+async function explainGeneric(text: string, values: unknown[]): Promise<pg.QueryResult> {
+  await client.query(`PREPARE generic_probe AS ${text}`);
+  try {
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    const args = values.map((v) => client.escapeLiteral(String(v))).join(', ');
+    return await client.query(`EXPLAIN (FORMAT JSON) EXECUTE generic_probe${args ? `(${args})` : ''}`);
+  } finally {
+    await client.query('RESET plan_cache_mode');
+    await client.query('DEALLOCATE generic_probe');
+  }
 }
 
 function assertNoSeqScanOfCourses(plans: Array<{ sql: string; nodes: PlanNode[] }>): void {
@@ -168,6 +185,20 @@ describe(`catalog query plans at ${COURSES} courses`, () => {
     const fuzzy = plans.filter((p) => p.sql.includes('fuzzy_match'));
     assert.equal(fuzzy.length, 2, 'the page and the facets of the fallback');
     for (const plan of fuzzy) assert.ok(indexesUsed([plan]).includes('courses_pub_title_cover_index'), plan.sql);
+  });
+
+  // The search-only statements run prepared (CatalogShape.searchOnly): PostgreSQL may keep a generic plan for them,
+  // which must read the same indexes.
+  it('search alone, prepared: the generic plans read the full-text and covering indexes too', async () => {
+    const ranked = await plansOf({ search: 'javascript' }, true);
+    assertNoSeqScanOfCourses(ranked);
+    assert.ok(indexesUsed(ranked).includes('courses_search_vector_index'));
+    const typo = await plansOf({ search: 'javscript' }, true);
+    assertNoSeqScanOfCourses(typo);
+    assert.ok(indexesUsed(typo).includes('catalog_titles_trgm_index'));
+    for (const plan of typo.filter((p) => p.sql.includes('fuzzy_match'))) {
+      assert.ok(indexesUsed([plan]).includes('courses_pub_title_cover_index'), plan.sql);
+    }
   });
 
   it('price filter + rating sort: the rating index', async () => {

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../src/db/migrate';
+import { API_NODE_FLAGS } from '../src/processModel';
 import { DEMO_LEARNER_EMAIL, DEMO_PASSWORD, seedDemo } from '../db/seeds/demo';
 import { ensureBuilt } from '../test/compiled';
 import type { BaselineRoute } from './baseline-server';
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     const stripe = spawn(process.execPath, [path.join(ROOT, 'dist', 'stripe-test-server', 'main.js')], { cwd: ROOT, env, stdio: 'ignore' });
     children.push(stripe);
     await waitForPort(STRIPE_PORT, stripe);
-    const api = spawn(process.execPath, [path.join(ROOT, 'dist', 'src', 'server.js')], {
+    const api = spawn(process.execPath, [...API_NODE_FLAGS, path.join(ROOT, 'dist', 'src', 'server.js')], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { after, before, describe, it } from 'node:test';
+import { API_NODE_FLAGS } from '../../src/processModel';
 import { ensureBuilt } from '../compiled';
 import { ApiClient } from '../support/client';
 import { type CompiledApi, freePort, startCompiledApi } from '../support/compiledApi';
@@ -59,6 +61,15 @@ describe('the compiled release step (db:migrate:prod)', () => {
   });
 });
 
+it('start:api runs the API with its node flags, as the bench and the compiled-API tests do', () => {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> })
+    .scripts;
+  const argv = scripts['start:api']?.split(/\s+/) ?? [];
+  const server = argv.indexOf('dist/src/server.js');
+  assert.ok(server > 0, scripts['start:api']);
+  assert.deepEqual(argv.slice(argv.indexOf('node') + 1, server), [...API_NODE_FLAGS]);
+});
+
 describe('the compiled API (start:api)', () => {
   let dbName: string;
   let api: CompiledApi;
@@ -101,6 +112,11 @@ describe('the compiled API (start:api)', () => {
     // node:cluster: one primary and two API processes.
     const pids = new Set([...api.output().matchAll(/"pid":(\d+)[^\n]*LearnFlow API listening/g)].map((m) => m[1]));
     assert.equal(pids.size, 2, api.output());
+    // node:cluster forks them with the primary's node flags (API_NODE_FLAGS).
+    for (const pid of pids) {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      for (const flag of API_NODE_FLAGS) assert.ok(argv.includes(flag), argv.join(' '));
+    }
   });
 
   it('serves the metrics of every API process, aggregated, from the primary', async () => {

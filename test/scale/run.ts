@@ -10,6 +10,7 @@ import { ApiClient, type ApiResponse } from '../support/client';
 import { databaseUrl } from '../support/databases';
 import { BILLING } from '../support/factories/commerce';
 import { insertCourse } from '../support/factories/catalog';
+import { API_NODE_FLAGS } from '../../src/processModel';
 
 /**
  * `npm run test:scale`: the scale-out proof. Three compiled API processes (start:api, ports SCALE_API_PORTS) and
@@ -30,8 +31,8 @@ const figures = { requests: 0, errors: 0, effects: {} as Record<string, number> 
 const children: ChildProcess[] = [];
 const errorLines: string[] = [];
 
-function start(name: string, script: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [path.join(ROOT, script)], {
+function start(name: string, script: string, env: Record<string, string>, nodeFlags: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, path.join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -140,7 +141,9 @@ async function main(): Promise<void> {
     STORAGE_DIR: path.join(ROOT, 'var', DB_NAME),
   };
   const stripeServer = start('stripe test server', 'dist/stripe-test-server/main.js', env);
-  const apiProcs = API_PORTS.map((port) => start(`API :${port}`, 'dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }));
+  const apiProcs = API_PORTS.map((port) =>
+    start(`API :${port}`, 'dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, API_NODE_FLAGS),
+  );
   const workerProcs = [0, 1].map((i) => start(`worker ${i + 1}`, 'dist/workers/main.js', env));
   void stripeServer;
   try {

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { API_NODE_FLAGS } from '../../src/processModel';
 import { freePort } from './processes';
 
 export { freePort };
@@ -31,7 +32,7 @@ export async function startCompiledApi(
 ): Promise<CompiledApi> {
   if (!fs.existsSync(COMPILED_SERVER)) throw new Error(`${COMPILED_SERVER} is missing: run npm run build first`);
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, [COMPILED_SERVER], {
+  const child = spawn(process.execPath, [...API_NODE_FLAGS, COMPILED_SERVER], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -37,7 +37,7 @@ it('renders each receipt exactly once after kill -9 mid-render', async () => {
   assert.equal(storedDocuments(s, 'receipts').length, 0);
 
   s.startWorkers();
-  // Kill as soon as the first receipt is stored: the others are being rendered (concurrency 4) or waiting.
+  // Kill as soon as the first receipt is stored: the others are being rendered (WORKER_CONCURRENCY at once) or waiting.
   await eventually(async () => storedDocuments(s, 'receipts').length >= 1, 60_000, 'the first receipt', 5);
   const active = await queue.getActiveCount();
   await s.killWorkers('SIGKILL');

@@ -12,8 +12,13 @@ import type { WorkerDeps } from './processor';
 import { createQueue, QUEUE_NAME } from './queue';
 import { OutboxRelay } from './relay';
 
-/** Jobs one worker process runs at once (bench/workers.ts measures with the same). */
-export const WORKER_CONCURRENCY = 4;
+/**
+ * Jobs one worker process runs at once (bench/workers.ts measures with the same). The jobs mostly wait on
+ * PostgreSQL, Redis, Stripe or the disk, so more of them in flight keep the process busy: 8 instead of 4 raised
+ * recompute-course-stats from 4,480 to 4,970 jobs/s (0.47 to 0.52 x the no-op processor, whose rate barely moved).
+ * The pool's 5 connections still bound what reaches the database; a receipt or certificate render holds a few MB.
+ */
+export const WORKER_CONCURRENCY = 8;
 
 export interface WorkerRuntime {
   relay: OutboxRelay;

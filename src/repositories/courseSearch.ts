@@ -361,8 +361,8 @@ export interface FacetRow {
 
 /**
  * A catalog request's statements as shapes (src/db/sqlShapes.ts): the filters with a marker in place of each value,
- * so that each statement is built once per combination of filters and ordering and then runs prepared with the
- * request's values. knex's building of these texts (nested raws re-scanned for their placeholders) and its runner
+ * so that each statement is built once per combination of filters and ordering and then runs with the request's
+ * values (prepared only when `searchOnly`). knex's building of these texts (nested raws re-scanned for their placeholders) and its runner
  * were the largest part of the search's CPU not found in the bare server. `key` tells the shapes apart: which
  * filters are present, and the few values that change the text (is_free, a category that does not exist, the
  * search mode); no client text ever enters a key.

@@ -132,7 +132,7 @@ export async function findFuzzyPhrases(db: Db, text: string): Promise<FuzzyPhras
 }
 
 /** `relevance` is the best match first with a search, and `-popularity` without one. */
-export function sortSpec(db: Db, ordering: Ordering, search: CatalogFilters['search']): SortSpec {
+function sortSpec(db: Db, ordering: Ordering, search: CatalogFilters['search']): SortSpec {
   if (ordering === 'relevance' && search) {
     return { key: rankExpression(db, search), keyDir: 'desc', idDir: 'asc', bestFuzzyMatch: search.mode === 'fuzzy' };
   }
@@ -221,7 +221,7 @@ function fuzzyMatches(db: Db, phrases: FuzzyPhrases, where: Knex.Raw, columns: s
 }
 
 /** Every filter at once: the WHERE clause of the page. */
-export function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
+function matchAll(db: Db, f: CatalogFilters): Knex.Raw {
   const where = matchFilters(db, f);
   if (f.search?.mode !== 'fuzzy') return where;
   const { titles, names } = f.search.phrases;
@@ -235,7 +235,7 @@ const flip = (dir: Dir): Dir => (dir === 'asc' ? 'desc' : 'asc');
  * the same ordering backwards with `offset` counted from the last match: a page past the middle of N matches
  * then skips N - offset - limit index entries instead of offset (selectListRows puts the rows back in order).
  */
-export function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number, fromEnd = false): Knex.Raw {
+function pageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, offset: number, fromEnd = false): Knex.Raw {
   const keyDir = fromEnd ? flip(sort.keyDir) : sort.keyDir;
   const idDir = fromEnd ? flip(sort.idDir) : sort.idDir;
   if (f.search?.mode === 'fuzzy' && sort.bestFuzzyMatch) {
@@ -273,7 +273,7 @@ export function anchorable(ordering: Ordering): boolean {
  * reads about 2 × limit index entries wherever the page lies. The same columns and order as pageQuery's, for
  * selectListRows; only for the orderings of `anchorable`, without a search.
  */
-export function anchoredPageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, anchor: PageAnchor): Knex.Raw {
+function anchoredPageQuery(db: Db, f: CatalogFilters, sort: SortSpec, limit: number, anchor: PageAnchor): Knex.Raw {
   const where = matchAll(db, f);
   const after = sort.keyDir === 'asc' ? '>' : '<';
   const idFrom = sort.idDir === 'asc' ? '>=' : '<=';
@@ -308,7 +308,7 @@ export function facetDimensionsOnly(f: CatalogFilters): boolean {
  * GROUPING(category_id, level, language, band) tells the sets apart: 7 category, 11 level, 13 language, 14 band, 15 total.
  * Every row carries the catalog version its statement saw: the key under which its facets may be cached.
  */
-export function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
+function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
   const source = facetDimensionsOnly(f)
     ? db.raw('SELECT category_id, level, language, price_cents, courses AS weight FROM catalog_facet_counts WHERE courses > 0')

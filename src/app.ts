@@ -10,6 +10,7 @@ import { reportRequestError } from './errorTracking/sentry';
 import { rejectNulCharacters } from './http/nulCharacters';
 import { requestLog } from './http/requestLog';
 import { securityHeaders } from './http/securityHeaders';
+import { type ErrorMiddleware, type Middleware, serveApiDirectly } from './http/directApiChain';
 import { rateLimitExceeded, setRateLimitHeaders } from './http/rateLimits';
 import { isDatabaseUnavailable, pgCode } from './db/pgErrors';
 import { UNROUTED } from './metrics/requests';
@@ -40,17 +41,18 @@ export function createApp(deps: Deps): express.Express {
   app.set('trust proxy', deps.config.env === 'production' ? 1 : false);
   app.set('query parser', 'simple');
 
-  app.use(requestLog(deps.log));
-  // While draining after SIGTERM, every response closes its connection: a kept-alive client reconnects, and lands
-  // on a process that is staying (src/server.ts).
-  app.use((_req: Request, res: Response, next: NextFunction) => {
-    if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
-    next();
-  });
-  // Times every request, including those refused before routing (rate limit, 415), which count as "unrouted".
-  app.use(deps.metrics.requests.middleware);
-  app.use(securityHeaders());
-  app.use(
+  // Every request, in this order: its id and log line, `Connection: close` while draining, its timing (including
+  // requests refused before routing, counted as "unrouted"), the security headers, CORS, the global rate limit.
+  const before: Middleware[] = [
+    requestLog(deps.log),
+    // While draining after SIGTERM, every response closes its connection: a kept-alive client reconnects, and
+    // lands on a process that is staying (src/server.ts).
+    (_req, res, next) => {
+      if (deps.lifecycle.draining) res.setHeader('Connection', 'close');
+      next();
+    },
+    deps.metrics.requests.middleware,
+    securityHeaders(),
     cors({
       origin: deps.config.corsOrigins.includes('*') ? '*' : deps.config.corsOrigins,
       exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'ETag'],
@@ -58,32 +60,15 @@ export function createApp(deps: Deps): express.Express {
       // so a signed-in page does not pay one OPTIONS round trip per URL and per call.
       maxAge: 7200,
     }),
-  );
-
-  // The global per-IP ceiling; login and register have tighter limits of their own in the auth service.
-  app.use(async (req: Request, res: Response, next: NextFunction) => {
-    const limit = deps.rateLimits.global;
-    try {
-      setRateLimitHeaders(res, limit.points, await limit.consume(req.ip ?? 'unknown'));
-      next();
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        setRateLimitHeaders(res, limit.points, rejection);
-        next(rateLimitExceeded(rejection));
-      } else next(rejection);
-    }
-  });
-
-  // Staff pages (src/admin/) sit outside the contract and before its JSON-only body rules: the login is an
-  // HTML form, and bull-board parses its own requests.
-  app.use(onlyUnder(/^\/admin(?:\/|$)/i, staffLoginRouter(deps), queueDashboardRouter(deps)));
-
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody(req) && !req.is('application/json')) {
-      next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
-    } else next();
-  });
-  app.use(
+    globalRateLimit(deps),
+  ];
+  // Then the body rules: JSON only (415 otherwise), parsed within the size limit, no NUL characters.
+  const bodies: Middleware[] = [
+    (req, _res, next) => {
+      if (['POST', 'PUT', 'PATCH'].includes(req.method) && hasBody(req) && !req.is('application/json')) {
+        next(new AppError('UNSUPPORTED_MEDIA_TYPE'));
+      } else next();
+    },
     express.json({
       limit: deps.config.bodyLimit,
       strict: false,
@@ -91,13 +76,9 @@ export function createApp(deps: Deps): express.Express {
         if (RAW_BODY_PATHS.has((req as Request).originalUrl.split('?')[0] as string)) req.rawBody = Buffer.from(buf);
       },
     }),
-  );
-
-  app.use(rejectNulCharacters(RAW_BODY_PATHS));
-
-  app.use(onlyUnder(/^\/api\/docs(?:\/|$)/i, referencePageRouter()));
-
-  app.use(API_PREFIX, (req: Request, res: Response, next: NextFunction) => {
+    rejectNulCharacters(RAW_BODY_PATHS),
+  ];
+  const contract: Middleware = (req, res, next) => {
     // HEAD is routed as the GET of the same path (openapi-backend only routes documented methods); Node sends
     // the GET's status and headers without the body.
     const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -109,13 +90,12 @@ export function createApp(deps: Deps): express.Express {
       body: req.body,
     };
     api.handleRequest(request, req, res, deps).catch(next);
-  });
-
-  app.use((_req: Request, _res: Response, next: NextFunction) => {
+  };
+  const notFound: Middleware = (_req, _res, next) => {
     next(new AppError('NOT_FOUND'));
-  });
-
-  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+  };
+  // Four parameters: express tells error middleware by its arity.
+  const onError: ErrorMiddleware = (err, req, res, _next) => {
     const appError = toAppError(err);
     if (appError.code === 'SERVICE_UNAVAILABLE') req.log?.warn({ err: (err as Error)?.message }, 'database unavailable');
     else if (appError.status >= 500) req.log?.error({ err }, 'request failed');
@@ -130,8 +110,36 @@ export function createApp(deps: Deps): express.Express {
     // The one place Retry-After is set: from the error (429, 503, and a receipt or certificate not ready yet).
     if (appError.retryAfter !== undefined) res.setHeader('Retry-After', String(appError.retryAfter));
     res.status(appError.status).json(appError.toBody());
-  });
+  };
+
+  app.use(before);
+  // Staff pages (src/admin/) sit outside the contract and before its JSON-only body rules: the login is an
+  // HTML form, and bull-board parses its own requests.
+  app.use(onlyUnder(/^\/admin(?:\/|$)/i, staffLoginRouter(deps), queueDashboardRouter(deps)));
+  app.use(bodies);
+  app.use(onlyUnder(/^\/api\/docs(?:\/|$)/i, referencePageRouter()));
+  app.use(API_PREFIX, contract);
+  app.use(notFound);
+  app.use(onError);
+  // The API's own requests run the same layers without the router (the two onlyUnder layers never act on them).
+  serveApiDirectly(app, { before: [...before, ...bodies], prefix: API_PREFIX, mounted: contract, after: [notFound], onError });
   return app;
+}
+
+/** The global per-IP ceiling; login and register have tighter limits of their own in the auth service. */
+function globalRateLimit(deps: Deps): Middleware {
+  return async (req, res, next) => {
+    const limit = deps.rateLimits.global;
+    try {
+      setRateLimitHeaders(res, limit.points, await limit.consume(req.ip ?? 'unknown'));
+      next();
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        setRateLimitHeaders(res, limit.points, rejection);
+        next(rateLimitExceeded(rejection));
+      } else next(rejection);
+    }
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Db } from './knex';
+import { type PooledConnection, runOn } from './pooledQuery';
 
 /**
  * SQL built once per query shape. knex's builder assembles and compiles the same text on every request of a hot
@@ -84,8 +85,7 @@ export async function runShape<T>(
   return rows;
 }
 
-interface PooledClient {
-  query(text: string | { name: string; text: string; values: unknown[] }, values?: unknown[]): Promise<{ rows: unknown[] }>;
+interface PooledClient extends PooledConnection {
   __knexUid?: string;
   /** knex's mark for a connection its pool must destroy instead of reusing. */
   __knex__disposed?: unknown;
@@ -166,13 +166,13 @@ export async function runReadShape<T>(
       // PostgreSQL's work: in the bench the course page's PostgreSQL time per request fell to 0.4 x the floor's,
       // which runs the same text unprepared. The prepared shapes are a fixed set (one per call site, no client
       // input in a key), so each connection holds a few dozen.
-      result = prepare ? await connection.query({ name, text, values }) : await connection.query(text, values);
+      result = await runOn(connection, prepare ? { name, text, values } : { text, values });
     } catch (err) {
       if (isStalePlan(err)) {
         // The schema moved under this connection's prepared statement: answer with the plain text, and have the
         // pool replace the connection, whose prepared statements all predate the change.
         connection.__knex__disposed = err;
-        result = await connection.query(text, values);
+        result = await runOn(connection, { text, values });
         if (observed) client.emit('query-response', result, event, undefined);
         return result.rows as T[];
       }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { QueryResult } from 'pg';
+import { type PooledConnection, runOn } from '../db/pooledQuery';
 
 export interface CourseStatsRow {
   known: boolean;
@@ -7,10 +7,6 @@ export interface CourseStatsRow {
   bestseller_changes: number;
 }
 
-/** The pg connection knex's pool hands out: only what a named (prepared) statement needs. */
-interface PooledConnection {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<QueryResult<CourseStatsRow>>;
-}
 interface PoolClient {
   acquireConnection(): Promise<PooledConnection>;
   releaseConnection(connection: PooledConnection): Promise<void>;
@@ -34,7 +30,7 @@ export async function recomputeStats(db: Knex, courseId: string): Promise<Course
   const pool = db.client as PoolClient;
   const connection = await pool.acquireConnection();
   try {
-    const result = await connection.query({ ...RECOMPUTE, values: [courseId] });
+    const result = await runOn<CourseStatsRow>(connection, { ...RECOMPUTE, values: [courseId] });
     return result.rows[0]!;
   } finally {
     await pool.releaseConnection(connection);

@@ -129,7 +129,9 @@ export function contractPipeline<Args extends unknown[]>(
         return Boolean(result) && !(typeof result === 'object' && (result as { error?: unknown }).error);
       }),
     );
-    context.security = { ...results, authorized };
+    // Not `{ ...results, authorized }`: on Node 20 a spread followed by more keys builds a new hidden class per
+    // request (see courseListItem in src/presenters/courses.ts).
+    context.security = Object.assign(results, { authorized });
     await hook('postSecurityHandler')?.(context, ...args);
     if (!authorized && requirements.length > 0) {
       const unauthorized = hook('unauthorizedHandler');

@@ -36,7 +36,7 @@ export interface ViewerCourseState extends ViewerFlags {
 
 /** The viewer's relation to one course for its page: the flags plus the enrollment's progress and date. */
 export async function viewerCourseState(db: Db, userId: string | null, courseId: string): Promise<ViewerCourseState> {
-  if (!userId) return { ...NO_FLAGS, progress_percent: null, enrolled_at: null };
+  if (!userId) return { enrolled: false, in_cart: false, in_wishlist: false, progress_percent: null, enrolled_at: null };
   const rows = await runReadShape<ViewerCourseState>(
     db,
     'viewerCourseState',

@@ -168,5 +168,6 @@ export async function listCourses(
   );
   const now = Date.now();
   const results = pass.rows.map((row) => courseListItem(row, flags.get(row.id), now));
-  return { ...pageSlice(results, pass.summary.count, page), facets: pass.summary.facets };
+  // Extended in place, not spread into a new literal (see courseListItem in src/presenters/courses.ts).
+  return Object.assign(pageSlice(results, pass.summary.count, page), { facets: pass.summary.facets });
 }

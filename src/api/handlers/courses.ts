@@ -9,7 +9,8 @@ import { body, type Handler, params, query, type ResponseBody } from '../types';
 export const listCourses: Handler = async (c, req, res, deps) => {
   const { facets, ...slice } = await searchCourses(deps, optionalUser(c)?.id ?? null, query<'listCourses'>(c));
   // The links keep the query as the client sent it (before coercion).
-  const page = { ...pageBody(c, deps, slice, req.query), facets };
+  // Extended in place, not spread into a new literal (see courseListItem in src/presenters/courses.ts).
+  const page = Object.assign(pageBody(c, deps, slice, req.query), { facets });
   sendCatalog(req, res, page satisfies ResponseBody<'listCourses', 200>);
 };
 

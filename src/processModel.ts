@@ -12,10 +12,13 @@ function nonNegativeInt(name: string, fallback: number, env: NodeJS.ProcessEnv):
  * The node flags of the API process (`npm run start:api`; the bench and the compiled-API tests start it with the
  * same). V8 keeps the young generation's size from the process's start, so unlike --heap-growing-percent this
  * cannot be set from inside (src/server.ts tuneHeap). Its default semi-space of 16 MB (32 MB committed under load)
- * was a fifth of the API's resident memory; 8 MB measured 19 MB less RSS under load for +0.03 to +0.06 ms of CPU
- * per request (alternating A/B, course page and search; 4 MB: 28 MB less, up to +0.16 ms).
+ * was a fifth of the API's resident memory. 4 MB: a small young generation costs CPU in proportion to what
+ * survives its GCs, and once requests stopped promoting most of what they allocated (src/db/pooledQuery.ts, the
+ * presenters' Object.assign) 4 MB measured no more CPU than 8 MB (alternating A/B, median of 8 rounds: search
+ * 1.04 against 1.15 ms, course page 1.42 against 1.33) and a high-water mark 11 to 14 MB lower. Before those
+ * changes 4 MB had cost up to +0.16 ms, and 8 MB was kept.
  */
-export const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+export const API_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 
 /** API_PROCESSES: how many API processes share the port (node:cluster); 1 runs no cluster at all. */
 export function apiProcesses(env: NodeJS.ProcessEnv = process.env): number {

@@ -42,10 +42,10 @@ export function shutdownTimings(env: NodeJS.ProcessEnv = process.env): { drainMs
  * API_HEAP_GROWING_PERCENT: how far V8 lets the old generation grow past what the last full GC kept, before the
  * next one (V8's --heap-growing-percent; 0 leaves V8's own factor). V8's default on a machine with gigabytes of
  * memory lets the heap reach up to 4 × the live set: under load the API's ~30 MB live heap committed 80+ MB and
- * its RSS peaked near 200 MB (issue 13's target is 150). 30 % keeps the peak under 150 MB, but it is not free: a
- * search promotes about 65 KB to the old generation, so a small growth means frequent full marks, and V8's
- * background GC threads then cost about 0.5 ms of CPU per search request (0.2 with V8's factor). The whole bench
- * at 100 % measured gaps to the floor 0.02 to 0.26 ms smaller and a 168 MB peak (README, Performance).
+ * its RSS peaked near 200 MB (issue 13's target is 150). 30 % keeps the peak under 150 MB. Its price is a full
+ * GC each time requests have promoted 30 % of the live heap: while a search promoted about 65 KB, V8's background
+ * GC threads cost 0.5 ms of CPU per search request, and 100 % measured 0.02 to 0.26 ms less per request for a
+ * 168 MB peak. Requests now promote about 9 KB (README, Performance), so full GCs are rare at 30 % too.
  */
 export function heapGrowingPercent(env: NodeJS.ProcessEnv = process.env): number {
   return nonNegativeInt('API_HEAP_GROWING_PERCENT', 30, env);

@@ -300,13 +300,22 @@ export function facetDimensionsOnly(f: CatalogFilters): boolean {
 }
 
 /**
+ * Whether the request is a ranked search filtered otherwise on facet dimensions only: its matches, facets and
+ * total change only with catalog_version and search_version (migration add_catalog_search_version). A rating or
+ * instructor filter depends on what neither follows (ratings; an instructor change that keeps the name).
+ */
+export function rankedSearchOnFacetDimensions(f: CatalogFilters): boolean {
+  return f.search?.mode === 'ranked' && !f.instructorId && !filtersRating(f);
+}
+
+/**
  * One aggregate giving the total and the four facets at once. Each facet counts the rows passing every filter
  * but its own dimension (FILTER clauses over GROUPING SETS). The rows are the trigger-maintained
  * catalog_facet_counts (published courses per category, level, language and price, weighted by their count)
  * when only those dimensions are filtered, which is the common browse; otherwise the published courses passing
  * the other filters (search, rating, instructor), read through the covering facets index.
  * GROUPING(category_id, level, language, band) tells the sets apart: 7 category, 11 level, 13 language, 14 band, 15 total.
- * Every row carries the catalog version its statement saw: the key under which its facets may be cached.
+ * Every row carries the catalog and search versions its statement saw: the key under which its facets may be cached.
  */
 function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
   const p = predicates(db, f);
@@ -325,7 +334,8 @@ function facetsQuery(db: Db, f: CatalogFilters): Knex.Raw {
       : db.raw('SELECT category_id, level, language, price_cents, 1 AS weight FROM courses WHERE ?', [and(db, p.base)]);
   return db.raw(
     `SELECT f.*, cat.name AS category_name, cat.slug AS category_slug,
-       (SELECT version FROM catalog_version) AS catalog_version FROM (
+       (SELECT version FROM catalog_version) AS catalog_version,
+       (SELECT search_version FROM catalog_version) AS catalog_search_version FROM (
        SELECT category_id, level, language, band, GROUPING(category_id, level, language, band) AS g,
          coalesce(sum(weight) FILTER (WHERE pl AND pg AND pp), 0)::int AS by_category,
          coalesce(sum(weight) FILTER (WHERE pc AND pg AND pp), 0)::int AS by_level,
@@ -357,6 +367,7 @@ export interface FacetRow {
   by_band: number;
   total: number;
   catalog_version: number;
+  catalog_search_version: number;
 }
 
 /**
@@ -462,8 +473,8 @@ export async function readPageAtVersion(
       return listRowsAtVersionQuery(db, pageQuery(db, s.marked, sort, intParam('limit'), intParam('offset'), fromEnd), orderOf(sort));
     },
     withParams(s, { limit, offset }),
-    // Lists without a search (the facet-only pass): planned for their values, see CatalogShape.searchOnly.
-    false,
+    // As readPage's: prepared only for a search alone in relevance order, see CatalogShape.searchOnly.
+    s.searchOnly && ordering === 'relevance',
   );
   return listRowsAtVersion(rows);
 }

@@ -147,12 +147,17 @@ export function listRowsQuery(
 }
 
 /**
- * selectListRows plus the catalog versions (migrations create_catalog_version, add_catalog_order_version) seen by
- * the same statement, so the page and the versions come from one snapshot in one round trip. The version row is
- * right-joined: an empty page still returns it (as the only row, with a null id). Its rows go to listRowsAtVersion.
+ * selectListRows plus the catalog versions (migrations create_catalog_version, add_catalog_order_version,
+ * add_catalog_search_version) seen by the same statement, so the page and the versions come from one snapshot in
+ * one round trip. The version row is right-joined: an empty page still returns it (as the only row, with a null id). Its rows go to listRowsAtVersion.
  */
 export function listRowsAtVersionQuery(db: Db, page: Knex.Raw, order: Array<{ column: string; dir: 'asc' | 'desc' }>): Knex.QueryBuilder {
-  const query = withNames(db, [...LIST_COLUMNS, 'cv.version AS catalog_version', 'cv.order_version AS catalog_order_version'])
+  const query = withNames(db, [
+    ...LIST_COLUMNS,
+    'cv.version AS catalog_version',
+    'cv.order_version AS catalog_order_version',
+    'cv.search_version AS catalog_search_version',
+  ])
     .select(db.raw('p.s0::text AS sort_key'))
     .join(db.raw('(?) AS p', [page]), 'p.id', 'c.id')
     .joinRaw('RIGHT JOIN catalog_version cv ON true');
@@ -160,7 +165,12 @@ export function listRowsAtVersionQuery(db: Db, page: Knex.Raw, order: Array<{ co
   return query;
 }
 
-export type RowAtVersion = CourseListRow & { catalog_version: number; catalog_order_version: number; sort_key: string | null };
+export type RowAtVersion = CourseListRow & {
+  catalog_version: number;
+  catalog_order_version: number;
+  catalog_search_version: number;
+  sort_key: string | null;
+};
 
 /** The page, its versions and its first row's key from listRowsAtVersionQuery's rows. */
 export function listRowsAtVersion(found: RowAtVersion[]): ListRowsAtVersion {
@@ -170,15 +180,17 @@ export function listRowsAtVersion(found: RowAtVersion[]): ListRowsAtVersion {
     rows: found.filter((r) => r.id !== null),
     catalogVersion: first.catalog_version,
     orderVersion: first.catalog_order_version,
+    searchVersion: first.catalog_search_version,
     firstKey: first.id === null || first.sort_key === null ? undefined : { key: first.sort_key, id: first.id },
   };
 }
 
-/** A page's rows, the catalog versions (both counters of catalog_version) and the exact sort key of its first row. */
+/** A page's rows, the catalog versions (the counters of catalog_version) and the exact sort key of its first row. */
 export interface ListRowsAtVersion {
   rows: CourseListRow[];
   catalogVersion: number;
   orderVersion: number;
+  searchVersion: number;
   /** The first row's sort key as text (exact: a timestamp keeps its microseconds) and id; undefined for an empty page. */
   firstKey?: { key: string; id: string };
 }

@@ -16,12 +16,13 @@ import {
   type Ordering,
   readAnchoredPage,
   readPage,
+  rankedSearchOnFacetDimensions,
   readPageAtVersion,
   runFacets,
 } from '../repositories/courseSearch';
 import { findCategoryId } from '../repositories/categories';
 import { type CourseListRow, type Level, LEVELS } from '../repositories/courses';
-import { cachedFacets, cacheFacets, type FacetSummary } from './catalogFacetCache';
+import { type CatalogVersions, cachedFacets, cacheFacets, type FacetSpace, type FacetSummary, isCurrent } from './catalogFacetCache';
 import { type CachedAnchor, cacheAnchor, cachedAnchor } from './catalogPageAnchors';
 import { viewerFlags } from '../repositories/viewerState';
 import type { Db } from '../db/knex';
@@ -79,14 +80,26 @@ async function runPass(db: Db, f: CatalogFilters, ordering: Ordering, page: Page
   return { summary: catalogFacets(facets), rows };
 }
 
-/** Computes the facets of a facet-only filter and caches them under the catalog version their statement saw. */
-async function loadFacets(db: Db, shape: CatalogShape, key: string): Promise<{ version: number; summary: FacetSummary }> {
+interface KnownFacets {
+  versions: CatalogVersions;
+  summary: FacetSummary;
+}
+
+/** Computes the facets of a cacheable list and caches them under the catalog versions their statement saw. */
+async function loadFacets(db: Db, space: FacetSpace, shape: CatalogShape, key: string): Promise<KnownFacets> {
   const rows = await runFacets(db, shape);
   // The grouping sets always yield the total's row, so there is a first row.
-  const known = { version: (rows[0] as FacetRow).catalog_version, summary: catalogFacets(rows) };
-  cacheFacets(db, key, known.version, known.summary);
+  const first = rows[0] as FacetRow;
+  const known = { versions: { catalog: first.catalog_version, search: first.catalog_search_version }, summary: catalogFacets(rows) };
+  cacheFacets(db, space, key, known.versions, known.summary);
   return known;
 }
+
+/** The versions a page statement saw (readPageAtVersion, readAnchoredPage). */
+const seenBy = (read: { catalogVersion: number; searchVersion: number }): CatalogVersions => ({
+  catalog: read.catalogVersion,
+  search: read.searchVersion,
+});
 
 /** The page rows and the catalog version of their statement; from the end of the ordering when `total` is given. */
 function pageAtVersion(db: Db, shape: CatalogShape, ordering: Ordering, page: PageRequest, total?: number) {
@@ -109,25 +122,47 @@ function pageAtVersion(db: Db, shape: CatalogShape, ordering: Ordering, page: Pa
 async function runFacetOnlyPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
   const key = JSON.stringify(f);
   const shape = catalogShape(f);
-  let known = cachedFacets(db, key) ?? (await loadFacets(db, shape, key));
+  let known = cachedFacets(db, 'browse', key) ?? (await loadFacets(db, 'browse', shape, key));
   const anchorKey = page.offset > 0 && anchorable(ordering) ? `${ordering} ${page.pageSize} ${page.offset} ${key}` : undefined;
   const anchor = anchorKey === undefined ? undefined : cachedAnchor(db, anchorKey);
   let read = anchor && (await anchoredPage(db, shape, ordering, page, anchor));
   if (read) {
-    if (read.catalogVersion !== known.version) known = await loadFacets(db, shape, key);
+    if (!isCurrent('browse', known.versions, seenBy(read))) known = await loadFacets(db, 'browse', shape, key);
     return { summary: known.summary, rows: read.rows };
   }
   const total = known.summary.count;
   const fromEnd = page.offset < total && page.offset * 2 > total;
   read = await pageAtVersion(db, shape, ordering, page, fromEnd ? total : undefined);
-  if (read.catalogVersion !== known.version) {
-    known = await loadFacets(db, shape, key);
+  if (!isCurrent('browse', known.versions, seenBy(read))) {
+    known = await loadFacets(db, 'browse', shape, key);
     if (fromEnd) read = await pageAtVersion(db, shape, ordering, page);
   }
   if (anchorKey !== undefined && read.firstKey) {
     cacheAnchor(db, anchorKey, { ...read.firstKey, catalogVersion: read.catalogVersion, orderVersion: read.orderVersion });
   }
   return { summary: known.summary, rows: read.rows };
+}
+
+/**
+ * A ranked search filtered otherwise on facet dimensions only: its facets and total are the same for every visitor
+ * until the catalog or a published course's text changes, so they come from the per-version cache, checked against
+ * the catalog and search versions the page's own statement reads (a popular search then costs its page alone).
+ * Uncached, the facets and the page run at once, as runPass does, and the facets are kept for the next request.
+ */
+async function runSearchPass(db: Db, f: CatalogFilters, ordering: Ordering, page: PageRequest): Promise<Pass> {
+  const key = JSON.stringify(f);
+  const shape = catalogShape(f);
+  const known = cachedFacets(db, 'search', key);
+  if (!known) {
+    const [loaded, rows] = await Promise.all([
+      loadFacets(db, 'search', shape, key),
+      readPage(db, shape, ordering, page.pageSize, page.offset),
+    ]);
+    return { summary: loaded.summary, rows };
+  }
+  const read = await readPageAtVersion(db, shape, ordering, page.pageSize, page.offset, false);
+  const current = isCurrent('search', known.versions, seenBy(read));
+  return { summary: current ? known.summary : (await loadFacets(db, 'search', shape, key)).summary, rows: read.rows };
 }
 
 /**
@@ -155,7 +190,9 @@ export async function listCourses(
   const ordering = q.ordering ?? (filters.search ? 'relevance' : '-popularity');
   let pass = facetDimensionsOnly(filters)
     ? await runFacetOnlyPass(deps.db, filters, ordering, page)
-    : await runPass(deps.db, filters, ordering, page);
+    : rankedSearchOnFacetDimensions(filters)
+      ? await runSearchPass(deps.db, filters, ordering, page)
+      : await runPass(deps.db, filters, ordering, page);
   if (filters.search && pass.summary.count === 0) {
     const { text } = filters.search;
     const phrases = await findFuzzyPhrases(deps.db, text);

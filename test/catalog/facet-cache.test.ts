@@ -142,3 +142,80 @@ describe('cached catalog facets', () => {
     assert.equal(past.status, 404);
   });
 });
+
+/**
+ * A ranked search filtered otherwise on facet dimensions only caches its facets and total per catalog and search
+ * version: a publication, price or category change (catalog_version) and an edit of a published course's title,
+ * descriptions or instructor name (search_version) show in the very next search, on both instances.
+ */
+describe('cached search facets', () => {
+  const search = (words: string, more: Record<string, string> = {}) => ({ search: words, ...more });
+
+  it('are served from the cache on a repeated search: the facets statement runs once', async () => {
+    const statements = async (): Promise<string[]> => {
+      const seen: string[] = [];
+      const listener = (event: { sql: string }): void => {
+        seen.push(event.sql);
+      };
+      t.db.on('query', listener);
+      try {
+        const res = await t.api.get('/courses/', { query: search('cached', { max_price: '100' }) });
+        assert.equal(res.status, 200, JSON.stringify(res.body));
+        assert.ok((res.body as any).count > 0);
+      } finally {
+        t.db.off('query', listener);
+      }
+      return seen;
+    };
+    const facets = (sql: string[]): number => sql.filter((s) => s.includes('GROUPING SETS')).length;
+    assert.equal(facets(await statements()), 1);
+    const again = await statements();
+    assert.equal(facets(again), 0);
+    assert.equal(again.length, 1, 'the page with its versions, one statement');
+  });
+
+  it('show a published course whose title, short description or description now matches, on every instance', async () => {
+    const words = 'photosynthesis';
+    assert.equal((await everywhere(search(words))).count, 0);
+    const matching = await publishable('Photosynthesis Basics');
+    await ok(t.api.post(`/courses/${matching}/publish/`, undefined, { token: teacher }));
+    assert.deepEqual(await everywhere(search(words)), { count: 1, categories: { development: 1 }, bands: { '20_to_50': 1 } });
+
+    const other = await publishable('Botany Today');
+    await ok(t.api.post(`/courses/${other}/publish/`, undefined, { token: teacher }));
+    assert.equal((await everywhere(search(words))).count, 1);
+    await ok(t.api.patch(`/courses/${other}/`, { title: 'Photosynthesis Today' }, { token: teacher }));
+    assert.equal((await everywhere(search(words))).count, 2);
+    await ok(t.api.patch(`/courses/${other}/`, { title: 'Botany Today' }, { token: teacher }));
+    assert.equal((await everywhere(search(words))).count, 1);
+    await ok(t.api.patch(`/courses/${other}/`, { short_description: 'Light into sugar: photosynthesis' }, { token: teacher }));
+    assert.equal((await everywhere(search(words))).count, 2);
+    await ok(
+      t.api.patch(`/courses/${other}/`, { short_description: 'Plants', description: 'How photosynthesis works.' }, { token: teacher }),
+    );
+    assert.deepEqual(await everywhere(search(words)), { count: 2, categories: { development: 2 }, bands: { '20_to_50': 2 } });
+
+    // Facet dimensions of a match, and a facet filter over the search.
+    await ok(t.api.patch(`/courses/${other}/`, { category_id: design, price: 10 }, { token: teacher }));
+    assert.deepEqual(await everywhere(search(words)), {
+      count: 2,
+      categories: { development: 1, design: 1 },
+      bands: { under_20: 1, '20_to_50': 1 },
+    });
+    assert.equal((await everywhere(search(words, { category: 'design' }))).count, 1);
+    await ok(t.api.post(`/courses/${matching}/unpublish/`, undefined, { token: teacher }));
+    assert.deepEqual(await everywhere(search(words)), { count: 1, categories: { design: 1 }, bands: { under_20: 1 } });
+    assert.equal((await everywhere(search(words, { category: 'design' }))).count, 1);
+  });
+
+  it('show an instructor renamed through the API in the very next search by name', async () => {
+    const before = (await everywhere(search('Yu'))).count;
+    assert.ok(before > 0);
+    assert.equal((await everywhere(search('Fotheringham'))).count, 0);
+    const renamed = await t.api.patch('/auth/me/', { last_name: 'Fotheringham' }, { token: teacher });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    // Every published course of the teacher but 'Cached Three', whose instructor is another Angela Yu.
+    assert.equal((await everywhere(search('Fotheringham'))).count, before - 1);
+    assert.equal((await everywhere(search('Yu'))).count, 1);
+  });
+});

@@ -51,16 +51,25 @@ export async function startCompiledApi(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
+  // What the last probe got, for the failure message: a refused connection, a timeout or a status and body.
+  let last = 'no answer yet';
   for (;;) {
     if (child.exitCode !== null) throw new Error(`compiled API exited with ${child.exitCode}:\n${output}`);
-    const ready = await fetch(`${baseUrl}/api/v1/health/ready/`).then(
-      (r) => r.status === 200,
-      () => false,
+    // Each probe is bounded: a connection that is accepted and never answered must not outlast the deadline.
+    const ready = await fetch(`${baseUrl}/api/v1/health/ready/`, { signal: AbortSignal.timeout(2000) }).then(
+      async (r) => {
+        last = `${r.status} ${await r.text()}`;
+        return r.status === 200;
+      },
+      (err: Error & { cause?: { code?: string } }) => {
+        last = `${err.name}: ${err.cause?.code ?? err.message}`;
+        return false;
+      },
     );
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`compiled API not ready on ${baseUrl}:\n${output}`);
+      throw new Error(`compiled API not ready on ${baseUrl} (last probe: ${last}):\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

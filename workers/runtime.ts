@@ -5,6 +5,7 @@ import { reportJobError } from '../src/errorTracking/sentry';
 import type { Logger } from '../src/logger';
 import type { JobMetrics } from '../src/metrics/jobs';
 import { createStripeClient } from '../src/payments/stripe';
+import { shutdownTimings } from '../src/processModel';
 import { createRedis } from '../src/redis';
 import { FileStorage } from '../src/storage/files';
 import { jobDefinition, JOBS } from './jobs';
@@ -34,7 +35,7 @@ export function startWorkers(
   config: Readonly<Config>,
   db: Knex,
   log: Logger,
-  opts: { relayIntervalMs?: number; lockDurationMs?: number; jobMetrics?: JobMetrics } = {},
+  opts: { relayIntervalMs?: number; lockDurationMs?: number; jobMetrics?: JobMetrics; stopTimeoutMs?: number } = {},
 ): WorkerRuntime {
   const deps: WorkerDeps = { config, db, log, storage: new FileStorage(config.storageDir), stripe: createStripeClient(config.stripe) };
   const queueConnection = createRedis(config.redisUrl, { failFast: true });
@@ -83,15 +84,45 @@ export function startWorkers(
     }),
   );
 
+  const closeGracefully = async (): Promise<void> => {
+    await scheduled;
+    await worker.close();
+    await queue.close();
+    await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+  };
+  const stopTimeoutMs = opts.stopTimeoutMs ?? shutdownTimings().timeoutMs;
+
   return {
     relay,
     worker,
     stop: async () => {
       await relay.stop();
-      await scheduled;
-      await worker.close();
-      await queue.close();
-      await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+      // With Redis unreachable, BullMQ's Worker.close() never resolves (its blocking connection waits for an `end`
+      // event a reconnecting client does not emit: taskforcesh/bullmq#4656), and the process would ignore SIGTERM
+      // until the orchestrator kills it. Jobs in flight get the same time as the API's requests to finish; then
+      // the connections are cut, and a job that did not finish is taken again once its lock expires (processors
+      // are idempotent).
+      let timer: NodeJS.Timeout | undefined;
+      const cut = new Promise<'cut'>((resolve) => {
+        timer = setTimeout(() => resolve('cut'), stopTimeoutMs);
+      });
+      const closing = closeGracefully().then(
+        () => 'closed' as const,
+        (err: Error) => {
+          log.warn({ err: err.message }, 'workers: closing failed');
+          return 'closed' as const;
+        },
+      );
+      const outcome = await Promise.race([closing, cut]);
+      clearTimeout(timer);
+      if (outcome === 'cut') {
+        log.warn(
+          { timeoutMs: stopTimeoutMs, redis: workerConnection.status },
+          'workers did not close in time (is Redis reachable?): Redis connections cut; unfinished jobs run again after their lock expires',
+        );
+        queueConnection.disconnect();
+        workerConnection.disconnect();
+      }
     },
   };
 }

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../src/db/knex';
 import { ensureDatabase, migrateLatest } from '../src/db/migrate';
-import { API_NODE_FLAGS } from '../src/processModel';
+import { API_NODE_FLAGS, API_PROCESS_ENV } from '../src/processModel';
 import { DEMO_LEARNER_EMAIL, DEMO_PASSWORD, seedDemo } from '../db/seeds/demo';
 import { ensureBuilt } from '../test/compiled';
 import type { BaselineRoute } from './baseline-server';
@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     await waitForPort(STRIPE_PORT, stripe);
     const api = spawn(process.execPath, [...API_NODE_FLAGS, path.join(ROOT, 'dist', 'src', 'server.js')], {
       cwd: ROOT,
-      env,
+      env: { ...env, ...API_PROCESS_ENV },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.push(api);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { after, before, describe, it } from 'node:test';
-import { API_NODE_FLAGS } from '../../src/processModel';
+import { API_NODE_FLAGS, API_PROCESS_ENV } from '../../src/processModel';
 import { ensureBuilt } from '../compiled';
 import { ApiClient } from '../support/client';
 import { type CompiledApi, freePort, startCompiledApi } from '../support/compiledApi';
@@ -61,13 +61,16 @@ describe('the compiled release step (db:migrate:prod)', () => {
   });
 });
 
-it('start:api runs the API with its node flags, as the bench and the compiled-API tests do', () => {
+it('start:api runs the API with its node flags and environment, as the bench and the compiled-API tests do', () => {
   const scripts = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> })
     .scripts;
   const argv = scripts['start:api']?.split(/\s+/) ?? [];
   const server = argv.indexOf('dist/src/server.js');
   assert.ok(server > 0, scripts['start:api']);
-  assert.deepEqual(argv.slice(argv.indexOf('node') + 1, server), [...API_NODE_FLAGS]);
+  const node = argv.indexOf('node');
+  assert.deepEqual(argv.slice(node + 1, server), [...API_NODE_FLAGS]);
+  const env = Object.fromEntries(argv.slice(0, node).map((a) => a.split('=') as [string, string]));
+  assert.deepEqual(env, { NODE_ENV: 'production', ...API_PROCESS_ENV });
 });
 
 describe('the compiled API (start:api)', () => {
@@ -112,10 +115,12 @@ describe('the compiled API (start:api)', () => {
     // node:cluster: one primary and two API processes.
     const pids = new Set([...api.output().matchAll(/"pid":(\d+)[^\n]*LearnFlow API listening/g)].map((m) => m[1]));
     assert.equal(pids.size, 2, api.output());
-    // node:cluster forks them with the primary's node flags (API_NODE_FLAGS).
+    // node:cluster forks them with the primary's node flags (API_NODE_FLAGS) and environment (API_PROCESS_ENV).
     for (const pid of pids) {
       const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       for (const flag of API_NODE_FLAGS) assert.ok(argv.includes(flag), argv.join(' '));
+      const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      for (const [name, value] of Object.entries(API_PROCESS_ENV)) assert.ok(environ.includes(`${name}=${value}`), name);
     }
   });
 

@@ -10,7 +10,7 @@ import { ApiClient, type ApiResponse } from '../support/client';
 import { databaseUrl } from '../support/databases';
 import { BILLING } from '../support/factories/commerce';
 import { insertCourse } from '../support/factories/catalog';
-import { API_NODE_FLAGS } from '../../src/processModel';
+import { API_NODE_FLAGS, API_PROCESS_ENV } from '../../src/processModel';
 
 /**
  * `npm run test:scale`: the scale-out proof. Three compiled API processes (start:api, ports SCALE_API_PORTS) and
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   };
   const stripeServer = start('stripe test server', 'dist/stripe-test-server/main.js', env);
   const apiProcs = API_PORTS.map((port) =>
-    start(`API :${port}`, 'dist/src/server.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }, API_NODE_FLAGS),
+    start(`API :${port}`, 'dist/src/server.js', { ...env, ...API_PROCESS_ENV, PORT: String(port), HOST: '127.0.0.1' }, API_NODE_FLAGS),
   );
   const workerProcs = [0, 1].map((i) => start(`worker ${i + 1}`, 'dist/workers/main.js', env));
   void stripeServer;

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { API_NODE_FLAGS } from '../../src/processModel';
+import { API_NODE_FLAGS, API_PROCESS_ENV } from '../../src/processModel';
 import { freePort } from './processes';
 
 export { freePort };
@@ -36,6 +36,7 @@ export async function startCompiledApi(
     cwd: ROOT,
     env: {
       ...process.env,
+      ...API_PROCESS_ENV,
       METRICS_PORT: 'off',
       SHUTDOWN_DRAIN_MS: '0',
       ...env,

@@ -347,3 +347,41 @@ describe('bestseller ranking skips only what no change touched', () => {
     assert.match(await recompute(pCourses[1]!.id), /; 0 bestseller flags changed/);
   });
 });
+
+describe('recompute-course-stats jobs a worker runs at once', () => {
+  it('share one call, which starts after they arrived and so sees what was committed before them', async () => {
+    const stamp = Date.now();
+    const courses: CourseFixture[] = [];
+    for (let k = 0; k < 3; k++) courses.push(await insertCourse(t.db, { categoryName: `Shared ${stamp}` }));
+    const [a, b, c] = courses as [CourseFixture, CourseFixture, CourseFixture];
+    // A change in the category leaves a marker, and ranking it takes the category's lock, which the test holds: the
+    // call of the first job waits there, in flight, while the next jobs arrive.
+    await insertEnrollment(t.db, await insertPeer(t.db, []), a);
+    const lock = await t.db.transaction();
+    try {
+      await lock.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`course-stats:${a.categoryId}`]);
+      const first = await t.db.transaction(async (trx) => enqueueJob(trx, 'recompute-course-stats', { courseId: a.id }));
+      await eventually(async () => (await queue.getJob(first))?.isActive(), 15_000, 'the first job running');
+      // Committed while the first call runs: the jobs enqueued after it must see it.
+      await insertEnrollment(t.db, await insertPeer(t.db, []), b);
+      const next = await t.db.transaction(async (trx) =>
+        Promise.all([b, c].map((course) => enqueueJob(trx, 'recompute-course-stats', { courseId: course.id }))),
+      );
+      for (const id of next) await eventually(async () => (await queue.getJob(id))?.isActive(), 15_000, 'the next jobs running');
+      await lock.commit();
+      const outcome = async (id: string): Promise<string> => {
+        await eventually(async () => (await queue.getJob(id))?.isCompleted(), 15_000, 'the job done');
+        return (await queue.getJob(id))!.returnvalue as string;
+      };
+      const [ofA, ofB, ofC] = [await outcome(first), await outcome(next[0]!), await outcome(next[1]!)];
+      // The first call served its own job alone (its courses were fixed when it started); the two that arrived while
+      // it ran shared the next call, which counts the enrolment committed before they were enqueued. (The first
+      // call ranked the category after its lock, so it already found the marker of that enrolment too.)
+      assert.match(ofA, new RegExp(`^Recomputed course ${a.id}: 1 students; \\d+ bestseller flags changed\\.$`));
+      assert.match(ofB, new RegExp(`^Recomputed course ${b.id}: 1 students; 0 bestseller flags changed \\(one call for 2 courses\\)\\.$`));
+      assert.match(ofC, new RegExp(`^Recomputed course ${c.id}: 0 students; 0 bestseller flags changed \\(one call for 2 courses\\)\\.$`));
+    } finally {
+      if (!lock.isCompleted()) await lock.rollback();
+    }
+  });
+});

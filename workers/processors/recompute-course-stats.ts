@@ -6,6 +6,7 @@ export const recomputeCourseStatsProcessor: Processor<'recompute-course-stats'> 
   const { courseId } = job.data;
   const result = await recomputeCourseStats(deps.db, courseId);
   if (!result) return `Course ${courseId} does not exist (any more): nothing to recompute.`;
-  const { studentCount, bestsellerChanges } = result;
-  return `Recomputed course ${courseId}: ${studentCount} students; ${bestsellerChanges} bestseller flags changed.`;
+  const { studentCount, bestsellerChanges, coursesInRun } = result;
+  const shared = coursesInRun > 1 ? ` (one call for ${coursesInRun} courses)` : '';
+  return `Recomputed course ${courseId}: ${studentCount} students; ${bestsellerChanges} bestseller flags changed${shared}.`;
 };

@@ -5,11 +5,8 @@ import { enqueueJob } from '../../src/jobs/outbox';
 import { createRedis } from '../../src/redis';
 import { createQueue } from '../../workers/queue';
 import { OutboxRelay } from '../../workers/relay';
-import { startTestServer, type TestServer } from '../support/harness';
+import { DEAD_REDIS, startTestServer, type TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
-
-/** Nothing listens here: Redis is "down" for whoever connects to it. */
-const DEAD_REDIS = 'redis://127.0.0.1:6399';
 
 let t: TestServer;
 let down: TestServer;

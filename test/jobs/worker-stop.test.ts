@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import pino from 'pino';
 import { enqueueJob } from '../../src/jobs/outbox';
 import { startWorkers } from '../../workers/runtime';
-import { startTestServer, type TestServer } from '../support/harness';
+import { DEAD_REDIS, startTestServer, type TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
 
 /**
@@ -11,9 +11,6 @@ import { registerLearner } from '../support/users';
  * unreachable BullMQ's own close never does (taskforcesh/bullmq#4656), and a worker that hangs on SIGTERM is
  * killed by the orchestrator without a word. The jobs it could not hand over stay in the outbox.
  */
-
-/** Nothing listens here: Redis is "down" for whoever connects to it. */
-const DEAD_REDIS = 'redis://127.0.0.1:6399';
 
 let up: TestServer;
 let down: TestServer;

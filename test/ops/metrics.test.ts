@@ -6,11 +6,8 @@ import { registerPoolMetrics } from '../../src/metrics/pool';
 import { createRegistry } from '../../src/metrics/registry';
 import { type MetricsServer, startMetricsServer } from '../../src/metrics/server';
 import { startWorkers } from '../../workers/runtime';
-import { eventually, startTestServer, type TestServer } from '../support/harness';
+import { DEAD_REDIS, eventually, startTestServer, type TestServer } from '../support/harness';
 import { registerLearner } from '../support/users';
-
-/** Nothing listens here: Redis is "down" for whoever connects to it. */
-const DEAD_REDIS = 'redis://127.0.0.1:6399';
 
 let t: TestServer;
 let down: TestServer;

@@ -25,6 +25,9 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
+/** Nothing listens here: Redis is "down" for whoever connects to it (`env: { REDIS_URL: DEAD_REDIS }`). */
+export const DEAD_REDIS = 'redis://127.0.0.1:6399';
+
 export interface TestServerOptions {
   /** Extra environment (small rate limits, Stripe test server address...). */
   env?: Record<string, string>;
